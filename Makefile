@@ -1,0 +1,67 @@
+# Veilig Buitengebied portal. Two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+BENCH_SCALE ?= 10
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint install install-dev translations setup-db worker clean-bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(MANAGE) compile_translations
+
+# Safe to repeat: migrations, reference data and demo data are idempotent and keep what exists.
+setup-db: translations
+	mkdir -p var
+	DEBUG=true $(MANAGE) migrate --no-input -v0
+	DEBUG=true $(MANAGE) createcachetable
+	DEBUG=true $(MANAGE) seed_reference_data
+	DEBUG=true $(MANAGE) load_demo_data --scale 1
+
+run: setup-db
+	@DEBUG=true $(MANAGE) demo_logins
+	@echo "Portal: http://$(HOST):$(PORT)/   (Ctrl+C stops the server and the worker)"
+	@DEBUG=true $(MANAGE) run_huey --quiet & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	DEBUG=true $(MANAGE) run_huey
+
+test: install-dev translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The bench database is built once at BENCH_SCALE and reused; `make clean-bench` rebuilds it.
+bench: translations
+	@mkdir -p var
+	@if [ ! -f var/bench-$(BENCH_SCALE).sqlite3 ]; then \
+	  export DEBUG=true DATABASE_URL=sqlite:///var/bench-$(BENCH_SCALE).sqlite3; \
+	  $(MANAGE) migrate --no-input -v0 && $(MANAGE) createcachetable && \
+	  $(MANAGE) seed_reference_data >/dev/null && $(MANAGE) load_demo_data --scale $(BENCH_SCALE) >/dev/null; \
+	fi
+	@DATABASE_URL=sqlite:///var/bench-$(BENCH_SCALE).sqlite3 DEBUG=false VBG_TESTING=true $(MANAGE) run_bench
+
+clean-bench:
+	rm -f var/bench-*.sqlite3*

@@ -1,0 +1,48 @@
+"""Wagtail's user screens with two changes: referral roles cannot be ticked on (they need the
+privacy officer's approval), and nobody edits their own roles."""
+
+from django.contrib.auth.models import Group
+from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from .roles import GROUP_NAMES, REFERRAL_ROLES
+
+_REFERRAL_GROUP_NAMES = [GROUP_NAMES[r] for r in REFERRAL_ROLES]
+
+
+class _RoleSafeMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("is_superuser", None)
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = Group.objects.exclude(name__in=_REFERRAL_GROUP_NAMES)
+            self.fields["groups"].help_text = (
+                "Coach, Coachcoördinator en Privacy officer worden aangevraagd via Gebruikersbeheer "
+                "en goedgekeurd door de privacy officer."
+            )
+
+    def _save_m2m(self):
+        # The form only knows the non-referral groups; keep the approved referral roles.
+        kept = list(self.instance.groups.filter(name__in=_REFERRAL_GROUP_NAMES)) if self.instance.pk else []
+        super()._save_m2m()
+        if kept:
+            from .services import _allow_role_change
+
+            with _allow_role_change():
+                self.instance.groups.add(*kept)
+
+
+class RoleSafeUserCreationForm(_RoleSafeMixin, UserCreationForm):
+    pass
+
+
+class RoleSafeUserEditForm(_RoleSafeMixin, UserEditForm):
+    def __init__(self, *args, editing_self=False, **kwargs):
+        super().__init__(*args, editing_self=editing_self, **kwargs)
+        if editing_self:
+            self.fields.pop("groups", None)
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return RoleSafeUserEditForm if for_update else RoleSafeUserCreationForm

@@ -1,0 +1,71 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import Contact
+
+from .models import User
+from .roles import Role
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw."
+        ),
+        "inactive": _("Dit account is niet actief."),
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("De zescijferige code uit uw authenticator-app, of een van uw herstelcodes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class EnrolForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code uit de app"),
+        min_length=6,
+        max_length=7,
+        help_text=_("Voer de zescijferige code in die uw authenticator-app nu toont."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    reason = forms.CharField(
+        label=_("Reden"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht voor Coach, Coachcoördinator en Privacy officer."),
+    )
+
+
+class GrantDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MFAResetForm(forms.Form):
+    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InviteForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label=_("Contactpersoon"),
+        queryset=Contact.objects.filter(user__isnull=True).exclude(email=""),
+        help_text=_("Alleen contactpersonen met een e-mailadres en nog zonder account."),
+    )
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"]
+        if User.objects.filter(email__iexact=contact.email).exists():
+            raise forms.ValidationError(_("Er bestaat al een account met dit e-mailadres."))
+        return contact

@@ -1,0 +1,63 @@
+"""Guards and bookkeeping around users: referral roles, sessions, deactivation."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import receiver
+
+from .models import User
+from .roles import GROUP_NAMES, REFERRAL_ROLES
+
+REFERRAL_GROUP_NAMES = frozenset(GROUP_NAMES[r] for r in REFERRAL_ROLES)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def refuse_unapproved_referral_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """Last line of defence: no code path (admin form, shell, fixture) adds a referral role
+    except the approval services."""
+    from django.contrib.auth.models import Group
+
+    from .services import role_change_allowed
+
+    if action != "pre_add" or role_change_allowed() or not pk_set:
+        return
+    if reverse:  # group.user_set.add(...)
+        adding_referral = instance.name in REFERRAL_GROUP_NAMES
+    else:
+        adding_referral = Group.objects.filter(pk__in=pk_set, name__in=REFERRAL_GROUP_NAMES).exists()
+    if adding_referral:
+        raise PermissionDenied("Referral roles are granted only through an approved RoleGrant.")
+
+
+@receiver(user_logged_in)
+def remember_session(sender, request, user, **kwargs):
+    from .services import session_register
+
+    if request is not None and getattr(request, "session", None) is not None:
+        if request.session.session_key is None:
+            request.session.save()
+        session_register(user=user, session_key=request.session.session_key)
+
+
+@receiver(user_logged_out)
+def forget_session(sender, request, user, **kwargs):
+    from .models import UserSession
+
+    if request is not None and user is not None and request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+@receiver(pre_save, sender=User)
+def note_deactivation(sender, instance, **kwargs):
+    instance._was_active = (
+        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=User)
+def end_sessions_of_deactivated_user(sender, instance, created, **kwargs):
+    if not created and getattr(instance, "_was_active", None) and not instance.is_active:
+        from .services import sessions_end_for_user
+
+        transaction.on_commit(lambda: sessions_end_for_user(user_id=instance.pk))

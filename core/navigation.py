@@ -1,0 +1,47 @@
+"""The main navigation: each app registers its items with a predicate from its permissions module.
+
+The menu shows an item only when the predicate allows it, so nobody sees a door they cannot open.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str  # a URL name, or a path starting with "/"
+    is_visible: Callable[[object], bool]
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return self.url_name if self.url_name.startswith("/") else reverse(self.url_name)
+
+
+_registry: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _registry[item.key] = item
+
+
+def items_for(user) -> list[NavItem]:
+    return sorted((i for i in _registry.values() if i.is_visible(user)), key=lambda i: i.order)
+
+
+def register_core_items() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from accounts.permissions import user_can_decide_role_grants, user_can_invite, user_can_manage_users
+    from core.permissions import user_can_open_cms
+
+    register(NavItem("home", _("Start"), "/", lambda u: True, order=0))
+    register(NavItem("cms", _("Beheer inhoud"), "wagtailadmin_home", user_can_open_cms, order=800))
+    register(NavItem("invite", _("Uitnodigen"), "accounts:invite", user_can_invite, order=810))
+    register(NavItem("users", _("Gebruikers en rollen"), "accounts:user_list", user_can_manage_users, order=820))
+    register(NavItem("grants", _("Roltoekenningen"), "accounts:role_grants", user_can_decide_role_grants, order=830))

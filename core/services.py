@@ -1,0 +1,79 @@
+"""The site's fixed page tree (home and the statements). Idempotent: existing pages are kept."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage, PrivacyStatementPage, StatementPage
+
+HOME_INTRO = (
+    "Samen houden we het buitengebied van Noord-Holland veilig. Dit portaal ondersteunt het "
+    "Modulair Programma Veilig Buitengebied van Noord-Holland Samen Veilig: de districtsplatforms, "
+    "de kennisbank met best practices en lessons learned, en de voortgang van de gemeenten."
+)
+HOME_BODY = (
+    "<h2>Waarom dit programma</h2>"
+    "<p>Criminelen zoeken leegstaande schuren en loodsen in het buitengebied voor hennepkwekerijen en "
+    "drugslabs. Gemeenten, politie, waterschappen, netbeheerders, natuurbeheerders en agrarische "
+    "ondernemers zien elk een deel van het beeld. Door kennis te delen en samen op te trekken, "
+    "krijgen we meer grip op het buitengebied.</p>"
+    "<h2>De vijf modules</h2>"
+    "<ol><li>Startmodule: onderzoek buitengebied en handelingsperspectief</li><li>Voorlichting</li>"
+    "<li>Professionalisering</li><li>Publiek-private samenwerking</li>"
+    "<li>Bewustwording op Locatie</li></ol>"
+    "<p>Ziet u iets verdachts? Bel de politie via 0900-8844 of meld anoniem bij Meld Misdaad Anoniem: "
+    "0800-7000.</p>"
+)
+ACCESSIBILITY_BODY = (
+    "<p>Noord-Holland Samen Veilig wil dat iedereen dit portaal kan gebruiken. We bouwen het volgens de "
+    "Web Content Accessibility Guidelines (WCAG) 2.1 op niveau AA, zoals het Besluit digitale "
+    "toegankelijkheid overheid vraagt.</p>"
+    "<h2>Wat we doen</h2><ul><li>Elke pagina heeft een link om direct naar de inhoud te gaan.</li>"
+    "<li>Alles werkt met het toetsenbord en de focus is altijd zichtbaar.</li>"
+    "<li>Formulieren hebben labels en duidelijke foutmeldingen.</li>"
+    "<li>Kleuren hebben voldoende contrast.</li>"
+    "<li>We testen elke wijziging automatisch met axe-core.</li></ul>"
+    "<h2>Iets werkt niet?</h2><p>Laat het ons weten via het secretariaat van Noord-Holland Samen Veilig. "
+    "We reageren binnen vijf werkdagen.</p>"
+)
+PRIVACY_BODY = (
+    "<p>Noord-Holland Samen Veilig (NHSV) is verantwoordelijk voor de verwerking van persoonsgegevens in "
+    "dit portaal. We verwerken alleen wat nodig is om de districtsplatforms en het programma te laten "
+    "werken, op grond van de publieke taak van de deelnemende gemeenten.</p>"
+    "<h2>Welke gegevens</h2><ul><li>Naam, functie, organisatie en contactgegevens van deelnemers aan de "
+    "platforms.</li><li>Uw toestemming om in het smoelenboek (Wie is wie) te staan.</li>"
+    "<li>Inloggegevens en een beveiligingslog.</li></ul>"
+    "<h2>Doorverwijzingen naar een coach</h2><p>Gegevens over doorverwijzingen naar een (agrarische) coach "
+    "zijn vertrouwelijk. Alleen de toegewezen coach en de coachcoördinator kunnen ze inzien; iedere "
+    "inzage wordt vastgelegd en de functionaris gegevensbescherming controleert dat.</p>"
+    "<h2>Uw rechten</h2><p>U kunt uw gegevens inzien, laten verbeteren of laten verwijderen. Neem daarvoor "
+    "contact op met de functionaris gegevensbescherming van NHSV.</p>"
+)
+
+
+@transaction.atomic
+def site_pages_ensure() -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's "Welcome" page from its initial migration (a plain Page): ours replaces it.
+        for page in root.get_children():
+            if page.specific_class is Page:
+                page.delete()
+        home = root.add_child(
+            instance=HomePage(title="Veilig Buitengebied", slug="home", intro=HOME_INTRO, body=HOME_BODY)
+        )
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "root_page": home, "site_name": "Veilig Buitengebied"},
+        )
+    if not PrivacyStatementPage.objects.exists():
+        home.add_child(
+            instance=PrivacyStatementPage(title="Privacyverklaring", slug="privacyverklaring", body=PRIVACY_BODY)
+        )
+    if not StatementPage.objects.filter(slug="toegankelijkheidsverklaring").exists():
+        home.add_child(
+            instance=StatementPage(
+                title="Toegankelijkheidsverklaring", slug="toegankelijkheidsverklaring", body=ACCESSIBILITY_BODY
+            )
+        )
+    return home

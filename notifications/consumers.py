@@ -1,0 +1,59 @@
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from .realtime import user_group
+from .selectors import unread_count
+
+CLOSE_UNAUTHORISED = 4401
+
+
+@database_sync_to_async
+def _may_listen(scope) -> bool:
+    """Logged in, active, and past MFA where the role needs it; checked again on access changes."""
+    from django.contrib.auth import get_user_model
+
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return False
+    fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    if fresh is None:
+        return False
+    session = scope.get("session")
+    if session is None or session.session_key is None or not session.exists(session.session_key):
+        return False
+    return not (fresh.requires_mfa and not session.get(DEVICE_ID_SESSION_KEY))
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    """The bell's live count. Sends titles and links only; the page itself checks access."""
+
+    async def connect(self):
+        if not await _may_listen(self.scope):
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        self.group = user_group(self.scope["user"].pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(
+            {"type": "count", "unread": await database_sync_to_async(unread_count)(self.scope["user"])}
+        )
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        """The client sends nothing we act on; ignore it."""
+
+    async def notification_new(self, event):
+        await self.send_json(
+            {"type": "new", "id": event["id"], "title": event["title"], "url": event["url"], "unread": event["unread"]}
+        )
+
+    async def notification_count(self, event):
+        await self.send_json({"type": "count", "unread": event["unread"]})
+
+    async def access_changed(self, event):
+        if not await _may_listen(self.scope):
+            await self.close(code=CLOSE_UNAUTHORISED)

@@ -1,0 +1,65 @@
+"""Writes for reference data and the CRM core."""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import District, Module, Municipality, PartnerType, Theme
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
+
+
+def _rows(name: str, directory: Path) -> list[dict[str, str]]:
+    with (directory / name).open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def reference_data_seed(*, directory: Path = REFERENCE_DIR) -> dict[str, int]:
+    """Load districts, municipalities (with mergers), modules, partner types and themes.
+
+    Idempotent: rows are matched on their code and updated in place, never duplicated."""
+    for row in _rows("districts.csv", directory):
+        District.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "safety_region_code": row["safety_region_code"]}
+        )
+    districts = {d.code: d for d in District.objects.all()}
+    municipality_rows = _rows("municipalities.csv", directory)
+    for row in municipality_rows:
+        Municipality.objects.update_or_create(
+            cbs_code=row["cbs_code"],
+            defaults={
+                "name": row["name"],
+                "district": districts[row["district"]],
+                "valid_from": _date(row["valid_from"]),
+                "valid_until": _date(row["valid_until"]),
+            },
+        )
+    by_code = {m.cbs_code: m for m in Municipality.objects.all()}
+    for row in municipality_rows:  # successors exist only after the first pass
+        municipality = by_code[row["cbs_code"]]
+        successor = by_code.get(row["succeeded_by"]) if row["succeeded_by"] else None
+        if municipality.succeeded_by_id != (successor.pk if successor else None):
+            municipality.succeeded_by = successor
+            municipality.save(update_fields=["succeeded_by"])
+    for row in _rows("modules.csv", directory):
+        Module.objects.update_or_create(
+            number=int(row["number"]), defaults={"name": row["name"], "goal": row["goal"], "duration": row["duration"]}
+        )
+    for row in _rows("partner_types.csv", directory):
+        PartnerType.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "kind": row["kind"]})
+    for row in _rows("themes.csv", directory):
+        Theme.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
+    return {
+        "districts": District.objects.count(),
+        "municipalities": Municipality.objects.count(),
+        "modules": Module.objects.count(),
+        "partner_types": PartnerType.objects.count(),
+        "themes": Theme.objects.count(),
+    }

@@ -1,0 +1,43 @@
+import factory
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from accounts.roles import GROUP_NAMES
+from accounts.services import _allow_role_change
+
+PASSWORD = "Een-Goed-Wachtwoord-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with `roles=[...]` as groups (bypassing the approval flow, which tests cover elsewhere)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.nl")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        if extracted:
+            with _allow_role_change():
+                self.groups.add(*Group.objects.filter(name__in=[GROUP_NAMES[r] for r in extracted]))
+            self.__dict__.pop("_roles_cache", None)
+
+
+def confirmed_totp_device(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def current_totp(device: TOTPDevice) -> str:
+    """The code the app would show now. The device accepts one step either side (tolerance 1),
+    so a code made just before a 30-second boundary still verifies just after it."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -1,0 +1,63 @@
+import pytest
+from django.core.cache import cache
+
+from accounts.roles import Role
+from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, current_totp
+from tests.stakeholders.factories import AffiliationFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The throttle lives in the real cache; tests must not see each other's failures."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reference_data(db):
+    from accounts.services import roles_ensure_groups
+    from core.services import site_pages_ensure
+    from stakeholders.services import reference_data_seed
+
+    reference_data_seed()
+    roles_ensure_groups()
+    site_pages_ensure()
+
+
+@pytest.fixture
+def make_user(reference_data):
+    """make_user(Role.PARTNER, district="KEN") -> a user whose contact works at an organisation
+    that is a current member of that district's platform."""
+
+    def _make(*roles, district: str | None = "KEN", **kwargs):
+        from stakeholders.models import District
+
+        user = UserFactory(roles=list(roles), **kwargs)
+        if district:
+            membership = MembershipFactory(district=District.objects.get(code=district))
+            affiliation = AffiliationFactory(organisation=membership.organisation)
+            user.contact = affiliation.contact
+            user.save(update_fields=["contact"])
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login_with_mfa():
+    """Log a client in the way a person does: password, then the TOTP code."""
+
+    def _login(client, user):
+        response = client.post("/account/inloggen/", {"username": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        if user.requires_mfa:
+            device = confirmed_totp_device(user)
+            response = client.post("/account/mfa/", {"token": current_totp(device)})
+            assert response.status_code == 302
+        return client
+
+    return _login
+
+
+ALL_ROLES = list(Role)
