@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(MANAGE) compile_translations
+	DEBUG=true $(MANAGE) compile_translations
 
 # Safe to repeat: migrations, reference data and demo data are idempotent and keep what exists.
 setup-db: translations

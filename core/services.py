@@ -1,7 +1,9 @@
 """The site's fixed page tree (home and the statements). Idempotent: existing pages are kept."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage, PrivacyStatementPage, StatementPage
 
@@ -54,7 +56,8 @@ PRIVACY_BODY = (
 def site_pages_ensure() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", live=True))
         # Wagtail's "Welcome" page from its initial migration (a plain Page): ours replaces it.
         for page in root.get_children():
             if page.specific_class is Page:

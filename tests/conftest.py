@@ -7,8 +7,14 @@ from tests.stakeholders.factories import AffiliationFactory, MembershipFactory
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The throttle lives in the real cache; tests must not see each other's failures."""
+def _clear_cache(request):
+    """The throttle lives in the real cache (a database table by default); tests must not see
+    each other's failures."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
     cache.clear()
     yield
     cache.clear()

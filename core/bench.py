@@ -1,0 +1,84 @@
+"""In-process page timings for `make bench`: one JSON line per scenario.
+
+A scenario is one line in SCENARIOS: a request made with django.test.Client, and optionally a setup that
+logs a demo user in. Timings leave out the network and the server, so they show what the code costs."""
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+WARMUP_REQUESTS = 5
+
+
+@dataclass(frozen=True)
+class Scenario:
+    request: Callable[[Client], HttpResponse]
+    setup: Callable[[Client], None] | None = None
+
+
+def logged_in_as(email: str) -> Callable[[Client], None]:
+    """Setup for a scenario: log the user in and, when their role needs it, count MFA as passed."""
+
+    def setup(client: Client) -> None:
+        user = User.objects.get(email__iexact=email)
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    return setup
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "home": Scenario(lambda client: client.get("/")),
+    "login": Scenario(lambda client: client.get("/account/inloggen/")),
+}
+
+
+def _percentile(sorted_values: list[float], percent: float) -> float:
+    """Nearest-rank percentile: always a measured value, also for few requests."""
+    rank = max(math.ceil(percent / 100 * len(sorted_values)), 1)
+    return sorted_values[rank - 1]
+
+
+def scenario_run(*, name: str, requests: int) -> dict:
+    scenario = SCENARIOS[name]
+    client = Client()
+    if scenario.setup:
+        scenario.setup(client)
+    statuses = [scenario.request(client).status_code for _ in range(WARMUP_REQUESTS)]
+    timings = []
+    for number in range(requests):
+        capture = CaptureQueriesContext(connection) if number == requests - 1 else nullcontext()
+        with capture:
+            started = time.perf_counter()
+            statuses.append(scenario.request(client).status_code)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "name": name,
+        "p50_ms": round(_percentile(timings, 50), 2),
+        "p95_ms": round(_percentile(timings, 95), 2),
+        "queries": len(capture.captured_queries),
+        "requests": requests,
+        # An error anywhere in the run is what is reported, not the last (maybe lucky) response.
+        "status": next((status for status in statuses if status >= 400), statuses[-1]),
+    }
+
+
+def bench_run(*, names: list[str], requests: int) -> Iterator[dict]:
+    for name in names:
+        yield scenario_run(name=name, requests=requests)

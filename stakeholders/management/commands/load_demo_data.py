@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from stakeholders.demo import demo_data_load, logins_table
+
+
+class Command(BaseCommand):
+    help = "Load realistic Dutch demo data and one login per role. Safe to run again: existing demo data is kept."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="1 is small; 10 for benchmarks.")
+        parser.add_argument("--seed", type=int, default=2021, help="The same seed gives the same data.")
+
+    def handle(self, *args, scale, seed, verbosity, **options):
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        summary = demo_data_load(scale=scale, seed=seed, progress=verbosity > 0)
+        if summary.created:
+            counts = ", ".join(f"{name}: {count}" for name, count in summary.counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({counts})."))
+        else:
+            self.stdout.write(self.style.WARNING("Demo data already present: nothing created."))
+        self.stdout.write(logins_table(summary.logins))

@@ -1,0 +1,35 @@
+"""Each role sees only the menu items it may open, and no item leads to a 404 for its holder."""
+
+import pytest
+
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    None: {"Start"},
+    Role.PARTNER: {"Start", "Meldingen"},
+    Role.AOV: {"Start", "Meldingen"},
+    Role.SECRETARIAT: {"Start", "Meldingen", "Beheer inhoud", "Uitnodigen"},
+    Role.COACH: {"Start", "Meldingen"},
+    Role.COACH_COORDINATOR: {"Start", "Meldingen"},
+    Role.PRIVACY_OFFICER: {"Start", "Meldingen", "Roltoekenningen"},
+    Role.ADMIN: {"Start", "Meldingen", "Beheer inhoud", "Gebruikers en rollen"},
+}
+
+
+def _menu(html: str) -> set[str]:
+    import re
+
+    nav = html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
+    return set(re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', nav))
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_menu_per_role(client, reference_data, make_user, login_with_mfa, role):
+    if role is not None:
+        login_with_mfa(client, make_user(role))
+    html = client.get("/").text
+    assert _menu(html) == EXPECTED[role]
+    for href in __import__("re").findall(r'<a href="(/[^"]*)"', html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]):
+        assert client.get(href).status_code == 200, href

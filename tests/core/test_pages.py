@@ -1,0 +1,53 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_dutch_and_accessible_structure(client, reference_data):
+    html = client.get("/").text
+    assert '<html lang="nl">' in html
+    assert 'href="#inhoud"' in html and '<main id="inhoud"' in html
+    assert "<header" in html and "<footer" in html and 'aria-label="Hoofdmenu"' in html
+    assert "Veilig Buitengebied" in html
+
+
+def test_privacy_statement_states_the_retention_periods_from_settings(client, reference_data, settings):
+    settings.RETENTION = {**settings.RETENTION, "access_logs_days": 123}
+    html = client.get("/privacyverklaring/").text
+    assert "Privacyverklaring" in html and "123 dagen" in html and "Bewaartermijn" in html
+
+
+def test_accessibility_statement_exists(client, reference_data):
+    response = client.get("/toegankelijkheidsverklaring/")
+    assert response.status_code == 200 and "WCAG" in response.text and "AA" in response.text
+
+
+def test_404_is_dutch(client, reference_data):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404 and "Pagina niet gevonden" in response.text
+
+
+def test_500_page_is_dutch_and_standalone(client):
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Er ging iets mis" in html
+
+
+def test_site_pages_are_idempotent(reference_data):
+    from wagtail.models import Page
+
+    from core.services import site_pages_ensure
+
+    before = Page.objects.count()
+    site_pages_ensure()
+    assert Page.objects.count() == before
+
+
+def test_language_switch_to_english(client, reference_data):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/account/inloggen/"}, follow=True)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text
+    assert "Log in" in response.text and "E-mail address" in response.text
+    back = client.post("/i18n/setlang/", {"language": "nl", "next": "/account/inloggen/"}, follow=True)
+    assert "Inloggen" in back.text and "E-mailadres" in back.text

@@ -1,0 +1,116 @@
+"""The bell's websocket: authenticated by session, origin-checked, MFA-aware, closed on access loss."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from accounts.roles import Role
+from notifications.services import notify
+from tests.accounts.factories import confirmed_totp_device, current_totp
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _communicator(cookies: str = "", origin: str = "http://127.0.0.1:8000"):
+    from vbg_platform.asgi import application
+
+    headers = [(b"origin", origin.encode())]
+    if cookies:
+        headers.append((b"cookie", cookies.encode()))
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+
+
+def _cookie(client) -> str:
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _run(coro):
+    from asgiref.sync import async_to_sync
+
+    return async_to_sync(coro)()
+
+
+def test_anonymous_is_refused(reference_data):
+    async def scenario():
+        communicator = _communicator()
+        connected, code = await communicator.connect()
+        assert not connected and code == 4401
+
+    _run(scenario)
+
+
+def test_foreign_origin_is_refused(client, make_user):
+    client.force_login(make_user(Role.PARTNER))
+    cookie = _cookie(client)
+
+    async def scenario():
+        communicator = _communicator(cookie, origin="https://evil.example")
+        connected, _ = await communicator.connect()
+        assert not connected
+
+    _run(scenario)
+
+
+def test_partner_receives_count_and_live_notifications(client, make_user):
+    user = make_user(Role.PARTNER)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        assert await communicator.receive_json_from() == {"type": "count", "unread": 0}
+        await sync_to_async(notify)(recipients=[user], kind="test", title="Agenda gepubliceerd", url="/", email=False)
+        message = await communicator.receive_json_from(timeout=5)
+        assert message["type"] == "new" and message["title"] == "Agenda gepubliceerd" and message["unread"] == 1
+        await communicator.disconnect()
+
+    _run(scenario)
+
+
+def test_mfa_role_without_verification_is_refused(client, make_user):
+    user = make_user(Role.COACH)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    async def scenario():
+        connected, code = await _communicator(cookie).connect()
+        assert not connected and code == 4401
+
+    _run(scenario)
+    device = confirmed_totp_device(user)
+    client.post("/account/mfa/", {"token": current_totp(device)})
+    cookie = _cookie(client)
+
+    async def verified():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.disconnect()
+
+    _run(verified)
+
+
+def test_deactivation_closes_the_socket_and_sends_nothing_more(client, make_user):
+    user = make_user(Role.PARTNER)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    def deactivate():
+        user.is_active = False
+        user.save()
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        await sync_to_async(deactivate)()
+        output = await communicator.receive_output(timeout=5)
+        assert output["type"] == "websocket.close" and output["code"] == 4401
+        await sync_to_async(notify)(recipients=[user], kind="test", title="Mag niet aankomen", email=False)
+        assert await communicator.receive_nothing(timeout=0.5)
+
+    _run(scenario)
