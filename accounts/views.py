@@ -75,7 +75,9 @@ def mfa_verify(request):
     if request.method == "POST" and form.is_valid():
         wait = mfa.wait_seconds(request.user)
         if wait:
-            form.add_error("token", _("Te veel onjuiste codes. Wacht %(n)d seconden en probeer het opnieuw.") % {"n": wait})
+            form.add_error(
+                "token", _("Te veel onjuiste codes. Wacht %(n)d seconden en probeer het opnieuw.") % {"n": wait}
+            )
         elif (device := mfa.verify_any(request.user, form.cleaned_data["token"])) is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))

@@ -9,16 +9,39 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROBE = (
-    "import json, django; from django.conf import settings; django.setup(); "
-    "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], 'db_name': settings.DATABASES['default']['NAME'], "
-    "'layer': settings.CHANNEL_LAYERS['default']['BACKEND'], 'cache': settings.CACHES['default']['BACKEND'], "
-    "'huey': settings.HUEY['huey_class'], 'mail': settings.EMAIL_BACKEND, 'debug': settings.DEBUG, "
-    "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'search': settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND']}))"
-)
-BASE_ENV = {k: v for k, v in os.environ.items() if k not in {
-    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "VBG_TESTING", "EMAIL_URL", "ELASTICSEARCH_URL",
-    "HUEY_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}}
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "db_name": settings.DATABASES["default"]["NAME"],
+    "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "huey": settings.HUEY["huey_class"],
+    "mail": settings.EMAIL_BACKEND,
+    "debug": settings.DEBUG,
+    "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
+    "search": settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"],
+}))
+"""
+BASE_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k
+    not in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DEBUG",
+        "VBG_TESTING",
+        "EMAIL_URL",
+        "ELASTICSEARCH_URL",
+        "HUEY_IMMEDIATE",
+        "DJANGO_SETTINGS_MODULE",
+    }
+}
 PRODUCTION = {"SECRET_KEY": "k" * 64 + "-production-like-secret-value", "ALLOWED_HOSTS": "portal.example.nl"}
 
 
@@ -51,7 +74,9 @@ def test_embedded_defaults():
 
 
 def test_database_and_redis_urls_switch_backends():
-    s = _settings(DEBUG="true", DATABASE_URL="postgres://vbg@db.example:5432/vbg", REDIS_URL="redis://cache.example:6379/0")
+    s = _settings(
+        DEBUG="true", DATABASE_URL="postgres://vbg@db.example:5432/vbg", REDIS_URL="redis://cache.example:6379/0"
+    )
     assert s["db"] == "django.db.backends.postgresql" and s["db_name"] == "vbg"
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["cache"] == "django_redis.cache.RedisCache"

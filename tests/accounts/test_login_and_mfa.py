@@ -59,7 +59,9 @@ def test_mfa_enrolment_then_verification(client, make_user):
     page = client.get("/account/mfa/instellen/")
     assert page.status_code == 200 and "<svg" in page.text
     device = user.totpdevice_set.get(confirmed=False)
-    wrong = client.post("/account/mfa/instellen/", {"token": "000000" if current_totp(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/account/mfa/instellen/", {"token": "000000" if current_totp(device) != "000000" else "111111"}
+    )
     assert "klopt niet" in wrong.text
     device.refresh_from_db()
     device.throttle_reset()  # django-otp makes a person wait a second after a wrong code

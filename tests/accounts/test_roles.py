@@ -2,12 +2,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from wagtail.models import ModelLogEntry
 
 from accounts import services
 from accounts.admin_viewsets import RoleSafeUserEditForm
 from accounts.models import RoleGrant
 from accounts.roles import GROUP_NAMES, Role
-from wagtail.models import ModelLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,9 @@ def test_beheerder_requests_a_coach_role_through_the_page(client, admin_user, ma
     assert RoleGrant.objects.filter(user=subject, role="coach", status="requested").exists()
 
 
-def test_secretariat_invites_a_contact(client, make_user, login_with_mfa, mailoutbox, django_capture_on_commit_callbacks):
+def test_secretariat_invites_a_contact(
+    client, make_user, login_with_mfa, mailoutbox, django_capture_on_commit_callbacks
+):
     from tests.stakeholders.factories import ContactFactory
 
     contact = ContactFactory(email="nieuw@liander.nl")
@@ -171,9 +173,15 @@ def test_secretariat_invites_a_contact(client, make_user, login_with_mfa, mailou
     page = client.get(path, follow=True)
     assert "Welkom" in page.text
     form_url = page.redirect_chain[-1][0] if page.redirect_chain else path
-    done = client.post(form_url, {"new_password1": "Heel-Veilig-Wachtwoord-1", "new_password2": "Heel-Veilig-Wachtwoord-1"})
+    done = client.post(
+        form_url, {"new_password1": "Heel-Veilig-Wachtwoord-1", "new_password2": "Heel-Veilig-Wachtwoord-1"}
+    )
     assert done.status_code == 302
     from accounts.models import User
 
     invited = User.objects.get(email="nieuw@liander.nl")
-    assert invited.contact == contact and invited.has_role(Role.PARTNER) and invited.check_password("Heel-Veilig-Wachtwoord-1")
+    assert (
+        invited.contact == contact
+        and invited.has_role(Role.PARTNER)
+        and invited.check_password("Heel-Veilig-Wachtwoord-1")
+    )

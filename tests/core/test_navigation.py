@@ -31,5 +31,7 @@ def test_menu_per_role(client, reference_data, make_user, login_with_mfa, role):
         login_with_mfa(client, make_user(role))
     html = client.get("/").text
     assert _menu(html) == EXPECTED[role]
-    for href in __import__("re").findall(r'<a href="(/[^"]*)"', html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]):
+    for href in __import__("re").findall(
+        r'<a href="(/[^"]*)"', html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
+    ):
         assert client.get(href).status_code == 200, href
