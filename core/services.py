@@ -1,9 +1,12 @@
 """The site's fixed page tree (home and the statements). Idempotent: existing pages are kept."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
+
+from accounts.roles import GROUP_NAMES, Role
 
 from .models import HomePage, PrivacyStatementPage, StatementPage
 
@@ -80,3 +83,45 @@ def site_pages_ensure() -> HomePage:
             )
         )
     return home
+
+
+# The secretariat edits and publishes every page and manages documents and images.
+SECRETARIAT_PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+    "bulk_delete_page",
+]
+SECRETARIAT_COLLECTION_PERMISSIONS = {
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+}
+
+
+@transaction.atomic
+def cms_permissions_ensure(home: Page) -> None:
+    """Give the secretariat its Wagtail rights on the page tree and the collections. Idempotent."""
+    secretariat = Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])
+    for codename in SECRETARIAT_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=secretariat, page=home, permission=permission)
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    for app_label, codenames in SECRETARIAT_COLLECTION_PERMISSIONS.items():
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            GroupCollectionPermission.objects.get_or_create(
+                group=secretariat, collection=root_collection, permission=permission
+            )
+
+
+def platform_seed() -> dict[str, int]:
+    """Everything `seed_reference_data` puts in place: reference facts, role groups, pages, CMS rights."""
+    from accounts.services import roles_ensure_groups
+    from stakeholders.services import reference_data_seed
+
+    counts = reference_data_seed()
+    roles_ensure_groups()
+    cms_permissions_ensure(site_pages_ensure())
+    return counts

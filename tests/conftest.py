@@ -22,13 +22,9 @@ def _clear_cache(request):
 
 @pytest.fixture
 def reference_data(db):
-    from accounts.services import roles_ensure_groups
-    from core.services import site_pages_ensure
-    from stakeholders.services import reference_data_seed
+    from core.services import platform_seed
 
-    reference_data_seed()
-    roles_ensure_groups()
-    site_pages_ensure()
+    platform_seed()
 
 
 @pytest.fixture

@@ -51,3 +51,15 @@ def test_language_switch_to_english(client, reference_data):
     assert "Log in" in response.text and "E-mail address" in response.text
     back = client.post("/i18n/setlang/", {"language": "nl", "next": "/account/inloggen/"}, follow=True)
     assert "Inloggen" in back.text and "E-mailadres" in back.text
+
+
+def test_secretariat_can_edit_pages_and_beheerder_cannot(client, make_user, login_with_mfa):
+    from core.models import HomePage
+
+    home = HomePage.objects.get()
+    secretariat = make_user("secretariat")
+    login_with_mfa(client, secretariat)
+    assert client.get(f"/beheer/pages/{home.pk}/edit/").status_code == 200
+    client.logout()
+    login_with_mfa(client, make_user("admin", district=None))
+    assert client.get(f"/beheer/pages/{home.pk}/edit/").status_code in (302, 403)
