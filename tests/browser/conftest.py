@@ -42,7 +42,9 @@ def asgi_server(django_db_setup, django_db_blocker):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio")
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
+        )
     )
     holder: dict = {}
 

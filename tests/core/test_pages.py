@@ -63,3 +63,8 @@ def test_secretariat_can_edit_pages_and_beheerder_cannot(client, make_user, logi
     client.logout()
     login_with_mfa(client, make_user("admin", district=None))
     assert client.get(f"/beheer/pages/{home.pk}/edit/").status_code in (302, 403)
+
+
+def test_dutch_even_when_the_browser_asks_for_english(client, reference_data):
+    response = client.get("/account/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl">' in response.text and response["Content-Language"] == "nl"
