@@ -55,7 +55,7 @@ lint: install-dev
 
 # The bench database is built once at BENCH_SCALE and reused; `make clean-bench` rebuilds it.
 bench: translations
-	@mkdir -p var
+	@mkdir -p var/static
 	@if [ ! -f var/bench-$(BENCH_SCALE).sqlite3 ]; then \
 	  export DEBUG=true DATABASE_URL=sqlite:///var/bench-$(BENCH_SCALE).sqlite3; \
 	  $(MANAGE) migrate --no-input -v0 && $(MANAGE) createcachetable && \
