@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = _("Partners en referentiegegevens")
+
+    def ready(self):
+        from core.navigation import NavItem, register
+
+        from .permissions import user_can_use_directory
+
+        register(NavItem("directory", _("Wie is wie"), "stakeholders:directory", user_can_use_directory, order=200))

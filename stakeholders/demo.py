@@ -38,6 +38,15 @@ DEMO_MAILBOXES = {
     Role.PRIVACY_OFFICER: "fg",
     Role.ADMIN: "beheerder",
 }
+DEMO_FUNCTIONS = {
+    Role.PARTNER: "Regiomanager",
+    Role.AOV: "Adviseur openbare veiligheid",
+    Role.SECRETARIAT: "Programmasecretaris",
+    Role.COACH: "Agrarisch coach",
+    Role.COACH_COORDINATOR: "Coördinator coaching",
+    Role.PRIVACY_OFFICER: "Functionaris gegevensbescherming",
+    Role.ADMIN: "Functioneel beheerder",
+}
 DEMO_EMAILS = {role: f"{mailbox}@{DEMO_DOMAIN}" for role, mailbox in DEMO_MAILBOXES.items()}
 
 ORGANISATIONS_PER_SCALE = 50
@@ -53,6 +62,26 @@ PROGRAMME_START = datetime.date(2021, 1, 1)
 EARLIEST_START = datetime.date(2012, 1, 1)
 LATEST_START = datetime.date(2024, 6, 30)
 PAST_AFFILIATION_SHARE = 0.08
+DIRECTORY_CONSENT_SHARE = 0.85
+CONSENT_MOMENT = datetime.datetime(2021, 9, 15, 10, 0, tzinfo=datetime.UTC)
+PLATFORM_ROLES = ["vertegenwoordiger", "plaatsvervanger", ""]
+FUNCTIONS = [
+    "Adviseur openbare veiligheid",
+    "Wijkagent",
+    "Operationeel expert",
+    "Boa buitengebied",
+    "Toezichthouder",
+    "Beleidsadviseur ondermijning",
+    "Handhaver",
+    "Boswachter",
+    "Gebiedsbeheerder",
+    "Relatiebeheerder",
+    "Projectleider",
+    "Bestuurder",
+    "Veiligheidscoördinator",
+    "Accountmanager",
+    "Secretaris",
+]
 REPRESENTATIVE_SHARE = 0.10
 
 
@@ -298,7 +327,18 @@ class _DemoBuilder:
 
     def _plan(self, *, name, partner_type, domain, districts, municipality=None, role=None) -> None:
         self.names.add(name)
-        organisation = Organisation(name=name, partner_type=partner_type, municipality=municipality)
+        organisation = Organisation(
+            name=name,
+            partner_type=partner_type,
+            municipality=municipality,
+            email=f"info@{domain}",
+            website=f"https://www.{domain}",
+            phone=self._phone(landline=True),
+            street=self.fake.street_address(),
+            postal_code=self.fake.postcode(),
+            city=municipality.name if municipality else self.fake.city(),
+            kvk_number=f"{self.rng.randrange(10**7, 10**8)}" if partner_type.kind == "private" else "",
+        )
         self.planned.append(_PlannedOrganisation(organisation, domain, districts, role))
 
     def _plan_municipal_organisations(self) -> None:
@@ -405,6 +445,11 @@ class _DemoBuilder:
     def _date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
         return start + datetime.timedelta(days=self.rng.randrange((end - start).days + 1))
 
+    def _phone(self, *, landline: bool) -> str:
+        if landline:
+            return f"0{self.rng.choice(['20', '23', '72', '75', '229', '299'])}-{self.rng.randrange(10**6, 10**7)}"
+        return f"06-{self.rng.randrange(10**7, 10**8)}"
+
     def _email(self, first_name: str, last_name: str, domain: str) -> str:
         first, last = _ascii(first_name), re.sub(r"[^a-z]", "", _ascii(last_name))
         local = f"{first}.{last}" if self.rng.random() < 0.6 else f"{first[0]}.{last}"
@@ -421,10 +466,18 @@ class _DemoBuilder:
         rows = []
         for employer in employers[:count]:
             first_name, last_name = self.fake.first_name(), self.fake.last_name()
+            consents = self.rng.random() < DIRECTORY_CONSENT_SHARE
             contact = Contact(
                 first_name=first_name,
                 last_name=last_name,
                 email=self._email(first_name, last_name, employer.domain),
+                function=self.rng.choice(FUNCTIONS),
+                phone=self._phone(landline=False),
+                platform_role=self.rng.choices(PLATFORM_ROLES, weights=[2, 1, 7])[0],
+                directory_consent=consents,
+                directory_consent_at=CONSENT_MOMENT if consents else None,
+                invitation_consent=True,
+                invitation_consent_at=CONSENT_MOMENT,
             )
             rows.append((contact, employer))
             bar.update()
@@ -469,7 +522,14 @@ class _DemoBuilder:
         password_hash = make_password(DEMO_PASSWORD)  # hashed once: seven hashes would dominate the run
         for role, email in DEMO_EMAILS.items():
             contact = Contact.objects.create(
-                first_name=self.fake.first_name(), last_name=self.fake.last_name(), email=email
+                first_name=self.fake.first_name(),
+                last_name=self.fake.last_name(),
+                email=email,
+                function=DEMO_FUNCTIONS[role],
+                directory_consent=True,
+                directory_consent_at=CONSENT_MOMENT,
+                invitation_consent=True,
+                invitation_consent_at=CONSENT_MOMENT,
             )
             Affiliation.objects.create(
                 contact=contact,

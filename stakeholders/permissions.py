@@ -52,3 +52,71 @@ def aov_municipality_ids_for(user) -> frozenset[int]:
 
 def aov_municipalities_for(user):
     return Municipality.objects.filter(pk__in=aov_municipality_ids_for(user))
+
+
+# --- The directory (Wie is wie) and organisation profiles -------------------------------------
+
+
+def _is_secretariat(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+def user_can_use_directory(user) -> bool:
+    return user.is_authenticated and (_is_secretariat(user) or user.has_role(Role.PARTNER, Role.AOV))
+
+
+def organisations_visible_to(user):
+    """Active organisations on the user's district platforms; everything for the secretariat."""
+    from .models import Organisation
+
+    if _is_secretariat(user):
+        return Organisation.objects.all()
+    if not user_can_use_directory(user):
+        return Organisation.objects.none()
+    district_ids = district_ids_for(user)
+    on_platforms = Membership.objects.current().filter(district_id__in=district_ids).values("organisation_id")
+    return Organisation.objects.filter(is_active=True, pk__in=on_platforms)
+
+
+def contacts_visible_to(user):
+    """Consenting, not anonymised contacts who currently work at a visible organisation."""
+    from .models import Contact
+
+    if _is_secretariat(user):
+        return Contact.objects.all()
+    if not user_can_use_directory(user):
+        return Contact.objects.none()
+    working_at_visible = (
+        Affiliation.objects.current().filter(organisation__in=organisations_visible_to(user)).values("contact_id")
+    )
+    return Contact.objects.filter(directory_consent=True, anonymised_at__isnull=True, pk__in=working_at_visible)
+
+
+def user_can_view_organisation(user, organisation) -> bool:
+    return organisations_visible_to(user).filter(pk=organisation.pk).exists()
+
+
+def user_can_view_contact(user, contact) -> bool:
+    return contacts_visible_to(user).filter(pk=contact.pk).exists()
+
+
+def user_can_edit_organisation(user, organisation) -> bool:
+    """The secretariat, or the organisation's current representative."""
+    if _is_secretariat(user):
+        return True
+    if not user.is_authenticated or user.contact_id is None or not user_can_use_directory(user):
+        return False
+    return (
+        Affiliation.objects.current()
+        .filter(contact_id=user.contact_id, organisation=organisation, is_representative=True)
+        .exists()
+        and organisation.is_active
+    )
+
+
+def user_can_see_internal_notes(user) -> bool:
+    return _is_secretariat(user)
+
+
+def user_can_edit_own_contact(user) -> bool:
+    return user.is_authenticated and user.contact_id is not None

@@ -4,9 +4,13 @@ import csv
 import datetime
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
 
-from .models import District, Module, Municipality, PartnerType, Theme
+from .models import Contact, District, Module, Municipality, Organisation, PartnerType, Theme
+from .permissions import user_can_edit_organisation
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
 
@@ -63,3 +67,37 @@ def reference_data_seed(*, directory: Path = REFERENCE_DIR) -> dict[str, int]:
         "partner_types": PartnerType.objects.count(),
         "themes": Theme.objects.count(),
     }
+
+
+def _changed_fields(form) -> list[str]:
+    return [name for name in form.changed_data if name in form.fields]
+
+
+@transaction.atomic
+def contact_update_own(*, user, form) -> Contact:
+    """Save a person's own contact data; consent dates follow the consent switches."""
+    contact = form.instance
+    if user.contact_id != contact.pk:
+        raise PermissionDenied
+    changed = _changed_fields(form)
+    contact = form.save(commit=False)
+    now = timezone.now()
+    for consent in ("directory_consent", "invitation_consent"):
+        if consent in changed:
+            setattr(contact, f"{consent}_at", now if getattr(contact, consent) else None)
+    contact.save()
+    if changed:
+        log(instance=contact, action="wagtail.edit", user=user, data={"fields": changed, "via": "self-service"})
+    return contact
+
+
+@transaction.atomic
+def organisation_update_profile(*, user, form) -> Organisation:
+
+    if not user_can_edit_organisation(user, form.instance):
+        raise PermissionDenied
+    changed = _changed_fields(form)
+    organisation = form.save()
+    if changed:
+        log(instance=organisation, action="wagtail.edit", user=user, data={"fields": changed, "via": "profile"})
+    return organisation

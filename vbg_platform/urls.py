@@ -14,6 +14,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("account/", include("accounts.urls")),
     path("meldingen/", include("notifications.urls")),
+    path("", include("stakeholders.urls")),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.
     path("beheer/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("beheer/", include(wagtailadmin_urls)),

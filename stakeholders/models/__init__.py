@@ -1,4 +1,5 @@
 from .contacts import Affiliation, Contact
+from .interactions import Interaction
 from .organisations import Membership, Organisation
 from .reference import District, Module, Municipality, PartnerType, Theme
 
@@ -6,6 +7,7 @@ __all__ = [
     "Affiliation",
     "Contact",
     "District",
+    "Interaction",
     "Membership",
     "Module",
     "Municipality",

@@ -1,8 +1,14 @@
 import datetime
 
+from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+from ..validators import validate_dutch_phone, validate_kvk_number, validate_postal_code
 
 
 def current_q(start: str, end: str, day: datetime.date | None = None) -> Q:
@@ -11,7 +17,7 @@ def current_q(start: str, end: str, day: datetime.date | None = None) -> Q:
     return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
 
 
-class Organisation(models.Model):
+class Organisation(ClusterableModel):
     """A partner organisation. Never hard-deleted: `is_active` ends it, history stays."""
 
     name = models.CharField(_("naam"), max_length=200)
@@ -30,14 +36,53 @@ class Organisation(models.Model):
         verbose_name=_("gemeente (bij een gemeentelijke organisatie)"),
         help_text=_("Alleen voor de gemeente zelf: bepaalt de gemeente van de AOV's die er werken."),
     )
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, blank=True, validators=[validate_kvk_number])
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("algemeen e-mailadres"), blank=True)
+    phone = models.CharField(_("algemeen telefoonnummer"), max_length=20, blank=True, validators=[validate_dutch_phone])
+    street = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validate_postal_code])
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    municipalities = models.ManyToManyField(
+        "stakeholders.Municipality",
+        blank=True,
+        related_name="working_organisations",
+        verbose_name=_("werkt in de gemeenten"),
+    )
+    internal_notes = models.TextField(
+        _("interne notities"), blank=True, help_text=_("Alleen zichtbaar voor het secretariaat.")
+    )
     is_active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("partner_type"), FieldPanel("municipality")]),
+        FieldPanel("is_active"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+                FieldRowPanel([FieldPanel("website"), FieldPanel("kvk_number")]),
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]),
+            ],
+            heading=_("Contactgegevens"),
+        ),
+        FieldPanel("municipalities", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("memberships", heading=_("Platformlidmaatschappen"), label=_("lidmaatschap")),
+        FieldPanel("internal_notes"),
+    ]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_number"], condition=~models.Q(kvk_number=""), name="unique_kvk_number_when_given"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -56,7 +101,7 @@ class Membership(models.Model):
         AGENDA_MEMBER = "agendalid", _("agendalid")
         ADVISER = "adviseur", _("adviseur")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = ParentalKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     district = models.ForeignKey(
         "stakeholders.District", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("district")
     )
@@ -65,6 +110,11 @@ class Membership(models.Model):
     role = models.CharField(_("rol"), max_length=12, choices=Role.choices, default=Role.MEMBER)
 
     objects = MembershipQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("district"), FieldPanel("role")]),
+        FieldRowPanel([FieldPanel("since"), FieldPanel("until")]),
+    ]
 
     class Meta:
         ordering = ["district__name", "organisation__name"]

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     None: {"Start"},
-    Role.PARTNER: {"Start"},
-    Role.AOV: {"Start"},
-    Role.SECRETARIAT: {"Start", "Beheer inhoud", "Uitnodigen"},
+    Role.PARTNER: {"Start", "Wie is wie"},
+    Role.AOV: {"Start", "Wie is wie"},
+    Role.SECRETARIAT: {"Start", "Wie is wie", "Beheer inhoud", "Uitnodigen"},
     Role.COACH: {"Start"},
     Role.COACH_COORDINATOR: {"Start"},
     Role.PRIVACY_OFFICER: {"Start", "Roltoekenningen"},

@@ -1,0 +1,129 @@
+"""Reads for the directory. Every queryset starts from permissions.py; counts use the same sets."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Concat
+
+from .models import Affiliation, Contact, District, Membership, Municipality, Organisation, PartnerType
+from .permissions import contacts_visible_to, district_ids_for, organisations_visible_to, user_can_see_internal_notes
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    partner_type: str = ""
+    district: str = ""
+    municipality: str = ""
+
+
+def _current_affiliations():
+    return Prefetch(
+        "affiliations",
+        queryset=Affiliation.objects.current().select_related("organisation"),
+        to_attr="current_affiliations",
+    )
+
+
+def _current_memberships():
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.current().select_related("district"),
+        to_attr="current_memberships",
+    )
+
+
+def directory_organisations(*, user, filters: DirectoryFilters):
+    organisations = organisations_visible_to(user)
+    if filters.partner_type:
+        organisations = organisations.filter(partner_type__code=filters.partner_type)
+    if filters.district:
+        organisations = organisations.filter(
+            pk__in=Membership.objects.current().filter(district__code=filters.district).values("organisation_id")
+        )
+    if filters.municipality:
+        organisations = organisations.filter(
+            Q(municipality__cbs_code=filters.municipality) | Q(municipalities__cbs_code=filters.municipality)
+        ).distinct()
+    if filters.q:
+        organisations = organisations.filter(name__icontains=filters.q)
+    return organisations.select_related("partner_type").prefetch_related(_current_memberships()).order_by("name")
+
+
+def directory_contacts(*, user, filters: DirectoryFilters):
+    """Consenting contacts, matched on any part of their name, function, e-mail or organisation."""
+    contacts = contacts_visible_to(user)
+    if filters.partner_type or filters.district or filters.municipality:
+        organisations = directory_organisations(
+            user=user,
+            filters=DirectoryFilters(
+                partner_type=filters.partner_type, district=filters.district, municipality=filters.municipality
+            ),
+        )
+        contacts = contacts.filter(
+            pk__in=Affiliation.objects.current()
+            .filter(organisation__in=organisations.values("pk"))
+            .values("contact_id")
+        )
+    if filters.q:
+        in_named_organisations = (
+            Affiliation.objects.current()
+            .filter(organisation__in=organisations_visible_to(user).filter(name__icontains=filters.q))
+            .values("contact_id")
+        )
+        contacts = contacts.annotate(full_name=Concat("first_name", Value(" "), "last_name")).filter(
+            Q(full_name__icontains=filters.q)
+            | Q(function__icontains=filters.q)
+            | Q(email__icontains=filters.q)
+            | Q(pk__in=in_named_organisations)
+        )
+    return contacts.prefetch_related(_current_affiliations()).order_by("last_name", "first_name")
+
+
+def directory_type_counts(*, user, filters: DirectoryFilters) -> list[dict]:
+    """Organisations per partner type under the other filters: the numbers next to the type filter."""
+    without_type = DirectoryFilters(q=filters.q, district=filters.district, municipality=filters.municipality)
+    rows = (
+        directory_organisations(user=user, filters=without_type)
+        .order_by()
+        .values("partner_type__code", "partner_type__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("partner_type__name")
+    )
+    return [{"code": r["partner_type__code"], "name": r["partner_type__name"], "count": r["count"]} for r in rows]
+
+
+def directory_filter_choices(*, user) -> dict:
+    """Districts and municipalities a user may filter on: those of their own platforms."""
+    districts = District.objects.all()
+    if not user_can_see_internal_notes(user):
+        districts = districts.filter(pk__in=district_ids_for(user))
+    return {
+        "partner_types": PartnerType.objects.all(),
+        "districts": districts,
+        "municipalities": Municipality.objects.current().filter(district__in=districts).order_by("name"),
+    }
+
+
+def organisation_profile(*, user, organisation_id: int) -> Organisation | None:
+    return (
+        organisations_visible_to(user)
+        .select_related("partner_type", "municipality")
+        .prefetch_related(_current_memberships(), "municipalities")
+        .filter(pk=organisation_id)
+        .first()
+    )
+
+
+def organisation_people(*, user, organisation: Organisation):
+    working_here = Affiliation.objects.current().filter(organisation=organisation).values("contact_id")
+    return (
+        contacts_visible_to(user)
+        .filter(pk__in=working_here)
+        .prefetch_related(_current_affiliations())
+        .order_by("last_name", "first_name")
+    )
+
+
+def visible_contact(*, user, contact_id: int) -> Contact | None:
+    return contacts_visible_to(user).prefetch_related(_current_affiliations()).filter(pk=contact_id).first()

@@ -1,0 +1,136 @@
+"""The secretariat's CRM screens in the Wagtail admin: lists with filters, search, inspect,
+history and CSV/XLSX export (formula-safe). Nothing is hard-deleted: organisations are ended
+with their active flag, so history stays."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from core.exports import SafeSpreadsheetExportMixin
+
+from .models import Contact, District, Interaction, Municipality, Organisation, PartnerType
+
+
+class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
+    pass
+
+
+class OrganisationFilterSet(WagtailFilterSet):
+    partner_type = django_filters.ModelChoiceFilter(label=_("Partnertype"), queryset=PartnerType.objects.all())
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.all(), field_name="memberships__district", distinct=True
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Gemeente"), queryset=Municipality.objects.all(), method="filter_municipality"
+    )
+    is_active = django_filters.BooleanFilter(label=_("Actief"))
+
+    class Meta:
+        model = Organisation
+        fields = ["partner_type", "district", "municipality", "is_active"]
+
+    def filter_municipality(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(municipality=value) | Q(municipalities=value)).distinct()
+
+
+class ContactFilterSet(WagtailFilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.all(),
+        field_name="affiliations__organisation",
+        distinct=True,
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.all(),
+        field_name="affiliations__organisation__memberships__district",
+        distinct=True,
+    )
+    directory_consent = django_filters.BooleanFilter(label=_("Staat in Wie is wie"))
+
+    class Meta:
+        model = Contact
+        fields = ["organisation", "district", "directory_consent", "platform_role"]
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisaties")
+    index_view_class = SafeExportIndexView
+    list_display = ["name", "partner_type", "city", "is_active", "updated_at"]
+    list_export = [
+        "name",
+        "partner_type",
+        "kvk_number",
+        "email",
+        "phone",
+        "website",
+        "street",
+        "postal_code",
+        "city",
+        "is_active",
+    ]
+    export_filename = "organisaties"
+    filterset_class = OrganisationFilterSet
+    search_fields = ["name", "city", "email", "kvk_number"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Organisation.objects.select_related("partner_type")
+
+
+class ContactViewSet(SnippetViewSet):
+    model = Contact
+    icon = "user"
+    menu_label = _("Contactpersonen")
+    index_view_class = SafeExportIndexView
+    list_display = ["__str__", "function", "email", "phone", "directory_consent", "updated_at"]
+    list_export = ["first_name", "last_name", "function", "email", "phone", "platform_role", "directory_consent"]
+    export_filename = "contactpersonen"
+    filterset_class = ContactFilterSet
+    search_fields = ["first_name", "last_name", "email", "function"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+
+
+class InteractionViewSet(SnippetViewSet):
+    model = Interaction
+    icon = "comment"
+    menu_label = _("Contactmomenten")
+    index_view_class = SafeExportIndexView
+    list_display = ["date", "kind", "organisation", "contact", "created_by"]
+    list_export = ["date", "kind", "organisation", "contact", "summary"]
+    export_filename = "contactmomenten"
+    list_filter = ["kind"]
+    search_fields = ["summary"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Interaction.objects.select_related("organisation", "contact", "created_by")
+
+
+class CrmViewSetGroup(SnippetViewSetGroup):
+    items = (OrganisationViewSet, ContactViewSet, InteractionViewSet)
+    menu_icon = "group"
+    menu_label = _("Partners (CRM)")
+    menu_name = "crm"
+    menu_order = 200
+
+
+register_snippet(CrmViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+def record_interaction_author(request, instance):
+    if isinstance(instance, Interaction) and instance.created_by_id is None:
+        Interaction.objects.filter(pk=instance.pk).update(created_by=request.user)
