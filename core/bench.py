@@ -42,9 +42,25 @@ def logged_in_as(email: str) -> Callable[[Client], None]:
     return setup
 
 
+PARTNER = "partner@demo.veiligbuitengebied.nl"
+
+
+def _liander_page(client: Client) -> HttpResponse:
+    """The profile of an organisation on all three platforms: the busiest organisation page."""
+    from stakeholders.models import Organisation
+
+    organisation = Organisation.objects.filter(partner_type__code="liander").order_by("pk").first()
+    return client.get(f"/wie-is-wie/organisaties/{organisation.pk}/")
+
+
 SCENARIOS: dict[str, Scenario] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
+    "directory": Scenario(lambda client: client.get("/wie-is-wie/"), setup=logged_in_as(PARTNER)),
+    "directory_search": Scenario(
+        lambda client: client.get("/wie-is-wie/", {"q": "jan", "fragment": "1"}), setup=logged_in_as(PARTNER)
+    ),
+    "organisation_page": Scenario(_liander_page, setup=logged_in_as(PARTNER)),
 }
 
 

@@ -61,6 +61,11 @@ def _is_secretariat(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
 
+def user_can_manage_crm(user) -> bool:
+    """Import, merge, personal-data requests and interactions: the secretariat's tools."""
+    return _is_secretariat(user)
+
+
 def user_can_use_directory(user) -> bool:
     return user.is_authenticated and (_is_secretariat(user) or user.has_role(Role.PARTNER, Role.AOV))
 

@@ -3,15 +3,18 @@ history and CSV/XLSX export (formula-safe). Nothing is hard-deleted: organisatio
 with their active flag, so history stays."""
 
 import django_filters
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from core.exports import SafeSpreadsheetExportMixin
 
 from .models import Contact, District, Interaction, Municipality, Organisation, PartnerType
+from .permissions import user_can_manage_crm
 
 
 class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
@@ -128,6 +131,26 @@ class CrmViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CrmViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions):
+    actions.register_action("vbg.crm.imported", _("Geïmporteerd"), _("Spreadsheet geïmporteerd"))
+
+
+class _CrmToolMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_can_manage_crm(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return _CrmToolMenuItem(_("Importeren"), reverse("crm:import_upload"), icon_name="upload", order=205)
+
+
+@hooks.register("register_admin_urls")
+def register_crm_admin_urls():
+    return [path("crm/", include(("stakeholders.admin_urls", "crm"), namespace="crm"))]
 
 
 @hooks.register("after_create_snippet")

@@ -1,4 +1,5 @@
 from .contacts import Affiliation, Contact
+from .imports import ImportBatch
 from .interactions import Interaction
 from .organisations import Membership, Organisation
 from .reference import District, Module, Municipality, PartnerType, Theme
@@ -7,6 +8,7 @@ __all__ = [
     "Affiliation",
     "Contact",
     "District",
+    "ImportBatch",
     "Interaction",
     "Membership",
     "Module",

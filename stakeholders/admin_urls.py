@@ -1,0 +1,7 @@
+"""CRM tools in the Wagtail admin beyond the snippet screens (secretariat only), under /beheer/crm/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("import/", include("stakeholders.admin_views.imports")),
+]

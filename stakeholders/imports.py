@@ -1,0 +1,520 @@
+"""Import of organisations and contacts from CSV or XLSX (tablib), in two steps.
+
+1. `import_batch_create` reads the file and stores its rows; `import_preview` checks every row with
+   a Django form (Dutch messages) and looks for duplicates in the CRM and within the file.
+2. The secretariat fixes broken cells in the preview (`import_batch_edit_rows`), chooses merge or
+   skip for each duplicate, and `import_batch_confirm` writes everything in one transaction, or
+   nothing when any row is still wrong.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import tablib
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+
+from .models import Affiliation, Contact, District, ImportBatch, Membership, Municipality, Organisation, PartnerType
+from .permissions import user_can_manage_crm
+from .validators import normalise_postal_code, validate_dutch_phone, validate_kvk_number, validate_postal_code
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+NEAR_NAME_RATIO = 0.88
+MERGE, SKIP = "merge", "skip"
+
+# Column headings people actually use, mapped to one key per field.
+COLUMNS = {
+    ImportBatch.Kind.ORGANISATIONS: {
+        "naam": ["naam", "organisatie", "organisatienaam", "name"],
+        "partnertype": ["partnertype", "type", "soort", "soort organisatie"],
+        "kvk": ["kvk", "kvk-nummer", "kvknummer", "kvk nummer"],
+        "email": ["email", "e-mail", "e-mailadres", "emailadres"],
+        "telefoon": ["telefoon", "telefoonnummer", "tel", "phone"],
+        "website": ["website", "www", "url"],
+        "straat": ["straat", "adres", "bezoekadres", "straat en huisnummer"],
+        "postcode": ["postcode"],
+        "plaats": ["plaats", "woonplaats", "vestigingsplaats"],
+        "gemeente": ["gemeente", "cbs-code", "cbs code"],
+        "districten": ["districten", "district", "platform", "platforms"],
+    },
+    ImportBatch.Kind.CONTACTS: {
+        "voornaam": ["voornaam", "first name", "roepnaam"],
+        "achternaam": ["achternaam", "last name", "naam"],
+        "functie": ["functie", "function"],
+        "email": ["email", "e-mail", "e-mailadres", "emailadres"],
+        "telefoon": ["telefoon", "telefoonnummer", "tel", "mobiel", "phone"],
+        "organisatie": ["organisatie", "werkgever", "organisation"],
+        "platformrol": ["platformrol", "rol", "rol in het platform"],
+        "wie_is_wie": ["toestemming wie is wie", "wie is wie", "smoelenboek"],
+        "uitnodigingen": ["toestemming uitnodigingen", "uitnodigingen"],
+    },
+}
+REQUIRED_COLUMNS = {
+    ImportBatch.Kind.ORGANISATIONS: ["naam", "partnertype"],
+    ImportBatch.Kind.CONTACTS: ["voornaam", "achternaam"],
+}
+YES = {"ja", "j", "yes", "y", "1", "x", "waar", "true"}
+NO = {"nee", "n", "no", "0", "", "onwaar", "false"}
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read; nothing is stored."""
+
+
+# --- Reading the file ---------------------------------------------------------------------------
+
+
+def _heading_key(heading: str) -> str:
+    return re.sub(r"\s+", " ", str(heading or "").strip().lower().replace("_", " "))
+
+
+def _decode_csv(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("Dit CSV-bestand kan niet worden gelezen. Sla het op als CSV UTF-8 en probeer opnieuw."))
+
+
+def _load_dataset(name: str, raw: bytes) -> tablib.Dataset:
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        if not raw.startswith(b"PK\x03\x04"):
+            raise ImportFileError(_("Dit is geen echt Excel-bestand (.xlsx). Kies een .xlsx- of .csv-bestand."))
+        try:
+            return tablib.Dataset().load(io.BytesIO(raw), format="xlsx")
+        except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
+            raise ImportFileError(_("Dit Excel-bestand kan niet worden gelezen. Is het beschadigd?")) from exc
+    if lowered.endswith(".csv"):
+        if b"\x00" in raw[:4096]:
+            raise ImportFileError(_("Dit is geen tekstbestand. Kies een .csv- of .xlsx-bestand."))
+        text = _decode_csv(raw)
+        try:
+            delimiter = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,\t").delimiter
+        except csv.Error:
+            delimiter = ","
+        try:
+            return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+        except Exception as exc:  # noqa: BLE001
+            raise ImportFileError(_("Dit CSV-bestand kan niet worden gelezen: controleer de kolommen.")) from exc
+    raise ImportFileError(_("Kies een .csv- of .xlsx-bestand. Andere bestandssoorten worden niet ingelezen."))
+
+
+def import_file_rows(*, kind: str, name: str, raw: bytes) -> tuple[list[dict], list[str]]:
+    """Rows as {field key: text}, and the headings that were not recognised."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportFileError(_("Het bestand is groter dan 2 MB. Splits het in kleinere bestanden."))
+    if not raw.strip():
+        raise ImportFileError(_("Het bestand is leeg."))
+    dataset = _load_dataset(name, raw)
+    aliases = {alias: key for key, names in COLUMNS[kind].items() for alias in names}
+    headings = [_heading_key(h) for h in (dataset.headers or [])]
+    mapping = {index: aliases[h] for index, h in enumerate(headings) if h in aliases}
+    missing = [key for key in REQUIRED_COLUMNS[kind] if key not in mapping.values()]
+    if missing:
+        raise ImportFileError(
+            _("De kolom(men) %(missing)s ontbreken. Gebruik de kolomnamen uit het voorbeeldbestand.")
+            % {"missing": ", ".join(missing)}
+        )
+    if len(dataset) > MAX_IMPORT_ROWS:
+        raise ImportFileError(_("Het bestand heeft meer dan %(n)d rijen.") % {"n": MAX_IMPORT_ROWS})
+    rows = []
+    for values in dataset:
+        row = {key: "" if values[index] is None else str(values[index]).strip() for index, key in mapping.items()}
+        if any(row.values()):
+            rows.append(row)
+    if not rows:
+        raise ImportFileError(_("Het bestand bevat geen rijen met gegevens."))
+    ignored = [h for index, h in enumerate(dataset.headers or []) if index not in mapping and h]
+    return rows, ignored
+
+
+@transaction.atomic
+def import_batch_create(*, actor, kind: str, uploaded_file) -> ImportBatch:
+    if not user_can_manage_crm(actor):
+        raise PermissionDenied
+    if kind not in ImportBatch.Kind.values:
+        raise ImportFileError(_("Kies wat u wilt importeren: organisaties of contactpersonen."))
+    if uploaded_file.size > MAX_IMPORT_BYTES:
+        raise ImportFileError(_("Het bestand is groter dan 2 MB. Splits het in kleinere bestanden."))
+    rows, ignored = import_file_rows(kind=kind, name=uploaded_file.name, raw=uploaded_file.read())
+    return ImportBatch.objects.create(
+        kind=kind, filename=uploaded_file.name[:255], rows=rows, ignored_columns=ignored, created_by=actor
+    )
+
+
+# --- Checking rows ------------------------------------------------------------------------------
+
+
+def _normalised_name(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_name).strip()
+
+
+def _yes_no(value: str, label: str) -> bool:
+    lowered = (value or "").strip().lower()
+    if lowered in YES:
+        return True
+    if lowered in NO:
+        return False
+    raise forms.ValidationError(_("%(label)s: vul ja of nee in.") % {"label": label})
+
+
+class OrganisationRowForm(forms.Form):
+    naam = forms.CharField(label=gettext_lazy("Naam"), max_length=200)
+    partnertype = forms.CharField(label=gettext_lazy("Partnertype"), max_length=150)
+    kvk = forms.CharField(label=gettext_lazy("KvK-nummer"), required=False, validators=[validate_kvk_number])
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    telefoon = forms.CharField(label=gettext_lazy("Telefoon"), required=False, validators=[validate_dutch_phone])
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
+    straat = forms.CharField(label=gettext_lazy("Straat"), required=False, max_length=200)
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), required=False, validators=[validate_postal_code])
+    plaats = forms.CharField(label=gettext_lazy("Plaats"), required=False, max_length=100)
+    gemeente = forms.CharField(label=gettext_lazy("Gemeente"), required=False)
+    districten = forms.CharField(label=gettext_lazy("Districten"), required=False)
+
+    def __init__(self, *args, lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+
+    def clean_partnertype(self):
+        value = self.cleaned_data["partnertype"].strip().lower()
+        partner_type = self.lookups.partner_types.get(value)
+        if partner_type is None:
+            raise forms.ValidationError(
+                _("Onbekend partnertype '%(value)s'. Gebruik een code zoals %(examples)s.")
+                % {"value": self.cleaned_data["partnertype"], "examples": "gemeente, politie, liander, lto"}
+            )
+        return partner_type
+
+    def clean_postcode(self):
+        return normalise_postal_code(self.cleaned_data["postcode"]) if self.cleaned_data["postcode"] else ""
+
+    def clean_gemeente(self):
+        value = self.cleaned_data["gemeente"].strip()
+        if not value:
+            return None
+        municipality = self.lookups.municipalities.get(value.lower())
+        if municipality is None:
+            raise forms.ValidationError(_("Onbekende gemeente '%(value)s'.") % {"value": value})
+        return municipality
+
+    def clean_districten(self):
+        names = [part.strip().lower() for part in re.split(r"[,;/]", self.cleaned_data["districten"]) if part.strip()]
+        unknown = [name for name in names if name not in self.lookups.districts]
+        if unknown:
+            raise forms.ValidationError(
+                _("Onbekend district '%(value)s'. Kies uit NHN, ZW of KEN.") % {"value": ", ".join(unknown)}
+            )
+        return [self.lookups.districts[name] for name in names]
+
+
+class ContactRowForm(forms.Form):
+    voornaam = forms.CharField(label=gettext_lazy("Voornaam"), max_length=100)
+    achternaam = forms.CharField(label=gettext_lazy("Achternaam"), max_length=150)
+    functie = forms.CharField(label=gettext_lazy("Functie"), required=False, max_length=150)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    telefoon = forms.CharField(label=gettext_lazy("Telefoon"), required=False, validators=[validate_dutch_phone])
+    organisatie = forms.CharField(label=gettext_lazy("Organisatie"), required=False)
+    platformrol = forms.CharField(label=gettext_lazy("Platformrol"), required=False)
+    wie_is_wie = forms.CharField(label=gettext_lazy("Toestemming Wie is wie"), required=False)
+    uitnodigingen = forms.CharField(label=gettext_lazy("Toestemming uitnodigingen"), required=False)
+
+    def __init__(self, *args, lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+    def clean_organisatie(self):
+        value = self.cleaned_data["organisatie"].strip()
+        if not value:
+            return None
+        organisation = self.lookups.organisations.get(value.lower())
+        if organisation is None:
+            raise forms.ValidationError(
+                _("Onbekende organisatie '%(value)s'. Controleer de naam of importeer eerst de organisatie.")
+                % {"value": value}
+            )
+        return organisation
+
+    def clean_platformrol(self):
+        value = self.cleaned_data["platformrol"].strip().lower()
+        if value and value not in Contact.PlatformRole.values:
+            raise forms.ValidationError(_("Kies vertegenwoordiger, plaatsvervanger of laat leeg."))
+        return value
+
+    def clean_wie_is_wie(self):
+        return _yes_no(self.cleaned_data["wie_is_wie"], str(self.fields["wie_is_wie"].label))
+
+    def clean_uitnodigingen(self):
+        return _yes_no(self.cleaned_data["uitnodigingen"], str(self.fields["uitnodigingen"].label))
+
+
+@dataclass
+class _Lookups:
+    """Reference data and existing records, read once per preview instead of once per row."""
+
+    partner_types: dict = field(default_factory=dict)
+    municipalities: dict = field(default_factory=dict)
+    districts: dict = field(default_factory=dict)
+    organisations: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "_Lookups":
+        lookups = cls()
+        for partner_type in PartnerType.objects.all():
+            lookups.partner_types[partner_type.code.lower()] = partner_type
+            lookups.partner_types[partner_type.name.lower()] = partner_type
+        for municipality in Municipality.objects.current():
+            lookups.municipalities[municipality.name.lower()] = municipality
+            lookups.municipalities[municipality.cbs_code.lower()] = municipality
+        for district in District.objects.all():
+            lookups.districts[district.code.lower()] = district
+            lookups.districts[district.name.lower()] = district
+        for organisation in Organisation.objects.filter(is_active=True):
+            lookups.organisations[organisation.name.lower()] = organisation
+            if organisation.kvk_number:
+                lookups.organisations[organisation.kvk_number] = organisation
+        return lookups
+
+
+@dataclass
+class PreviewRow:
+    number: int  # 1-based, as in the spreadsheet below its heading row
+    values: dict
+    errors: dict = field(default_factory=dict)
+    duplicate_of: object = None
+    duplicate_reason: str = ""
+    decision: str = ""
+    cleaned: dict = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return "error"
+        return "duplicate" if self.duplicate_of is not None else "new"
+
+
+@dataclass
+class Preview:
+    batch: ImportBatch
+    rows: list[PreviewRow]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if row.status == "error")
+
+    @property
+    def duplicate_count(self) -> int:
+        return sum(1 for row in self.rows if row.status == "duplicate")
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for row in self.rows if row.status == "new")
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.error_count == 0
+
+
+def _find_duplicate_organisation(cleaned: dict, candidates: list[Organisation]) -> tuple[object, str]:
+    if cleaned.get("kvk"):
+        for organisation in candidates:
+            if organisation.kvk_number == cleaned["kvk"]:
+                return organisation, _("zelfde KvK-nummer")
+    name = _normalised_name(cleaned["naam"])
+    place = (cleaned.get("plaats") or "").lower()
+    municipality = cleaned.get("gemeente")
+    for organisation in candidates:
+        same_place = (municipality is not None and organisation.municipality_id == municipality.pk) or (
+            place and organisation.city.lower() == place
+        )
+        ratio = SequenceMatcher(None, name, _normalised_name(organisation.name)).ratio()
+        if ratio == 1.0 or (same_place and ratio >= NEAR_NAME_RATIO):
+            return organisation, _("(bijna) dezelfde naam in dezelfde plaats")
+    return None, ""
+
+
+def import_preview(*, batch: ImportBatch) -> Preview:
+    """Check every stored row. Runs a fixed number of queries, whatever the number of rows."""
+    lookups = _Lookups.load()
+    form_class = OrganisationRowForm if batch.kind == ImportBatch.Kind.ORGANISATIONS else ContactRowForm
+    rows = []
+    for index, values in enumerate(batch.rows, start=1):
+        form = form_class(data=values, lookups=lookups)
+        row = PreviewRow(number=index, values=values, decision=batch.decisions.get(str(index), SKIP))
+        if form.is_valid():
+            row.cleaned = form.cleaned_data
+        else:
+            row.errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        rows.append(row)
+    if batch.kind == ImportBatch.Kind.ORGANISATIONS:
+        _mark_organisation_duplicates(rows)
+    else:
+        _mark_contact_duplicates(rows)
+    return Preview(batch=batch, rows=rows)
+
+
+def _mark_organisation_duplicates(rows: list[PreviewRow]) -> None:
+    candidates = list(Organisation.objects.all())
+    seen_kvk: dict[str, int] = {}
+    for row in rows:
+        if row.errors:
+            continue
+        kvk = row.cleaned.get("kvk")
+        if kvk and kvk in seen_kvk:
+            row.errors["kvk"] = [_("Dit KvK-nummer staat ook in rij %(n)d.") % {"n": seen_kvk[kvk]}]
+            continue
+        if kvk:
+            seen_kvk[kvk] = row.number
+        row.duplicate_of, row.duplicate_reason = _find_duplicate_organisation(row.cleaned, candidates)
+
+
+def _mark_contact_duplicates(rows: list[PreviewRow]) -> None:
+    emails = [row.cleaned["email"] for row in rows if not row.errors and row.cleaned.get("email")]
+    existing = {
+        contact.email_lower: contact
+        for contact in Contact.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=emails, anonymised_at__isnull=True
+        )
+    }
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.errors or not row.cleaned.get("email"):
+            continue
+        email = row.cleaned["email"]
+        if email in seen:
+            row.errors["email"] = [_("Dit e-mailadres staat ook in rij %(n)d.") % {"n": seen[email]}]
+            continue
+        seen[email] = row.number
+        if email in existing:
+            row.duplicate_of, row.duplicate_reason = existing[email], _("zelfde e-mailadres")
+
+
+# --- Fixing and confirming ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_batch_edit(*, actor, batch: ImportBatch, edits: dict[int, dict], decisions: dict[int, str]) -> ImportBatch:
+    """Store corrected cells and merge/skip choices from the preview; nothing reaches the CRM yet."""
+    if not user_can_manage_crm(actor) or batch.status != ImportBatch.Status.PREVIEW:
+        raise PermissionDenied
+    allowed = COLUMNS[batch.kind].keys()
+    rows = list(batch.rows)
+    for number, values in edits.items():
+        if 1 <= number <= len(rows):
+            rows[number - 1] = {**rows[number - 1], **{k: str(v).strip() for k, v in values.items() if k in allowed}}
+    batch.rows = rows
+    batch.decisions = {
+        **batch.decisions,
+        **{str(n): d for n, d in decisions.items() if d in (MERGE, SKIP) and 1 <= n <= len(rows)},
+    }
+    batch.save(update_fields=["rows", "decisions"])
+    return batch
+
+
+@transaction.atomic
+def import_batch_confirm(*, actor, batch: ImportBatch) -> dict[str, int]:
+    """Write every row or none: a single broken row stops the whole import."""
+    if not user_can_manage_crm(actor):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError(_("Deze import is al afgerond."))
+    preview = import_preview(batch=batch)
+    if not preview.can_confirm:
+        raise ValidationError(
+            _("Er zijn nog %(n)d rijen met fouten. Herstel ze eerst; er is niets geïmporteerd.")
+            % {"n": preview.error_count}
+        )
+    save_row = _save_organisation_row if batch.kind == ImportBatch.Kind.ORGANISATIONS else _save_contact_row
+    summary = {"created": 0, "merged": 0, "skipped": 0}
+    for row in preview.rows:
+        if row.duplicate_of is not None and row.decision != MERGE:
+            summary["skipped"] += 1
+            continue
+        save_row(row.cleaned, existing=row.duplicate_of)
+        summary["merged" if row.duplicate_of is not None else "created"] += 1
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = timezone.now()
+    batch.summary = summary
+    batch.save(update_fields=["status", "imported_at", "summary"])
+    log(instance=batch, action="vbg.crm.imported", user=actor, data=summary)
+    return summary
+
+
+def _fill(instance, values: dict) -> None:
+    """Set the row's non-empty values: an empty cell never wipes what the CRM already knows."""
+    for attribute, value in values.items():
+        if value not in ("", None):
+            setattr(instance, attribute, value)
+
+
+def _save_organisation_row(cleaned: dict, *, existing: Organisation | None) -> Organisation:
+    organisation = existing or Organisation(name=cleaned["naam"], partner_type=cleaned["partnertype"])
+    _fill(
+        organisation,
+        {
+            "kvk_number": cleaned["kvk"],
+            "email": cleaned["email"],
+            "phone": cleaned["telefoon"],
+            "website": cleaned["website"],
+            "street": cleaned["straat"],
+            "postal_code": cleaned["postcode"],
+            "city": cleaned["plaats"],
+        },
+    )
+    if cleaned["gemeente"] is not None and cleaned["partnertype"].code == "gemeente":
+        organisation.municipality = cleaned["gemeente"]
+    organisation.full_clean(exclude=["municipalities"])
+    organisation.save()
+    if cleaned["gemeente"] is not None:
+        organisation.municipalities.add(cleaned["gemeente"])
+    current = set(Membership.objects.current().filter(organisation=organisation).values_list("district_id", flat=True))
+    for district in cleaned["districten"]:
+        if district.pk not in current:
+            Membership.objects.create(organisation=organisation, district=district)
+    return organisation
+
+
+def _save_contact_row(cleaned: dict, *, existing: Contact | None) -> Contact:
+    contact = existing or Contact(first_name=cleaned["voornaam"], last_name=cleaned["achternaam"])
+    _fill(
+        contact,
+        {
+            "first_name": cleaned["voornaam"],
+            "last_name": cleaned["achternaam"],
+            "function": cleaned["functie"],
+            "email": cleaned["email"],
+            "phone": cleaned["telefoon"],
+            "platform_role": cleaned["platformrol"],
+        },
+    )
+    now = timezone.now()
+    for consent, key in (("directory_consent", "wie_is_wie"), ("invitation_consent", "uitnodigingen")):
+        if cleaned[key] and not getattr(contact, consent):
+            setattr(contact, consent, True)
+            setattr(contact, f"{consent}_at", now)
+    contact.full_clean()
+    contact.save()
+    organisation = cleaned["organisatie"]
+    if (
+        organisation is not None
+        and not Affiliation.objects.current().filter(contact=contact, organisation=organisation).exists()
+    ):
+        Affiliation.objects.create(contact=contact, organisation=organisation)
+    return contact
