@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 
 from core.exports import SafeSpreadsheetExportMixin
 
+from .bulk_actions import DeactivateOrganisationsBulkAction
 from .models import Contact, District, Interaction, Municipality, Organisation, PartnerType
 from .permissions import user_can_manage_crm
 
@@ -136,6 +137,10 @@ register_snippet(CrmViewSetGroup)
 @hooks.register("register_log_actions")
 def register_import_log_actions(actions):
     actions.register_action("vbg.crm.imported", _("Geïmporteerd"), _("Spreadsheet geïmporteerd"))
+    actions.register_action("vbg.crm.deactivated", _("Gedeactiveerd"), _("Organisatie gedeactiveerd"))
+
+
+hooks.register("register_bulk_action", DeactivateOrganisationsBulkAction)
 
 
 class _CrmToolMenuItem(MenuItem):

@@ -91,3 +91,27 @@ def test_interaction_records_its_author(secretariat_client, reference_data, make
     assert response.status_code == 302, response.content[:2000]
     interaction = Interaction.objects.get()
     assert interaction.created_by is not None
+
+
+def test_bulk_deactivate_keeps_the_organisations(secretariat_client, reference_data):
+    from wagtail.models import ModelLogEntry
+
+    from stakeholders.models import Organisation
+
+    first, second = OrganisationFactory(name="Eerste"), OrganisationFactory(name="Tweede")
+    url = f"/beheer/bulk/stakeholders/organisation/deactivate/?id={first.pk}&id={second.pk}"
+    confirm = secretariat_client.get(url)
+    assert confirm.status_code == 200 and "Eerste" in confirm.text and "geschiedenis blijft bewaard" in confirm.text
+    response = secretariat_client.post(url)
+    assert response.status_code == 302
+    assert set(Organisation.objects.filter(pk__in=[first.pk, second.pk]).values_list("is_active", flat=True)) == {False}
+    assert ModelLogEntry.objects.filter(action="vbg.crm.deactivated").count() == 2
+
+
+def test_partner_cannot_bulk_deactivate(client, make_user, reference_data):
+    from stakeholders.models import Organisation
+
+    organisation = OrganisationFactory()
+    client.force_login(make_user(Role.PARTNER))
+    client.post(f"/beheer/bulk/stakeholders/organisation/deactivate/?id={organisation.pk}")
+    assert Organisation.objects.get(pk=organisation.pk).is_active
