@@ -162,3 +162,36 @@ def register_crm_admin_urls():
 def record_interaction_author(request, instance):
     if isinstance(instance, Interaction) and instance.created_by_id is None:
         Interaction.objects.filter(pk=instance.pk).update(created_by=request.user)
+
+
+@hooks.register("register_log_actions")
+def register_merge_and_personal_data_log_actions(actions):
+    """Merge, anonymisation and export entries: who, when and which fields, never the personal data."""
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action("vbg.crm.merged")
+    class MergedFormatter(LogFormatter):
+        label = _("Samengevoegd")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            fields = ", ".join(data.get("fields") or []) or "-"
+            if data.get("role") == "duplicate":
+                return _("Samengevoegd met #%(other)s (dit record is opgeheven); velden overgenomen: %(fields)s") % {
+                    "other": data.get("other_id"),
+                    "fields": fields,
+                }
+            return _("#%(other)s is hierin samengevoegd; velden overgenomen: %(fields)s") % {
+                "other": data.get("other_id"),
+                "fields": fields,
+            }
+
+    actions.register_action("vbg.crm.anonymised", _("Geanonimiseerd"), _("Contactpersoon geanonimiseerd"))
+    actions.register_action(
+        "vbg.crm.personal_data_exported", _("Persoonsgegevens geëxporteerd"), _("Persoonsgegevens geëxporteerd")
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_merge_and_personal_data_menu_item():
+    return _CrmToolMenuItem(_("Samenvoegen en AVG"), reverse("crm:merge_index"), icon_name="resubmit", order=210)
