@@ -223,3 +223,21 @@ def user_invite_contact(*, actor: User, contact) -> User:
     log(instance=user, action="vbg.role.assigned", user=actor, data={"role": Role.PARTNER, "via": "invitation"})
     transaction.on_commit(lambda: user_invite(actor=actor, user=user))
     return user
+
+
+@transaction.atomic
+def user_anonymise(*, user: User) -> None:
+    """Part of erasing a person (AVG): the account can no longer log in and no longer names them.
+
+    The row stays so audit-log entries keep pointing at "a former user"; sessions end on commit."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user.is_active = False
+    user.email = f"geanonimiseerd-{user.pk}@invalid.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.set_unusable_password()
+    user.save()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

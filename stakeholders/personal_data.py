@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
+from accounts.services import user_anonymise
+
 from .models import Affiliation, Contact, Interaction
 
 ANONYMISED_NAME = "Geanonimiseerd"
@@ -141,9 +143,8 @@ def contact_anonymise(*, actor, contact: Contact, reason: str) -> Contact:
     scrubbed = Interaction.objects.filter(contact=contact, organisation__isnull=True).update(summary=ANONYMISED_SUMMARY)
     anonymise_fields(contact=contact)
     user = _user_of(contact)
-    if user is not None and user.is_active:
-        user.is_active = False
-        user.save()  # the accounts signals end the sessions on commit
+    if user is not None:
+        user_anonymise(user=user)  # also ends the sessions, through the accounts signals
     log(
         instance=contact,
         action=ANONYMISED_ACTION,

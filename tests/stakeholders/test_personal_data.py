@@ -122,8 +122,11 @@ def test_anonymise_removes_personal_fields_keeps_counts_and_ends_access(
     assert Affiliation.objects.get(contact=contact, end_date=datetime.date.today())
     summaries = set(Interaction.objects.filter(contact=contact).values_list("summary", flat=True))
     assert summaries == {"[geanonimiseerd]", "Overleg HHNK"}  # the organisation's history keeps its summary
+    old_email = user.email
     user.refresh_from_db()
     assert user.is_active is False
+    assert old_email not in user.email and not user.first_name and not user.last_name
+    assert not user.has_usable_password()
     assert client.get("/mijn-gegevens/").status_code == 302
     # The colleague is untouched.
     colleague.refresh_from_db()
