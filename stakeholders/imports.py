@@ -308,11 +308,33 @@ class PreviewRow:
             return "error"
         return "duplicate" if self.duplicate_of is not None else "new"
 
+    def cells(self, columns: list[tuple[str, str]]) -> list[dict]:
+        """One cell per column of the import, also for columns the file did not have."""
+        return [
+            {"key": key, "label": label, "value": self.values.get(key, ""), "errors": self.errors.get(key, [])}
+            for key, label in columns
+        ]
+
+
+def import_columns(kind: str) -> list[tuple[str, str]]:
+    """(key, Dutch label) of every column an import of this kind understands."""
+    form_class = OrganisationRowForm if kind == ImportBatch.Kind.ORGANISATIONS else ContactRowForm
+    return [(key, str(form_class.base_fields[key].label)) for key in COLUMNS[kind]]
+
 
 @dataclass
 class Preview:
     batch: ImportBatch
     rows: list[PreviewRow]
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return import_columns(self.batch.kind)
+
+    @property
+    def table(self) -> list[tuple[PreviewRow, list[dict]]]:
+        columns = self.columns
+        return [(row, row.cells(columns)) for row in self.rows]
 
     @property
     def error_count(self) -> int:

@@ -95,7 +95,6 @@ def preview(request, pk):
         {
             "batch": batch,
             "preview": import_preview(batch=batch),
-            "columns": list(COLUMNS[batch.kind]),
             "merge": MERGE,
             "skip": SKIP,
         },
