@@ -1,5 +1,6 @@
-"""Wagtail's user screens with two changes: referral roles cannot be ticked on (they need the
-privacy officer's approval), and nobody edits their own roles."""
+"""Wagtail's user screens with three changes: referral roles cannot be ticked on (they need the
+privacy officer's approval), nobody edits their own roles, and nobody sets the password or e-mail
+address of a referral-role holder or superuser."""
 
 from django.contrib.auth.models import Group
 from wagtail.users.forms import UserCreationForm, UserEditForm
@@ -20,6 +21,14 @@ class _RoleSafeMixin:
                 "Coach, Coachcoördinator en Privacy officer worden aangevraagd via Gebruikersbeheer "
                 "en goedgekeurd door de privacy officer."
             )
+        if self.instance.pk and (
+            self.instance.is_superuser or self.instance.groups.filter(name__in=_REFERRAL_GROUP_NAMES).exists()
+        ):
+            # Whoever sets this password or e-mail address (then a reset mail) plus an MFA reset logs in
+            # as the FG or a coach: these accounts change their own credentials, nobody else does.
+            for name in ("email", "password1", "password2"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def _save_m2m(self):
         # The form only knows the non-referral groups; keep the approved referral roles.

@@ -4,7 +4,10 @@ from django.urls import reverse
 from .mfa import user_has_confirmed_device
 
 # Paths an authenticated but not yet MFA-verified user may still open.
-_OPEN_PREFIXES = ("/static/", "/health/", "/i18n/", "/jsi18n/", "/favicon")
+_OPEN_PREFIXES = ("/static/", "/health/", "/i18n/", "/jsi18n/")
+_OPEN_PATHS = ("/favicon.ico",)
+# The session key last written to UserSession; cycle_key() (password change) makes a new one.
+_REGISTERED_KEY = "_vbg_registered_session"
 
 
 class MFARequiredMiddleware:
@@ -22,7 +25,21 @@ class MFARequiredMiddleware:
                 reverse("accounts:logout"),
             )
             path = request.path
-            if not (path.startswith(_OPEN_PREFIXES) or path in allowed):
+            if not (path.startswith(_OPEN_PREFIXES) or path in _OPEN_PATHS or path in allowed):
                 target = "accounts:mfa_verify" if user_has_confirmed_device(user) else "accounts:mfa_setup"
                 return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            _register_session(request)
+        return response
+
+
+def _register_session(request) -> None:
+    """Keep UserSession in step when a view changed the session key after login (a password change
+    cycles it), so deactivation and MFA resets still end this session."""
+    key = request.session.session_key
+    if key and request.session.get(_REGISTERED_KEY) != key:
+        from .services import session_register
+
+        session_register(user=request.user, session_key=key)
+        request.session[_REGISTERED_KEY] = key

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .roles import MFA_EXEMPT_ROLES, ROLE_BY_GROUP_NAME, Role
@@ -56,6 +57,15 @@ class User(AbstractUser):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
         permissions = [("invite_user", _("Mag contactpersonen uitnodigen"))]
+        constraints = [
+            # Login matches the address case-insensitively: two accounts differing only in case
+            # would lock both out.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("Er bestaat al een account met dit e-mailadres."),
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

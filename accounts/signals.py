@@ -32,12 +32,14 @@ def refuse_unapproved_referral_roles(sender, instance, action, reverse, pk_set, 
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):
+    from .middleware import _REGISTERED_KEY
     from .services import session_register
 
     if request is not None and getattr(request, "session", None) is not None:
         if request.session.session_key is None:
             request.session.save()
         session_register(user=user, session_key=request.session.session_key)
+        request.session[_REGISTERED_KEY] = request.session.session_key
 
 
 @receiver(user_logged_out)
@@ -50,14 +52,21 @@ def forget_session(sender, request, user, **kwargs):
 
 @receiver(pre_save, sender=User)
 def note_deactivation(sender, instance, **kwargs):
-    instance._was_active = (
-        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first() if instance.pk else None
-    )
+    before = User.objects.filter(pk=instance.pk).values("is_active", "password").first() if instance.pk else None
+    instance._was_active = before["is_active"] if before else None
+    instance._password_changed = bool(before) and before["password"] != instance.password
 
 
 @receiver(post_save, sender=User)
 def end_sessions_of_deactivated_user(sender, instance, created, **kwargs):
-    if not created and getattr(instance, "_was_active", None) and not instance.is_active:
+    if created:
+        return
+    if getattr(instance, "_was_active", None) and not instance.is_active:
         from .services import sessions_end_for_user
 
         transaction.on_commit(lambda: sessions_end_for_user(user_id=instance.pk))
+    elif getattr(instance, "_password_changed", False):
+        # Other sessions no longer verify (Django's session hash); their websockets re-check too.
+        from .services import sessions_refresh_access
+
+        transaction.on_commit(lambda: sessions_refresh_access(user_id=instance.pk))

@@ -7,6 +7,7 @@ their own address. After the free attempts, each further failure doubles the wai
 import hashlib
 import math
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,8 +16,19 @@ from django.core.cache import cache
 from core.net import client_ip
 
 
+def _account(username: str) -> str:
+    """The account the login form would try: NFKC and case-insensitive like authentication, so
+    variants of one address (full-width letters, case) share one throttle."""
+    from django.contrib.auth import get_user_model
+
+    name = unicodedata.normalize("NFKC", username).strip()
+    model = get_user_model()
+    pk = model._default_manager.filter(**{f"{model.USERNAME_FIELD}__iexact": name}).values_list("pk", flat=True).first()
+    return f"user:{pk}" if pk is not None else f"name:{name.casefold()}"
+
+
 def _key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{_account(username)}|{ip}".encode()).hexdigest()
     return f"login-throttle:{digest}"
 
 

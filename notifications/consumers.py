@@ -1,6 +1,9 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
 from .realtime import user_group
 from .selectors import unread_count
@@ -22,7 +25,18 @@ def _may_listen(scope) -> bool:
     session = scope.get("session")
     if session is None or session.session_key is None or not session.exists(session.session_key):
         return False
-    return not (fresh.requires_mfa and not session.get(DEVICE_ID_SESSION_KEY))
+    # As Django does per request: the session belongs to this user and their password has not
+    # changed since (the scope's session data is the one read at connect).
+    if str(session.get(SESSION_KEY)) != str(fresh.pk) or not constant_time_compare(
+        session.get(HASH_SESSION_KEY) or "", fresh.get_session_auth_hash()
+    ):
+        return False
+    if not fresh.requires_mfa:
+        return True
+    # As django-otp's middleware does: the device verified with still exists and is this user's.
+    device_id = session.get(DEVICE_ID_SESSION_KEY)
+    device = Device.from_persistent_id(device_id) if device_id else None
+    return device is not None and device.user_id == fresh.pk and device.confirmed
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
