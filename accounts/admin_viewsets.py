@@ -1,6 +1,6 @@
 """Wagtail's user screens with three changes: referral roles cannot be ticked on (they need the
-privacy officer's approval), nobody edits their own roles, and nobody sets the password or e-mail
-address of a referral-role holder or superuser."""
+privacy officer's approval), nobody edits their own roles, and nobody changes another person's
+password or e-mail address (WAGTAILUSERS_PASSWORD_ENABLED is off as well)."""
 
 from django.contrib.auth.models import Group
 from wagtail.users.forms import UserCreationForm, UserEditForm
@@ -21,11 +21,9 @@ class _RoleSafeMixin:
                 "Coach, Coachcoördinator en Privacy officer worden aangevraagd via Gebruikersbeheer "
                 "en goedgekeurd door de privacy officer."
             )
-        if self.instance.pk and (
-            self.instance.is_superuser or self.instance.groups.filter(name__in=_REFERRAL_GROUP_NAMES).exists()
-        ):
-            # Whoever sets this password or e-mail address (then a reset mail) plus an MFA reset logs in
-            # as the FG or a coach: these accounts change their own credentials, nobody else does.
+        if self.instance.pk:
+            # Whoever changes someone's e-mail address (then a reset mail) takes over the account: an
+            # address is fixed once the account exists; a new address means a new invitation.
             for name in ("email", "password1", "password2"):
                 if name in self.fields:
                     self.fields[name].disabled = True

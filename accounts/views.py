@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -86,6 +87,7 @@ def mfa_verify(request):
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request)})
 
 
+@never_cache
 @login_required
 def mfa_setup(request):
     """Enrolment. Someone who already has a device must verify first (middleware) and then
@@ -114,6 +116,7 @@ def mfa_setup(request):
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def recovery_codes_regenerate(request):

@@ -27,8 +27,9 @@ def notify(
     email: bool = True,
 ) -> list[Notification]:
     """Callers decide who may know (through their app's permissions module) before calling."""
+    title = " ".join(title.split())[:200]  # one line: it is also an e-mail subject
     notifications = [
-        Notification.objects.create(recipient=user, kind=kind, title=title[:200], body=body, url=url)
+        Notification.objects.create(recipient=user, kind=kind, title=title, body=body, url=url)
         for user in recipients
         if user.is_active
     ]

@@ -228,3 +228,28 @@ def test_websocket_closes_when_the_mfa_device_is_gone(client, make_user):
         assert closed == {"type": "websocket.close", "code": 4401}
 
     async_to_sync(scenario)()
+
+
+def test_nobody_changes_another_persons_email_or_password_in_the_admin(make_user):
+    from accounts.admin_viewsets import RoleSafeUserEditForm
+
+    partner = make_user(Role.PARTNER)
+    form = RoleSafeUserEditForm(instance=partner)
+    assert form.fields["email"].disabled
+    assert "password1" not in form.fields and "password2" not in form.fields
+
+
+def test_mfa_secrets_are_not_cached(client, make_user):
+    user = make_user(Role.COACH)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    response = client.get("/account/mfa/instellen/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_multi_line_title_becomes_one_line(make_user, mailoutbox, django_capture_on_commit_callbacks):
+    from notifications.services import notify
+
+    user = make_user(Role.PARTNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[user], kind="test", title="Agenda\r\nBcc: evil@example.com", url="/")
+    assert len(mailoutbox) == 1 and "\n" not in mailoutbox[0].subject
