@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 HOSTILE = ['=HYPERLINK("http://evil")', "+31 20 123", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
-@pytest.fixture
-def secretariat_client(client, make_user, login_with_mfa):
-    return login_with_mfa(client, make_user(Role.SECRETARIAT))
-
-
 def test_secretariat_lists_filters_and_inspects_organisations(secretariat_client, reference_data):
     kept = OrganisationFactory(name="HHNK Waterbeheer Noorderkwartier")
     MembershipFactory(organisation=kept)

@@ -23,11 +23,6 @@ CONTACTS_CSV = (
 
 
 @pytest.fixture
-def secretariat(make_user):
-    return make_user(Role.SECRETARIAT)
-
-
-@pytest.fixture
 def liander(reference_data):
     return OrganisationFactory(name="Liander")
 

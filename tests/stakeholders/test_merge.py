@@ -18,16 +18,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-@pytest.fixture
-def secretariat(make_user):
-    return make_user(Role.SECRETARIAT)
-
-
-@pytest.fixture
-def secretariat_client(client, secretariat, login_with_mfa):
-    return login_with_mfa(client, secretariat)
-
-
 def _merge_logs(record):
     return ModelLogEntry.objects.for_instance(record).filter(action="vbg.crm.merged")
 

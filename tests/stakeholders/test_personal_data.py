@@ -23,16 +23,6 @@ RECENTLY = timezone.now() - datetime.timedelta(days=30)
 
 
 @pytest.fixture
-def secretariat(make_user):
-    return make_user(Role.SECRETARIAT)
-
-
-@pytest.fixture
-def secretariat_client(client, secretariat, login_with_mfa):
-    return login_with_mfa(client, secretariat)
-
-
-@pytest.fixture
 def person(reference_data):
     """A contact with consents, two affiliations, interactions, an account and a log entry; and a colleague."""
     organisation = OrganisationFactory(name="Waterschap HHNK")
