@@ -94,3 +94,23 @@ def test_language_switch(live, page):
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.get_by_role("button", name="Nederlands").click()
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+
+
+def test_account_and_directory_pages_have_no_serious_accessibility_violations(live, page, make_user):
+    from stakeholders.models import Affiliation
+
+    user = make_user(Role.PARTNER)
+    Affiliation.objects.filter(contact=user.contact).update(is_representative=True)
+    organisation = Affiliation.objects.get(contact=user.contact).organisation
+    _log_in(page, live, user)
+    for path in [
+        "/account/",
+        "/mijn-gegevens/",
+        "/meldingen/",
+        "/wie-is-wie/",
+        f"/wie-is-wie/organisaties/{organisation.pk}/",
+        f"/wie-is-wie/organisaties/{organisation.pk}/bewerken/",
+        "/account/wachtwoord/",
+    ]:
+        page.goto(f"{live.url}{path}")
+        assert _serious_violations(page) == [], path
