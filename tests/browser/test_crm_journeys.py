@@ -77,6 +77,7 @@ def test_kennemerland_partner_finds_a_liander_colleague_by_typing(live, page, ma
     expect(results.get_by_role("cell", name="Marloes Dekker", exact=True)).to_be_visible()
     expect(results.get_by_text("Marco Noord")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=mar"))
+    expect(page.get_by_role("status")).to_contain_text("1 persoon")
     assert _serious_violations(page) == []
     results.get_by_role("link", name="Liander").first.click()
     expect(page.get_by_role("heading", name="Liander", level=1)).to_be_visible()

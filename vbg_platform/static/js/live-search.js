@@ -4,6 +4,7 @@
   "use strict";
   var form = document.querySelector("[data-live-search]");
   var results = document.querySelector("[data-results]");
+  var status = document.querySelector("[data-results-status]");
   if (!form || !results) { return; }
   var timer = null;
   var latest = 0;
@@ -21,6 +22,11 @@
       .then(function (html) {
         if (html === null || request !== latest) { return; }
         results.innerHTML = html;
+        if (status) {
+          // Announce only the counts (the headings), not the whole table, to screen readers.
+          var counts = Array.prototype.map.call(results.querySelectorAll("h2"), function (h) { return h.textContent.trim(); });
+          status.textContent = counts.join(", ");
+        }
         window.history.replaceState(null, "", form.action + (qs ? "?" + qs : ""));
       })
       .catch(function () {});
