@@ -27,7 +27,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors: the failure may lie in one of them.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("500.html").render())
