@@ -17,10 +17,13 @@ class DirectoryFilters:
     municipality: str = ""
 
 
-def _current_affiliations():
+def _current_affiliations(user):
+    """Current employers shown next to a contact: only organisations the user may see."""
     return Prefetch(
         "affiliations",
-        queryset=Affiliation.objects.current().select_related("organisation"),
+        queryset=Affiliation.objects.current()
+        .filter(organisation__in=organisations_visible_to(user).values("pk"))
+        .select_related("organisation"),
         to_attr="current_affiliations",
     )
 
@@ -77,7 +80,7 @@ def directory_contacts(*, user, filters: DirectoryFilters):
             | Q(email__icontains=filters.q)
             | Q(pk__in=in_named_organisations)
         )
-    return contacts.prefetch_related(_current_affiliations()).order_by("last_name", "first_name")
+    return contacts.prefetch_related(_current_affiliations(user)).order_by("last_name", "first_name")
 
 
 def directory_type_counts(*, user, filters: DirectoryFilters) -> list[dict]:
@@ -120,10 +123,10 @@ def organisation_people(*, user, organisation: Organisation):
     return (
         contacts_visible_to(user)
         .filter(pk__in=working_here)
-        .prefetch_related(_current_affiliations())
+        .prefetch_related(_current_affiliations(user))
         .order_by("last_name", "first_name")
     )
 
 
 def visible_contact(*, user, contact_id: int) -> Contact | None:
-    return contacts_visible_to(user).prefetch_related(_current_affiliations()).filter(pk=contact_id).first()
+    return contacts_visible_to(user).prefetch_related(_current_affiliations(user)).filter(pk=contact_id).first()

@@ -3,12 +3,14 @@ history and CSV/XLSX export (formula-safe). Nothing is hard-deleted: organisatio
 with their active flag, so history stays."""
 
 import django_filters
+from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from core.exports import SafeSpreadsheetExportMixin
@@ -20,6 +22,24 @@ from .permissions import user_can_manage_crm
 
 class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
     pass
+
+
+class _CrmOnlyMixin:
+    """Wagtail's snippet choosers check only admin access: any Wagtail admin user (a Beheerder) could
+    list and search every organisation and contact through them. The CRM is the secretariat's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_can_manage_crm(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CrmChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = type("CrmChooseView", (_CrmOnlyMixin, chooser.ChooseView), {})
+    choose_results_view_class = type("CrmChooseResultsView", (_CrmOnlyMixin, chooser.ChooseResultsView), {})
+    chosen_view_class = type("CrmChosenView", (_CrmOnlyMixin, chooser.SnippetChosenView), {})
+    chosen_multiple_view_class = type("CrmChosenMultipleView", (_CrmOnlyMixin, chooser.SnippetChosenMultipleView), {})
+    create_view_class = type("CrmChooserCreateView", (_CrmOnlyMixin, chooser.SnippetCreateView), {})
 
 
 class OrganisationFilterSet(WagtailFilterSet):
@@ -64,6 +84,7 @@ class ContactFilterSet(WagtailFilterSet):
 
 class OrganisationViewSet(SnippetViewSet):
     model = Organisation
+    chooser_viewset_class = CrmChooserViewSet
     icon = "group"
     menu_label = _("Organisaties")
     index_view_class = SafeExportIndexView
@@ -93,6 +114,7 @@ class OrganisationViewSet(SnippetViewSet):
 
 class ContactViewSet(SnippetViewSet):
     model = Contact
+    chooser_viewset_class = CrmChooserViewSet
     icon = "user"
     menu_label = _("Contactpersonen")
     index_view_class = SafeExportIndexView
@@ -108,6 +130,7 @@ class ContactViewSet(SnippetViewSet):
 
 class InteractionViewSet(SnippetViewSet):
     model = Interaction
+    chooser_viewset_class = CrmChooserViewSet
     icon = "comment"
     menu_label = _("Contactmomenten")
     index_view_class = SafeExportIndexView
