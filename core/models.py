@@ -59,3 +59,47 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class DistrictViewRestriction(models.Model):
+    """A page and its subtree open only to the members of these district platforms (and the secretariat).
+
+    Wagtail's own restriction types know groups, not CRM memberships that end on a date, so district-bound
+    page types keep this row in step with their fields; a Wagtail login restriction sits beside it so that
+    Wagtail's own code (public(), sitemaps, document privacy) treats the page as private too."""
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="district_restriction")
+    districts = models.ManyToManyField("stakeholders.District", related_name="+")
+
+    class Meta:
+        verbose_name = _("districtbeperking")
+        verbose_name_plural = _("districtbeperkingen")
+
+    def __str__(self):
+        return f"{self.page_id}: {', '.join(d.code for d in self.districts.all())}"
+
+
+class PageAudience(models.Model):
+    """Who may see a page: the view restrictions of the page and its ancestors, folded into one row.
+
+    Denormalised so that listings, related blocks, feeds, sitemaps and search filter in one query;
+    `core.audience` refreshes it whenever a restriction or the tree changes. A page without a row is
+    shown to nobody but the secretariat (fail closed)."""
+
+    class Level(models.TextChoices):
+        PUBLIC = "public", _("openbaar")
+        LOGGED_IN = "logged_in", _("ingelogd")
+        CLOSED = "closed", _("gesloten")
+
+    page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="audience")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    needs_district = models.BooleanField(default=False)
+    districts = models.ManyToManyField("stakeholders.District", blank=True, related_name="+")
+    needs_group = models.BooleanField(default=False)
+    groups = models.ManyToManyField("auth.Group", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("paginapubliek")
+
+    def __str__(self):
+        return f"{self.page_id}: {self.level}"

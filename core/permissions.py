@@ -1,6 +1,71 @@
+"""Who may see which Wagtail page, and who may open the CMS. Every listing, related block, feed,
+sitemap, search hit and media file of a page asks here (design section 3)."""
+
+from django.db.models import Q
+from wagtail.models import Page
+
 from accounts.roles import Role
+from stakeholders.permissions import district_ids_for
+
+from .audience import Audience, audience_for_page
+from .models import PageAudience
 
 
 def user_can_open_cms(user) -> bool:
     """The Wagtail admin is for the secretariat and the Beheerder."""
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))
+
+
+def _sees_all_district_pages(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+def _group_ids(user) -> frozenset[int]:
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if "groups" not in cache:
+        cache["groups"] = frozenset(user.groups.values_list("pk", flat=True))
+    return cache["groups"]
+
+
+def user_passes_audience(user, audience: Audience) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    if audience.level == PageAudience.Level.PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    if audience.level == PageAudience.Level.CLOSED:
+        return _sees_all_district_pages(user)
+    if audience.groups is not None and not (audience.groups & _group_ids(user)):
+        return False
+    if audience.districts is not None and not _sees_all_district_pages(user):
+        return bool(audience.districts & district_ids_for(user))
+    return True
+
+
+def user_can_view_page(user, page: Page) -> bool:
+    """Live pages only; computed from the restrictions themselves, not from the stored rows."""
+    return page.live and user_passes_audience(user, audience_for_page(page))
+
+
+def pages_visible_to(user, queryset=None):
+    """Live pages the user may see, in one query, for any page queryset (also of a specific type)."""
+    queryset = (Page.objects.all() if queryset is None else queryset).filter(live=True)
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    allowed = Q(audience__level=PageAudience.Level.PUBLIC)
+    if user.is_authenticated:
+        districts_through = PageAudience.districts.through.objects
+        groups_through = PageAudience.groups.through.objects
+        group_ok = Q(audience__needs_group=False) | Q(
+            pk__in=groups_through.filter(group_id__in=_group_ids(user)).values("pageaudience_id")
+        )
+        if _sees_all_district_pages(user):
+            district_ok = Q()
+            allowed |= Q(audience__level=PageAudience.Level.CLOSED)
+        else:
+            district_ok = Q(audience__needs_district=False) | Q(
+                pk__in=districts_through.filter(district_id__in=district_ids_for(user)).values("pageaudience_id")
+            )
+        allowed |= Q(audience__level=PageAudience.Level.LOGGED_IN) & district_ok & group_ok
+    return queryset.filter(allowed)

@@ -1,16 +1,27 @@
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
+from .permissions import user_can_view_page
+
 
 @hooks.register("before_serve_page", order=-100)
-def hide_restricted_pages_from_logged_in_outsiders(page, request, serve_args, serve_kwargs):
-    """A logged-in user outside a page's groups gets 404, not Wagtail's login page: the page's
-    existence is not revealed, and asking to log in again would be wrong. Anonymous visitors
-    still go to the login page through Wagtail's own check."""
-    if not request.user.is_authenticated:
+def serve_only_to_the_pages_audience(page, request, serve_args, serve_kwargs):
+    """Anonymous visitors of a restricted page go to login; a logged-in user outside its audience
+    gets 404 (not Wagtail's login page): the page's existence is not revealed. Password-protected
+    pages are left to Wagtail's own password form."""
+    if user_can_view_page(request.user, page):
         return None
-    for restriction in page.get_view_restrictions():
-        if restriction.restriction_type == PageViewRestriction.GROUPS and not restriction.accept_request(request):
-            raise Http404
-    return None
+    if any(r.restriction_type == PageViewRestriction.PASSWORD for r in page.get_view_restrictions()):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+@hooks.register("before_serve_document", order=-100)
+def serve_documents_only_to_their_readers(document, request):
+    from .media import check_document_access
+
+    return check_document_access(document, request)

@@ -3,10 +3,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgebaseConfig(AppConfig):
-    """Best practices, lessons learned and materials (Wagtail pages) and integrale acties.
-
-    The page types arrive with the knowledge-base capability; themes are reference data in
-    `stakeholders`."""
+    """Best practices, lessons learned and materials (Wagtail pages), integrale acties, contributions."""
 
     name = "knowledgebase"
     verbose_name = _("Kennisbank")
+
+    def ready(self):
+        from core.navigation import NavItem, register
+
+        from . import signals  # noqa: F401
+        from .permissions import user_can_contribute, user_can_view_joint_actions
+
+        register(NavItem("knowledge", _("Kennisbank"), "/kennisbank/", lambda user: True, order=100))
+        register(NavItem("materials", _("Materialen"), "/materialen/", lambda user: True, order=110))
+        register(
+            NavItem(
+                "joint_actions",
+                _("Integrale acties"),
+                "knowledgebase:joint_actions",
+                user_can_view_joint_actions,
+                order=300,
+            )
+        )
+        register(
+            NavItem("contributions", _("Mijn bijdragen"), "knowledgebase:contributions", user_can_contribute, order=310)
+        )

@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from knowledgebase.feeds import PublicPagesSitemap
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("meldingen/", include("notifications.urls")),
     path("", include("stakeholders.urls")),
+    path("", include("knowledgebase.urls")),
+    path("beeld/", include("core.media_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.
     path("beheer/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("beheer/", include(wagtailadmin_urls)),
@@ -26,7 +30,5 @@ handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+# MEDIA_ROOT is never served as such, not even in development: documents go through Wagtail's
+# permission-checked serve view (/documenten/) and images through core.media (/beeld/).

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from knowledgebase.demo import knowledge_demo_load
 from stakeholders.demo import demo_data_load, logins_table
 
 
@@ -19,4 +20,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({counts})."))
         else:
             self.stdout.write(self.style.WARNING("Demo data already present: nothing created."))
+        knowledge = knowledge_demo_load(scale=scale, seed=seed, progress=verbosity > 0)
+        if knowledge:
+            counts = ", ".join(f"{name}: {count}" for name, count in knowledge.items())
+            self.stdout.write(self.style.SUCCESS(f"Knowledge base demo loaded ({counts})."))
         self.stdout.write(logins_table(summary.logins))

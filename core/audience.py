@@ -1,0 +1,128 @@
+"""Who may see a page, computed from Wagtail's view restrictions and the district restrictions of the
+page and all its ancestors (restrictions apply to a whole subtree, as in Wagtail).
+
+`audience_for_pages` is the one computation; the serving check uses it directly and `PageAudience` rows
+store its result for queries. Nested restrictions only narrow: districts and groups intersect."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail.models import Page, PageViewRestriction
+
+from .models import DistrictViewRestriction, PageAudience
+
+
+@dataclass(frozen=True)
+class Audience:
+    level: str
+    districts: frozenset[int] | None = None  # None: no district restriction
+    groups: frozenset[int] | None = None  # None: no group restriction
+
+
+PUBLIC = Audience(PageAudience.Level.PUBLIC)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    step = Page.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
+def _restrictions_on(paths: Iterable[str]) -> tuple[dict, dict]:
+    paths = set(paths)
+    wagtail = {}
+    for restriction in PageViewRestriction.objects.filter(page__path__in=paths).select_related("page"):
+        group_ids = frozenset(restriction.groups.values_list("pk", flat=True))
+        wagtail.setdefault(restriction.page.path, []).append((restriction.restriction_type, group_ids))
+    district = {
+        restriction.page.path: frozenset(restriction.districts.values_list("pk", flat=True))
+        for restriction in DistrictViewRestriction.objects.filter(page__path__in=paths).select_related("page")
+    }
+    return wagtail, district
+
+
+def _fold(path: str, wagtail: dict, district: dict) -> Audience:
+    level, districts, groups = PageAudience.Level.PUBLIC, None, None
+    for ancestor in _ancestor_paths(path):
+        for restriction_type, group_ids in wagtail.get(ancestor, ()):
+            if restriction_type == PageViewRestriction.PASSWORD:
+                level = PageAudience.Level.CLOSED
+            elif level != PageAudience.Level.CLOSED:
+                level = PageAudience.Level.LOGGED_IN
+            if restriction_type == PageViewRestriction.GROUPS:
+                groups = group_ids if groups is None else groups & group_ids
+        if ancestor in district:
+            if level == PageAudience.Level.PUBLIC:
+                level = PageAudience.Level.LOGGED_IN
+            districts = district[ancestor] if districts is None else districts & district[ancestor]
+    return Audience(level, districts, groups)
+
+
+def audience_for_pages(pages: Iterable[Page]) -> dict[int, Audience]:
+    pages = list(pages)
+    all_paths = {ancestor for page in pages for ancestor in _ancestor_paths(page.path)}
+    wagtail, district = _restrictions_on(all_paths)
+    return {page.pk: _fold(page.path, wagtail, district) for page in pages}
+
+
+def audience_for_page(page: Page) -> Audience:
+    return audience_for_pages([page])[page.pk]
+
+
+@transaction.atomic
+def page_audience_refresh(page: Page) -> int:
+    """Recompute the stored audience of a page and its whole subtree. Returns the number of pages."""
+    subtree = list(Page.objects.descendant_of(page, inclusive=True).only("pk", "path"))
+    audiences = audience_for_pages(subtree)
+    PageAudience.objects.filter(page__in=[p.pk for p in subtree]).delete()
+    PageAudience.objects.bulk_create(
+        PageAudience(
+            page_id=pk,
+            level=audience.level,
+            needs_district=audience.districts is not None,
+            needs_group=audience.groups is not None,
+        )
+        for pk, audience in audiences.items()
+    )
+    PageAudience.districts.through.objects.bulk_create(
+        PageAudience.districts.through(pageaudience_id=pk, district_id=district_id)
+        for pk, audience in audiences.items()
+        for district_id in audience.districts or ()
+    )
+    PageAudience.groups.through.objects.bulk_create(
+        PageAudience.groups.through(pageaudience_id=pk, group_id=group_id)
+        for pk, audience in audiences.items()
+        for group_id in audience.groups or ()
+    )
+    return len(subtree)
+
+
+def page_audience_rebuild() -> int:
+    """Recompute every page (the seed command and the tests call it; idempotent)."""
+    root = Page.get_first_root_node()
+    return page_audience_refresh(root) if root else 0
+
+
+@transaction.atomic
+def page_visibility_set(page: Page, *, level: str, district_ids: Iterable[int] = ()) -> None:
+    """Make a page public, for logged-in users only, or for chosen district platforms only.
+
+    Page types with a visibility field call this when they are saved, so the field and Wagtail's
+    privacy setting always agree. `level` is one of "public", "partners", "districts"."""
+    district_ids = set(district_ids)
+    if level == "districts" and not district_ids:
+        raise ValueError("A district-only page needs at least one district.")
+    restricted = level in ("partners", "districts")
+    login_restrictions = PageViewRestriction.objects.filter(page=page)
+    if restricted:
+        if not login_restrictions.filter(restriction_type=PageViewRestriction.LOGIN).exists():
+            login_restrictions.delete()
+            PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    else:
+        login_restrictions.delete()
+    if level == "districts":
+        restriction, _ = DistrictViewRestriction.objects.get_or_create(page=page)
+        restriction.districts.set(district_ids)
+    else:
+        DistrictViewRestriction.objects.filter(page=page).delete()
+    page_audience_refresh(page)

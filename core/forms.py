@@ -1,0 +1,14 @@
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents.forms import BaseDocumentForm
+
+from .uploads import validate_document
+
+
+class SafeDocumentForm(BaseDocumentForm):
+    """Wagtail checks a document's extension only; we check its bytes too (settings.WAGTAILDOCS_DOCUMENT_FORM_BASE)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_document(upload)
+        return upload

@@ -1,0 +1,216 @@
+"""Reads for the knowledge base. Every page list starts from `knowledge_pages_visible_to`; the query
+count of each screen is fixed, whatever the amount of content."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+
+from stakeholders.models import District, Module, Municipality, PartnerType, Theme
+from stakeholders.permissions import contacts_visible_to, organisations_visible_to
+
+from .models import FINDING_FIELDS, HelpfulVote, JointAction, KnowledgePage
+from .permissions import joint_actions_visible_to, knowledge_pages_visible_to, user_can_give_feedback
+
+INDEX_PAGE_SIZE = 20
+RELATED_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class KnowledgeFilters:
+    theme: str = ""
+    module: str = ""
+    district: str = ""
+    municipality: str = ""
+    partner_type: str = ""
+    kind: str = ""
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(vars(self).values())
+
+
+KIND_MODELS = {"best-practice": "bestpracticepage", "les": "lessonpage", "materiaal": "materialpage"}
+
+
+def knowledge_pages_filtered(*, user, filters: KnowledgeFilters, parent=None):
+    pages = knowledge_pages_visible_to(user)
+    if parent is not None:
+        pages = pages.child_of(parent)
+    if filters.theme:
+        pages = pages.filter(themes__code=filters.theme)
+    if filters.module:
+        pages = pages.filter(modules__number=filters.module)
+    if filters.district:
+        pages = pages.filter(districts__code=filters.district)
+    if filters.municipality:
+        pages = pages.filter(municipalities__cbs_code=filters.municipality)
+    if filters.partner_type:
+        pages = pages.filter(partner_types__code=filters.partner_type)
+    if filters.kind in KIND_MODELS:
+        pages = pages.filter(content_type__model=KIND_MODELS[filters.kind])
+    if filters.q:
+        pages = pages.filter(Q(title__icontains=filters.q) | Q(intro__icontains=filters.q))
+    return (
+        pages.select_related("content_type")
+        .prefetch_related("themes")
+        .order_by("-first_published_at", "-pk")
+        .distinct()
+    )
+
+
+def filter_choices() -> dict:
+    return {
+        "themes": list(Theme.objects.values_list("code", "name")),
+        "modules": [(str(n), f"{n}. {name}") for n, name in Module.objects.values_list("number", "name")],
+        "districts": list(District.objects.values_list("code", "name")),
+        "municipalities": list(Municipality.objects.current().values_list("cbs_code", "name").order_by("name")),
+        "partner_types": list(PartnerType.objects.values_list("code", "name")),
+    }
+
+
+def index_context(*, index_page, request) -> dict:
+    from .forms import KnowledgeFilterForm
+
+    choices = filter_choices()
+    form = KnowledgeFilterForm(request.GET or None, choices=choices, with_kind=index_page.subpage_types)
+    filters = form.filters()
+    pages = knowledge_pages_filtered(user=request.user, filters=filters, parent=index_page)
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "pages": Paginator(pages, INDEX_PAGE_SIZE).get_page(request.GET.get("pagina")),
+    }
+
+
+def _shared_count(through_model, field: str, ids: list[int]):
+    subquery = (
+        through_model.objects.filter(knowledgepage_id=OuterRef("pk"), **{f"{field}__in": ids})
+        .values("knowledgepage_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
+
+
+def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> list[KnowledgePage]:
+    """Visible pages sharing the most themes, modules and municipalities with this one."""
+    theme_ids = [t.pk for t in page.themes.all()]
+    module_ids = [m.pk for m in page.modules.all()]
+    municipality_ids = [m.pk for m in page.municipalities.all()]
+    if not (theme_ids or module_ids or municipality_ids):
+        return []
+    scored = (
+        knowledge_pages_visible_to(user)
+        .exclude(pk=page.pk)
+        .annotate(
+            shared=_shared_count(KnowledgePage.themes.through, "theme_id", theme_ids) * 3
+            + _shared_count(KnowledgePage.municipalities.through, "municipality_id", municipality_ids) * 2
+            + _shared_count(KnowledgePage.modules.through, "module_id", module_ids)
+        )
+        .filter(shared__gt=0)
+        .select_related("content_type")
+        .prefetch_related("themes")
+        .order_by("-shared", "-first_published_at")
+    )
+    return list(scored[:limit])
+
+
+def helpful_summary(*, page: KnowledgePage, user) -> dict:
+    counts = page.helpful_votes.aggregate(
+        yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+    )
+    own = None
+    if user.is_authenticated:
+        own = HelpfulVote.objects.filter(page=page, user=user).values_list("helpful", flat=True).first()
+    return {"helpful_yes": counts["yes"], "helpful_no": counts["no"], "own_vote": own}
+
+
+def article_context(*, page: KnowledgePage, user) -> dict:
+    context = {
+        "related_pages": related_pages(page=page, user=user),
+        "can_give_feedback": user_can_give_feedback(user, page),
+        "themes": list(page.themes.all()),
+        "modules": list(page.modules.all()),
+        "municipalities": list(page.municipalities.all()),
+        "partner_types": list(page.partner_types.all()),
+    }
+    context.update(helpful_summary(page=page, user=user))
+    joint_action_id = getattr(page.specific, "joint_action_id", None)
+    if joint_action_id:
+        context["joint_action"] = joint_actions_visible_to(user).with_related().filter(pk=joint_action_id).first()
+    return context
+
+
+def visible_contact_card(*, user, contact=None, organisation=None) -> dict:
+    """What a contact card block may show this reader: nothing they could not see in the directory."""
+    card = {}
+    if contact is not None and contacts_visible_to(user).filter(pk=contact.pk).exists():
+        card["contact"] = contact
+    if organisation is not None and organisations_visible_to(user).filter(pk=organisation.pk).exists():
+        card["organisation"] = organisation
+    return card
+
+
+# --- Integrale acties ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JointActionFilters:
+    district: str = ""
+    municipality: str = ""
+    year: int | None = None
+
+
+def joint_actions_filtered(*, user, filters: JointActionFilters):
+    actions = joint_actions_visible_to(user)
+    if filters.district:
+        actions = actions.filter(district__code=filters.district)
+    if filters.municipality:
+        actions = actions.filter(municipality__cbs_code=filters.municipality)
+    if filters.year:
+        actions = actions.filter(date__year=filters.year)
+    return actions.with_related()
+
+
+def with_visible_organisations(actions, *, user) -> list[JointAction]:
+    """Participating organisations the reader may see by name; the others only as a number."""
+    actions = list(actions)
+    visible_ids = set(organisations_visible_to(user).values_list("pk", flat=True))
+    for action in actions:
+        organisations = list(action.organisations.all())
+        action.visible_organisations = [o for o in organisations if o.pk in visible_ids]
+        action.other_organisation_count = len(organisations) - len(action.visible_organisations)
+    return actions
+
+
+def joint_action_totals(*, user, filters: JointActionFilters) -> list[dict]:
+    """Totals per district and year, for the filtered selection."""
+    sums = {field: Sum(field) for field, _label in FINDING_FIELDS}
+    rows = (
+        joint_actions_filtered(user=user, filters=filters)
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("district__name", "year")
+        .annotate(actions=Count("pk"), premises=Sum("premises_visited"), **sums)
+        .order_by("-year", "district__name")
+    )
+    return [
+        {
+            "district": row["district__name"],
+            "year": row["year"],
+            "actions": row["actions"],
+            "premises": row["premises"],
+            "findings": [(label, row[field]) for field, label in FINDING_FIELDS],
+        }
+        for row in rows
+    ]
+
+
+def joint_action_years(*, user) -> list[int]:
+    return sorted(
+        {d.year for d in joint_actions_visible_to(user).dates("date", "year")},
+        reverse=True,
+    )

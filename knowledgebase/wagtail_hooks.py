@@ -1,0 +1,73 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from accounts.roles import Role
+from core.exports import SafeSpreadsheetExportMixin
+
+from . import admin_views
+from .models import FINDING_FIELDS, JointAction
+
+
+class _SecretariatMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.has_role(Role.SECRETARIAT)
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_due_report():
+    return _SecretariatMenuItem(
+        _("Kennisbank: te herzien"), reverse("knowledgebase_review_due"), icon_name="time", order=50
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_knowledgebase_admin_urls():
+    return [
+        path("kennisbank/te-herzien/", admin_views.ReviewDueReportView.as_view(), name="knowledgebase_review_due"),
+        path(
+            "kennisbank/te-herzien/resultaten/",
+            admin_views.ReviewDueReportView.as_view(results_only=True),
+            name="knowledgebase_review_due_results",
+        ),
+        path("kennisbank/<int:page_id>/herzien/", admin_views.mark_reviewed, name="knowledgebase_mark_reviewed"),
+    ]
+
+
+class JointActionIndexView(SafeSpreadsheetExportMixin, IndexView):
+    pass
+
+
+class JointActionViewSet(SnippetViewSet):
+    """The secretariat's view of the register with export for the Stuurgroep; recording happens in the
+    portal itself, where AOVs work."""
+
+    model = JointAction
+    icon = "group"
+    menu_label = _("Integrale acties")
+    menu_order = 250
+    add_to_admin_menu = True
+    index_view_class = JointActionIndexView
+    list_display = ["date", "municipality", "area", "district", "premises_visited"]
+    list_filter = ["district", "municipality"]
+    list_export = [
+        "date",
+        "district",
+        "municipality",
+        "area",
+        "premises_visited",
+        *[f for f, _l in FINDING_FIELDS],
+        "follow_up",
+        "press_release",
+        "press_link",
+    ]
+    export_filename = "integrale-acties"
+    search_fields = ["area", "follow_up"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+register_snippet(JointActionViewSet)
