@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Municipality, Organisation
@@ -17,6 +18,20 @@ class DirectoryFilterForm(forms.Form):
         self.fields["type"].choices = everything + [(t.code, t.name) for t in choices["partner_types"]]
         self.fields["district"].choices = everything + [(d.code, d.name) for d in choices["districts"]]
         self.fields["gemeente"].choices = everything + [(m.cbs_code, m.name) for m in choices["municipalities"]]
+
+    def usable_filters(self) -> tuple[dict, list[str]]:
+        """The valid filters, and a Dutch notice per invalid one. One bad value (an old link, a district the
+        user no longer takes part in) drops only that filter, not the others."""
+        if not self.is_bound:
+            return {}, []
+        self.is_valid()
+        notices = [
+            gettext("%(label)s: de waarde '%(value)s' kan niet worden gebruikt. Dit filter is niet toegepast.")
+            % {"label": self.fields[name].label, "value": str(self.data.get(name, ""))[:50]}
+            for name in self.errors
+            if name in self.fields
+        ]
+        return dict(self.cleaned_data), notices
 
 
 class OwnContactForm(forms.ModelForm):

@@ -2,9 +2,12 @@
 
 1. `import_batch_create` reads the file and stores its rows; `import_preview` checks every row with
    a Django form (Dutch messages) and looks for duplicates in the CRM and within the file.
-2. The secretariat fixes broken cells in the preview (`import_batch_edit_rows`), chooses merge or
+2. The secretariat fixes broken cells in the preview (`import_batch_edit`), chooses merge or
    skip for each duplicate, and `import_batch_confirm` writes everything in one transaction, or
    nothing when any row is still wrong.
+
+The stored rows are personal data kept only for the preview: confirm and cancel clear them, and
+`import_batches_purge` (a periodic job) deletes previews nobody finished.
 """
 
 import csv
@@ -12,10 +15,12 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from difflib import SequenceMatcher
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -32,6 +37,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 NEAR_NAME_RATIO = 0.88
 MERGE, SKIP = "merge", "skip"
+CANCELLED_ACTION = "vbg.crm.import_cancelled"
 
 # Column headings people actually use, mapped to one key per field.
 COLUMNS = {
@@ -333,8 +339,11 @@ class Preview:
 
     @property
     def table(self) -> list[tuple[PreviewRow, list[dict]]]:
+        return self.table_of(self.rows)
+
+    def table_of(self, rows: list[PreviewRow]) -> list[tuple[PreviewRow, list[dict]]]:
         columns = self.columns
-        return [(row, row.cells(columns)) for row in self.rows]
+        return [(row, row.cells(columns)) for row in rows]
 
     @property
     def error_count(self) -> int:
@@ -353,21 +362,67 @@ class Preview:
         return self.error_count == 0
 
 
-def _find_duplicate_organisation(cleaned: dict, candidates: list[Organisation]) -> tuple[object, str]:
-    if cleaned.get("kvk"):
-        for organisation in candidates:
-            if organisation.kvk_number == cleaned["kvk"]:
-                return organisation, _("zelfde KvK-nummer")
-    name = _normalised_name(cleaned["naam"])
-    place = (cleaned.get("plaats") or "").lower()
+def _near_name_matcher(name: str):
+    """A test `near(other)` for one name. SequenceMatcher analyses its second sequence once, so the name is
+    that one; the length bound and quick_ratio are upper bounds of ratio that reject most pairs cheaply."""
+    matcher = SequenceMatcher(None, "", name)
+    length = len(name)
+
+    def near(other: str) -> bool:
+        if 2 * min(length, len(other)) < NEAR_NAME_RATIO * (length + len(other)):
+            return False  # ratio() is at most 2 * shorter / total length
+        matcher.set_seq1(other)
+        return matcher.quick_ratio() >= NEAR_NAME_RATIO and matcher.ratio() >= NEAR_NAME_RATIO
+
+    return near
+
+
+def _places(*, municipality_ids, city: str) -> frozenset:
+    """Where an organisation is or works: municipalities by id, and its city by (lowercased) name."""
+    keys = {("municipality", pk) for pk in municipality_ids if pk is not None}
+    if city and city.strip():
+        keys.add(("city", city.strip().lower()))
+    return frozenset(keys)
+
+
+def _row_places(cleaned: dict) -> frozenset:
     municipality = cleaned.get("gemeente")
-    for organisation in candidates:
-        same_place = (municipality is not None and organisation.municipality_id == municipality.pk) or (
-            place and organisation.city.lower() == place
+    return _places(municipality_ids=[municipality.pk] if municipality else [], city=cleaned.get("plaats") or "")
+
+
+@dataclass(frozen=True)
+class _KnownOrganisation:
+    organisation: Organisation
+    name: str  # normalised
+    places: frozenset
+
+
+def _organisation_candidates() -> list[_KnownOrganisation]:
+    """Every organisation with the places it is in or works in (its own municipality and `municipalities`)."""
+    return [
+        _KnownOrganisation(
+            organisation=organisation,
+            name=_normalised_name(organisation.name),
+            places=_places(
+                municipality_ids=[organisation.municipality_id, *(m.pk for m in organisation.municipalities.all())],
+                city=organisation.city,
+            ),
         )
-        ratio = SequenceMatcher(None, name, _normalised_name(organisation.name)).ratio()
-        if ratio == 1.0 or (same_place and ratio >= NEAR_NAME_RATIO):
-            return organisation, _("(bijna) dezelfde naam in dezelfde plaats")
+        for organisation in Organisation.objects.prefetch_related("municipalities")
+    ]
+
+
+def _find_duplicate_organisation(cleaned: dict, candidates: list[_KnownOrganisation]) -> tuple[object, str]:
+    if cleaned.get("kvk"):
+        for candidate in candidates:
+            if candidate.organisation.kvk_number == cleaned["kvk"]:
+                return candidate.organisation, _("zelfde KvK-nummer")
+    name = _normalised_name(cleaned["naam"])
+    places = _row_places(cleaned)
+    near = _near_name_matcher(name)
+    for candidate in candidates:
+        if candidate.name == name or (places & candidate.places and near(candidate.name)):
+            return candidate.organisation, _("(bijna) dezelfde naam in dezelfde plaats")
     return None, ""
 
 
@@ -392,8 +447,11 @@ def import_preview(*, batch: ImportBatch) -> Preview:
 
 
 def _mark_organisation_duplicates(rows: list[PreviewRow]) -> None:
-    candidates = list(Organisation.objects.all())
+    candidates = _organisation_candidates()
     seen_kvk: dict[str, int] = {}
+    # Earlier rows of the file, by exact normalised name and by place, as (name, row number, KvK number).
+    by_name: dict[str, list[tuple[str, int, str]]] = {}
+    by_place: dict[tuple, list[tuple[str, int, str]]] = {}
     for row in rows:
         if row.errors:
             continue
@@ -401,9 +459,39 @@ def _mark_organisation_duplicates(rows: list[PreviewRow]) -> None:
         if kvk and kvk in seen_kvk:
             row.errors["kvk"] = [_("Dit KvK-nummer staat ook in rij %(n)d.") % {"n": seen_kvk[kvk]}]
             continue
+        name = _normalised_name(row.cleaned["naam"])
+        places = _row_places(row.cleaned)
+        earlier = _same_organisation_in_file(name=name, kvk=kvk, places=places, by_name=by_name, by_place=by_place)
+        if earlier is not None:
+            row.errors["naam"] = [
+                _(
+                    "Deze organisatie staat ook in rij %(n)d ((bijna) dezelfde naam). Haal een van beide rijen "
+                    "weg, of geef beide rijen hun eigen KvK-nummer als het verschillende organisaties zijn."
+                )
+                % {"n": earlier}
+            ]
+            continue
         if kvk:
             seen_kvk[kvk] = row.number
+        entry = (name, row.number, kvk)
+        by_name.setdefault(name, []).append(entry)
+        for place in places:
+            by_place.setdefault(place, []).append(entry)
         row.duplicate_of, row.duplicate_reason = _find_duplicate_organisation(row.cleaned, candidates)
+
+
+def _same_organisation_in_file(*, name, kvk, places, by_name, by_place) -> int | None:
+    """The earlier row with the same name, or a near name in the same place, unless both rows carry a
+    (different) KvK number: without one, the confirm would create the same organisation twice."""
+    for _name, number, other_kvk in by_name.get(name, []):
+        if not (kvk and other_kvk):
+            return number
+    near = _near_name_matcher(name)
+    for place in places:
+        for other_name, number, other_kvk in by_place.get(place, []):
+            if not (kvk and other_kvk) and near(other_name):
+                return number
+    return None
 
 
 def _mark_contact_duplicates(rows: list[PreviewRow]) -> None:
@@ -431,8 +519,13 @@ def _mark_contact_duplicates(rows: list[PreviewRow]) -> None:
 
 
 @transaction.atomic
-def import_batch_edit(*, actor, batch: ImportBatch, edits: dict[int, dict], decisions: dict[int, str]) -> ImportBatch:
-    """Store corrected cells and merge/skip choices from the preview; nothing reaches the CRM yet."""
+def import_batch_edit(
+    *, actor, batch: ImportBatch, edits: dict[int, dict], decisions: dict[int, str], decide_all: str = ""
+) -> ImportBatch:
+    """Store corrected cells and merge/skip choices from the preview; nothing reaches the CRM yet.
+
+    `decide_all` (merge or skip) overrides the per-row choices, so a long preview is decided in one step
+    instead of page by page."""
     if not user_can_manage_crm(actor) or batch.status != ImportBatch.Status.PREVIEW:
         raise PermissionDenied
     allowed = COLUMNS[batch.kind].keys()
@@ -445,6 +538,8 @@ def import_batch_edit(*, actor, batch: ImportBatch, edits: dict[int, dict], deci
         **batch.decisions,
         **{str(n): d for n, d in decisions.items() if d in (MERGE, SKIP) and 1 <= n <= len(rows)},
     }
+    if decide_all in (MERGE, SKIP):
+        batch.decisions = {str(n): decide_all for n in range(1, len(rows) + 1)}
     batch.save(update_fields=["rows", "decisions"])
     return batch
 
@@ -474,9 +569,44 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> dict[str, int]:
     batch.status = ImportBatch.Status.IMPORTED
     batch.imported_at = timezone.now()
     batch.summary = summary
-    batch.save(update_fields=["status", "imported_at", "summary"])
+    _clear_rows(batch)
+    batch.save(update_fields=["status", "imported_at", "summary", "rows", "decisions"])
     log(instance=batch, action="vbg.crm.imported", user=actor, data=summary)
     return summary
+
+
+def _clear_rows(batch: ImportBatch) -> None:
+    """The uploaded rows (names, e-mail addresses, phone numbers) were only kept for the preview."""
+    batch.rows = []
+    batch.decisions = {}
+
+
+@transaction.atomic
+def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Nothing reaches the CRM, and the uploaded rows are dropped at once; the counts stay."""
+    if not user_can_manage_crm(actor):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError(_("Deze import is al afgerond."))
+    batch.status = ImportBatch.Status.CANCELLED
+    batch.summary = {"rows": len(batch.rows)}
+    _clear_rows(batch)
+    batch.save(update_fields=["status", "summary", "rows", "decisions"])
+    log(instance=batch, action=CANCELLED_ACTION, user=actor, data=batch.summary)
+    return batch
+
+
+@transaction.atomic
+def import_batches_purge(*, now=None) -> int:
+    """Delete previews nobody confirmed or cancelled within RETENTION["import_preview_hours"]: their rows are
+    personal data kept for nothing. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.RETENTION["import_preview_hours"])
+    deleted, _counts = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, created_at__lt=cutoff).delete()
+    # Batches finished before confirm and cancel cleared their rows.
+    ImportBatch.objects.exclude(status=ImportBatch.Status.PREVIEW).exclude(rows=[]).update(rows=[], decisions={})
+    return deleted
 
 
 def _fill(instance, values: dict) -> None:

@@ -9,12 +9,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .models import Affiliation, Contact, Interaction, Organisation
+from .permissions import user_can_manage_crm
 
 KEEP = "keep"
 DUPLICATE = "duplicate"
@@ -131,6 +132,12 @@ def _user_of(contact):
     from accounts.models import User
 
     return User.objects.filter(contact=contact).first()
+
+
+def _require_crm_manager(actor) -> None:
+    """Checked here, not only in the view: a merge rewrites two records and whatever points at them."""
+    if actor is None or not user_can_manage_crm(actor):
+        raise PermissionDenied
 
 
 def _check_pair(*, keep, duplicate, model) -> None:
@@ -250,6 +257,7 @@ def _refresh_access_on_commit(user_ids) -> None:
 @transaction.atomic
 def organisation_merge(*, actor, keep: Organisation, duplicate: Organisation, field_choices: dict[str, str]):
     """Move everything of `duplicate` onto `keep`; the duplicate is ended and renamed, never deleted."""
+    _require_crm_manager(actor)
     _check_pair(keep=keep, duplicate=duplicate, model=Organisation)
     keep, duplicate = _locked(Organisation, keep.pk), _locked(Organisation, duplicate.pk)
     for record in (keep, duplicate):
@@ -349,6 +357,7 @@ def contact_merge(*, actor, keep: Contact, duplicate: Contact, field_choices: di
 
     from .personal_data import anonymise_fields
 
+    _require_crm_manager(actor)
     _check_pair(keep=keep, duplicate=duplicate, model=Contact)
     keep, duplicate = _locked(Contact, keep.pk), _locked(Contact, duplicate.pk)
     for record in (keep, duplicate):
@@ -405,6 +414,7 @@ def contact_merge(*, actor, keep: Contact, duplicate: Contact, field_choices: di
 
 def record_merge(*, actor, keep, duplicate, field_choices: dict[str, str]):
     """One entry point for both kinds; refuses mixed pairs before anything is touched."""
+    _require_crm_manager(actor)
     if type(keep) is not type(duplicate) or not isinstance(keep, Organisation | Contact):
         _check_pair(keep=keep, duplicate=duplicate, model=Organisation)
     merge = organisation_merge if isinstance(keep, Organisation) else contact_merge

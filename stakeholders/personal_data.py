@@ -6,7 +6,7 @@ so counts and history stay true. The audit log records who did it and why, never
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest, TruncDate
@@ -18,6 +18,7 @@ from wagtail.log_actions import registry as log_registry
 from accounts.services import user_anonymise
 
 from .models import Affiliation, Contact, Interaction
+from .permissions import user_can_manage_crm
 
 ANONYMISED_NAME = "Geanonimiseerd"
 ANONYMISED_SUMMARY = "[geanonimiseerd]"
@@ -98,8 +99,15 @@ def contact_personal_data(*, contact: Contact) -> dict:
     }
 
 
+def _require_crm_manager(actor) -> None:
+    """Services check for themselves: a view or command that forgets must not leak or erase data."""
+    if actor is None or not user_can_manage_crm(actor):
+        raise PermissionDenied
+
+
 def contact_personal_data_exported(*, actor, contact: Contact) -> dict:
     """The export, with a log entry saying who took it (a data-subject request is itself accountable)."""
+    _require_crm_manager(actor)
     data = contact_personal_data(contact=contact)
     log(instance=contact, action=EXPORTED_ACTION, user=actor)
     return data
@@ -125,20 +133,25 @@ def anonymise_fields(*, contact: Contact, last_name: str | None = None) -> Conta
     return contact
 
 
+def _end_affiliations(*, contact: Contact, today: datetime.date) -> tuple[int, int]:
+    """Running ones end today; future ones never happened, so they are deleted rather than given a fake period."""
+    mine = Affiliation.objects.filter(contact=contact)
+    _total, per_model = mine.filter(start_date__gt=today).delete()
+    deleted = per_model.get(Affiliation._meta.label, 0)
+    ended = mine.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(end_date=today)
+    return ended, deleted
+
+
 @transaction.atomic
 def contact_anonymise(*, actor, contact: Contact, reason: str) -> Contact:
+    _require_crm_manager(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Geef een reden op voor het anonimiseren."))
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.anonymised_at is not None:
         raise ValidationError(_("Deze contactpersoon is al geanonimiseerd."))
-    today = datetime.date.today()
-    ended = (
-        Affiliation.objects.filter(contact=contact)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-        .update(end_date=today)
-    )
+    ended, deleted = _end_affiliations(contact=contact, today=datetime.date.today())
     # An interaction that also concerns an organisation is the organisation's history: its summary stays.
     scrubbed = Interaction.objects.filter(contact=contact, organisation__isnull=True).update(summary=ANONYMISED_SUMMARY)
     anonymise_fields(contact=contact)
@@ -152,6 +165,7 @@ def contact_anonymise(*, actor, contact: Contact, reason: str) -> Contact:
         data={
             "reason": reason,
             "affiliations_ended": ended,
+            "future_affiliations_deleted": deleted,
             "interactions_scrubbed": scrubbed,
             "user_account_deactivated": user is not None,
         },

@@ -25,7 +25,7 @@ def directory(request):
     """Wie is wie. With ?fragment=1 only the results are rendered, for search as you type."""
     user = _directory_user(request)
     form = DirectoryFilterForm(request.GET or None, choices=selectors.directory_filter_choices(user=user))
-    data = form.cleaned_data if form.is_valid() else {}
+    data, notices = form.usable_filters()
     filters = selectors.DirectoryFilters(
         q=data.get("q", "").strip(),
         partner_type=data.get("type", ""),
@@ -35,6 +35,7 @@ def directory(request):
     context = {
         "form": form,
         "filters": filters,
+        "filter_notices": notices,
         "organisations": Paginator(selectors.directory_organisations(user=user, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("org_pagina")
         ),

@@ -160,6 +160,7 @@ register_snippet(CrmViewSetGroup)
 @hooks.register("register_log_actions")
 def register_import_log_actions(actions):
     actions.register_action("vbg.crm.imported", _("Geïmporteerd"), _("Spreadsheet geïmporteerd"))
+    actions.register_action("vbg.crm.import_cancelled", _("Import geannuleerd"), _("Import geannuleerd"))
     actions.register_action("vbg.crm.deactivated", _("Gedeactiveerd"), _("Organisatie gedeactiveerd"))
 
 

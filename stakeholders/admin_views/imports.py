@@ -3,13 +3,15 @@
 import csv
 import io
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +21,7 @@ from ..imports import (
     MERGE,
     SKIP,
     ImportFileError,
+    import_batch_cancel,
     import_batch_confirm,
     import_batch_create,
     import_batch_edit,
@@ -33,6 +36,12 @@ SNIPPET_LISTS = {
 }
 CELL = re.compile(r"^row-(\d+)-(\w+)$")
 DECISION = re.compile(r"^decision-(\d+)$")
+# The preview form posts the inputs of one page only: a 5000-row file with a text input per cell would
+# exceed DATA_UPLOAD_MAX_NUMBER_FIELDS (and make a page nobody can work with). 50 rows x 11 columns stays
+# well under Django's limit of 1000 fields.
+PREVIEW_PAGE_SIZE = 50
+# ?toon= on the preview: which rows to list.
+SHOW = {"alle": None, "fouten": "error", "dubbel": "duplicate", "nieuw": "new"}
 
 
 class UploadForm(forms.Form):
@@ -65,7 +74,22 @@ def upload(request):
     return render(request, "stakeholders/admin/import_upload.html", {"form": form, "columns": COLUMNS})
 
 
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _preview_url(batch, *, show: str, page: int) -> str:
+    query = {key: value for key, value in (("toon", show), ("pagina", page)) if value not in ("alle", 1)}
+    url = reverse("crm:import_preview", args=[batch.pk])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def preview(request, pk):
+    """One page of the preview at a time. Paging and filtering are submit buttons of the form, so what was
+    typed or chosen on the page is saved before another page is shown."""
     _require_crm_manager(request)
     batch = get_object_or_404(ImportBatch, pk=pk, status=ImportBatch.Status.PREVIEW)
     if request.method == "POST":
@@ -76,7 +100,13 @@ def preview(request, pk):
                 edits.setdefault(int(match[1]), {})[match[2]] = value
             elif match := DECISION.match(key):
                 decisions[int(match[1])] = value
-        import_batch_edit(actor=request.user, batch=batch, edits=edits, decisions=decisions)
+        import_batch_edit(
+            actor=request.user,
+            batch=batch,
+            edits=edits,
+            decisions=decisions,
+            decide_all=request.POST.get("alle_dubbele", ""),
+        )
         if "confirm" in request.POST:
             try:
                 summary = import_batch_confirm(actor=request.user, batch=batch)
@@ -88,13 +118,29 @@ def preview(request, pk):
                     _("Import klaar: %(created)d nieuw, %(merged)d samengevoegd, %(skipped)d overgeslagen.") % summary,
                 )
                 return redirect(SNIPPET_LISTS[batch.kind])
-        return redirect("crm:import_preview", pk=batch.pk)
+        show = request.POST.get("naar_toon") or request.POST.get("toon", "alle")
+        page = request.POST.get("naar_pagina") or ("1" if "naar_toon" in request.POST else request.POST.get("pagina"))
+        return redirect(_preview_url(batch, show=show if show in SHOW else "alle", page=_page_number(page)))
+    show = request.GET.get("toon", "alle")
+    show = show if show in SHOW else "alle"
+    result = import_preview(batch=batch)
+    shown = [row for row in result.rows if SHOW[show] is None or row.status == SHOW[show]]
+    page = Paginator(shown, PREVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "stakeholders/admin/import_preview.html",
         {
             "batch": batch,
-            "preview": import_preview(batch=batch),
+            "preview": result,
+            "page": page,
+            "table": result.table_of(page.object_list),
+            "show": show,
+            "show_choices": [
+                ("alle", _("alle rijen"), len(result.rows)),
+                ("fouten", _("met fouten"), result.error_count),
+                ("dubbel", _("mogelijk dubbel"), result.duplicate_count),
+                ("nieuw", _("nieuw"), result.new_count),
+            ],
             "merge": MERGE,
             "skip": SKIP,
         },
@@ -104,8 +150,13 @@ def preview(request, pk):
 @require_POST
 def cancel(request, pk):
     _require_crm_manager(request)
-    ImportBatch.objects.filter(pk=pk, status=ImportBatch.Status.PREVIEW).update(status=ImportBatch.Status.CANCELLED)
-    messages.info(request, _("De import is geannuleerd. Er is niets veranderd."))
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        import_batch_cancel(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("De import is geannuleerd. Er is niets veranderd."))
     return redirect("crm:import_upload")
 
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportBatch(models.Model):
-    """An uploaded spreadsheet between preview and confirm. The rows are kept so the secretariat can
-    fix broken cells in the preview; nothing reaches the CRM before the all-or-nothing confirm."""
+    """An uploaded spreadsheet between preview and confirm. The rows are kept only so the secretariat can
+    fix broken cells in the preview; nothing reaches the CRM before the all-or-nothing confirm. Confirm and
+    cancel clear the rows (counts stay in `summary`); unfinished previews are purged by a periodic job."""
 
     class Kind(models.TextChoices):
         ORGANISATIONS = "organisations", _("organisaties")

@@ -7,14 +7,22 @@ from accounts.roles import Role
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    None: {"Start"},
-    Role.PARTNER: {"Start", "Wie is wie"},
-    Role.AOV: {"Start", "Wie is wie"},
-    Role.SECRETARIAT: {"Start", "Wie is wie", "Beheer inhoud", "Uitnodigen"},
-    Role.COACH: {"Start"},
-    Role.COACH_COORDINATOR: {"Start"},
-    Role.PRIVACY_OFFICER: {"Start", "Roltoekenningen"},
-    Role.ADMIN: {"Start", "Beheer inhoud", "Gebruikers en rollen"},
+    None: {"Start", "Kennisbank", "Materialen"},
+    Role.PARTNER: {"Start", "Kennisbank", "Materialen", "Wie is wie", "Integrale acties"},
+    Role.AOV: {"Start", "Kennisbank", "Materialen", "Wie is wie", "Integrale acties"},
+    Role.SECRETARIAT: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Wie is wie",
+        "Integrale acties",
+        "Beheer inhoud",
+        "Uitnodigen",
+    },
+    Role.COACH: {"Start", "Kennisbank", "Materialen"},
+    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen"},
+    Role.PRIVACY_OFFICER: {"Start", "Kennisbank", "Materialen", "Roltoekenningen"},
+    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheer inhoud", "Gebruikers en rollen"},
 }
 
 
