@@ -53,6 +53,14 @@ def _liander_page(client: Client) -> HttpResponse:
     return client.get(f"/wie-is-wie/organisaties/{organisation.pk}/")
 
 
+def _busiest_article(client: Client) -> HttpResponse:
+    """A partners-only article with the most shared themes: the heaviest related-pages block."""
+    from knowledgebase.models import KnowledgePage
+
+    page = KnowledgePage.objects.live().filter(visibility="partners").order_by("pk").first()
+    return client.get(page.url)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
@@ -61,6 +69,9 @@ SCENARIOS: dict[str, Scenario] = {
         lambda client: client.get("/wie-is-wie/", {"q": "jan", "fragment": "1"}), setup=logged_in_as(PARTNER)
     ),
     "organisation_page": Scenario(_liander_page, setup=logged_in_as(PARTNER)),
+    "kb_index": Scenario(lambda client: client.get("/kennisbank/"), setup=logged_in_as(PARTNER)),
+    "kb_article": Scenario(_busiest_article, setup=logged_in_as(PARTNER)),
+    "joint_action_list": Scenario(lambda client: client.get("/integrale-acties/"), setup=logged_in_as(PARTNER)),
 }
 
 

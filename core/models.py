@@ -21,6 +21,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("homepagina")
 
+    def get_context(self, request, *args, **kwargs):
+        from knowledgebase.selectors import latest_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_pages"] = latest_pages(user=request.user)
+        return context
+
 
 class StatementPage(Page):
     """Public statements (toegankelijkheidsverklaring and the like)."""

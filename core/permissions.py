@@ -44,8 +44,11 @@ def user_passes_audience(user, audience: Audience) -> bool:
 
 
 def user_can_view_page(user, page: Page) -> bool:
-    """Live pages only; computed from the restrictions themselves, not from the stored rows."""
-    return page.live and user_passes_audience(user, audience_for_page(page))
+    """Live pages only; computed from the restrictions themselves, not from the stored rows (and kept
+    on the page object for the rest of the request)."""
+    if "_audience" not in page.__dict__:
+        page.__dict__["_audience"] = audience_for_page(page)
+    return page.live and user_passes_audience(user, page.__dict__["_audience"])
 
 
 def pages_visible_to(user, queryset=None):

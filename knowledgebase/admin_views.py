@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.reports.base import PageReportView
+from wagtail.admin.views.reports.base import ReportView
 
 from accounts.roles import Role
 
@@ -24,7 +24,9 @@ def _is_secretariat(user) -> bool:
     return user.is_superuser or user.has_role(Role.SECRETARIAT)
 
 
-class ReviewDueReportView(PageReportView):
+class ReviewDueReportView(ReportView):
+    """A plain ReportView: PageReportView renders its fixed page table and would ignore `columns`."""
+
     page_title = gettext_lazy("Kennisbank: te herzien")
     header_icon = "time"
     index_url_name = "knowledgebase_review_due"

@@ -12,7 +12,7 @@ class KnowledgebaseConfig(AppConfig):
         from core.navigation import NavItem, register
 
         from . import signals  # noqa: F401
-        from .permissions import user_can_contribute, user_can_view_joint_actions
+        from .permissions import user_can_view_joint_actions
 
         register(NavItem("knowledge", _("Kennisbank"), "/kennisbank/", lambda user: True, order=100))
         register(NavItem("materials", _("Materialen"), "/materialen/", lambda user: True, order=110))
@@ -24,7 +24,4 @@ class KnowledgebaseConfig(AppConfig):
                 user_can_view_joint_actions,
                 order=300,
             )
-        )
-        register(
-            NavItem("contributions", _("Mijn bijdragen"), "knowledgebase:contributions", user_can_contribute, order=310)
         )

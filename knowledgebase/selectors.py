@@ -11,7 +11,12 @@ from stakeholders.models import District, Module, Municipality, PartnerType, The
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
 from .models import FINDING_FIELDS, HelpfulVote, JointAction, KnowledgePage
-from .permissions import joint_actions_visible_to, knowledge_pages_visible_to, user_can_give_feedback
+from .permissions import (
+    joint_actions_visible_to,
+    knowledge_pages_visible_to,
+    user_can_contribute,
+    user_can_give_feedback,
+)
 
 INDEX_PAGE_SIZE = 20
 RELATED_LIMIT = 4
@@ -61,6 +66,13 @@ def knowledge_pages_filtered(*, user, filters: KnowledgeFilters, parent=None):
     )
 
 
+def latest_pages(*, user, limit: int = 5) -> list[KnowledgePage]:
+    """'Nieuw in de kennisbank' on the home page."""
+    return list(
+        knowledge_pages_visible_to(user).select_related("content_type").order_by("-first_published_at", "-pk")[:limit]
+    )
+
+
 def filter_choices() -> dict:
     return {
         "themes": list(Theme.objects.values_list("code", "name")),
@@ -82,6 +94,7 @@ def index_context(*, index_page, request) -> dict:
         "filter_form": form,
         "filters": filters,
         "pages": Paginator(pages, INDEX_PAGE_SIZE).get_page(request.GET.get("pagina")),
+        "can_contribute": user_can_contribute(request.user),
     }
 
 

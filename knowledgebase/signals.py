@@ -15,10 +15,8 @@ from .models import KnowledgePage
 
 
 def _contribution(workflow_state):
-    page = workflow_state.content_object
-    if not isinstance(page, KnowledgePage):
-        return None
-    return page
+    page = getattr(workflow_state.content_object, "specific", None)
+    return page if isinstance(page, KnowledgePage) else None
 
 
 def _latest_comment(workflow_state) -> str:
@@ -47,7 +45,6 @@ def tell_author_it_is_published(sender, instance, user, **kwargs):
     page = _contribution(instance)
     if page is None or instance.requested_by is None:
         return
-    page = page.specific
     notify(
         recipients=[instance.requested_by],
         kind="knowledge.published",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
+# Documents are checked by their bytes, not only their extension.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.forms.SafeDocumentForm"
+# Raster only: an SVG can carry script.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -288,6 +293,8 @@ RETENTION = {
     "notifications_days": env.int("RETENTION_NOTIFICATIONS_DAYS", default=365),
     "inactive_contact_years": env.int("RETENTION_INACTIVE_CONTACT_YEARS", default=2),
     "referral_years_after_close": env.int("RETENTION_REFERRAL_YEARS", default=2),
+    # Uploaded spreadsheet rows of an import preview nobody confirmed or cancelled (stakeholders.tasks).
+    "import_preview_hours": env.int("RETENTION_IMPORT_PREVIEW_HOURS", default=24),
 }
 
 LOGGING = {
@@ -296,5 +303,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        # Wagtail logs every page created or published at INFO; its audit log keeps them already.
+        "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
+    },
 }
