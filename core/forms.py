@@ -1,7 +1,8 @@
 from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
 
-from .uploads import validate_document
+from .uploads import validate_document, validate_raster_image
 
 
 class SafeDocumentForm(BaseDocumentForm):
@@ -11,4 +12,14 @@ class SafeDocumentForm(BaseDocumentForm):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             validate_document(upload)
+        return upload
+
+
+class SafeImageForm(BaseImageForm):
+    """Raster images only, judged by their bytes (settings.WAGTAILIMAGES_IMAGE_FORM_BASE)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_raster_image(upload)
         return upload

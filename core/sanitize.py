@@ -18,7 +18,9 @@ _HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 def _markup_block_to_html(block: str) -> str:
     lines = block.split("\n")
     if block.startswith("## "):
-        return "<h2>" + html.escape(block[3:].strip()) + "</h2>"
+        heading, _newline, rest = block.partition("\n")
+        after = _markup_block_to_html(rest.strip()) if rest.strip() else ""
+        return "<h2>" + html.escape(heading[3:].strip()) + "</h2>" + after
     if all(line.lstrip().startswith(("- ", "* ")) for line in lines):
         return "<ul>" + "".join("<li>" + html.escape(line.lstrip()[2:].strip()) + "</li>" for line in lines) + "</ul>"
     return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"

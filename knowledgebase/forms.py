@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.sanitize import clean_plain_text, clean_rich_text
-from stakeholders.models import District, Module, Municipality, Organisation, PartnerType, Theme
+from stakeholders.models import District, Module, Municipality, PartnerType, Theme
+from stakeholders.permissions import organisations_visible_to
 
 from .models import FINDING_FIELDS, ContentFlag, JointAction
 from .selectors import JointActionFilters, KnowledgeFilters
@@ -113,14 +114,15 @@ class JointActionForm(forms.ModelForm):
             "follow_up": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, municipality_ids=None, **kwargs):
+    def __init__(self, *args, user, municipality_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = Municipality.objects.current().order_by("name")
         if municipality_ids is not None:
             municipalities = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
         self.fields["municipality"].queryset = municipalities
+        # Only organisations the user may see in the directory: the form must not list other districts'.
         self.fields["organisations"].queryset = (
-            Organisation.objects.filter(is_active=True).select_related("partner_type").order_by("name")
+            organisations_visible_to(user).filter(is_active=True).select_related("partner_type").order_by("name")
         )
         self.fields["organisations"].widget = forms.SelectMultiple(attrs={"size": 8})
         self.fields["organisations"].help_text = _("Houd Ctrl (of Cmd) ingedrukt om meer organisaties te kiezen.")

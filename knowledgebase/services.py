@@ -82,8 +82,9 @@ def _lesson_text(action: JointAction) -> str:
         f"<li>{label}: {getattr(action, field)}</li>" for field, label in FINDING_FIELDS if getattr(action, field)
     )
     questions = [_("Wat ging goed"), _("Wat kon beter"), _("Wat nemen we mee")]
+    what_we_did = _("Wat hebben we gedaan")
     return (
-        f"<h2>{_('Wat hebben we gedaan')}</h2><p>{done}</p>"
+        f"<h2>{what_we_did}</h2><p>{done}</p>"
         + (f"<ul>{findings}</ul>" if findings else "")
         + "".join(f"<h2>{question}</h2><p></p>" for question in questions)
     )

@@ -87,6 +87,7 @@ def joint_action_edit(request, pk: int | None = None):
         request.POST or None,
         instance=action,
         municipality_ids=municipality_ids_user_can_record_for(request.user),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         action = services.joint_action_save(user=request.user, form=form)
@@ -101,6 +102,9 @@ def joint_action_lesson(request, pk: int):
     action = _visible_action(request, pk)
     _require(user_can_edit_joint_action(request.user, action) and user_can_contribute(request.user))
     page = services.lesson_draft_from_joint_action(user=request.user, action=action)
+    if not user_can_edit_contribution(request.user, page):
+        messages.info(request, _("Uw les over deze actie ligt al bij het secretariaat ter beoordeling."))
+        return redirect("knowledgebase:contributions")
     messages.success(
         request, _("Er staat een concept-les klaar. Vul aan wat goed ging en wat beter kon, en dien hem in.")
     )
