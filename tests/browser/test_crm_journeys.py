@@ -39,10 +39,13 @@ def test_secretariat_imports_fixes_merges_and_exports(live, page, make_user, tmp
     expect(page.locator("[data-import-summary]")).to_contain_text("197 nieuw, 1 mogelijk dubbel, 2 met fouten")
     expect(page.get_by_role("button", name="Importeren")).to_be_disabled()
 
+    # The preview shows 50 rows per page: the filter brings the two broken rows together.
+    page.get_by_role("button", name="met fouten (2)").click()
     page.get_by_label("Rij 11: telefoon").fill("020-1234567")
     page.get_by_label("Rij 51: organisatie").fill("Liander")
     page.get_by_role("button", name="Opnieuw controleren").click()
     expect(page.locator("[data-import-summary]")).to_contain_text("199 nieuw, 1 mogelijk dubbel, 0 met fouten")
+    page.get_by_role("button", name="mogelijk dubbel (1)").click()
     page.locator('[data-row="101"]').get_by_label("samenvoegen").check()
     page.get_by_role("button", name="Importeren").click()
     expect(page.get_by_text("Import klaar: 199 nieuw, 1 samengevoegd, 0 overgeslagen.")).to_be_visible()
