@@ -20,6 +20,14 @@ def _sees_all_district_pages(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
 
+def _platform_district_ids(user) -> frozenset[int]:
+    """District pages are for Partners and AOVs of the platform (design section 3): a coach or FG who
+    also works at a member organisation does not get them through that job."""
+    if not user.has_role(Role.PARTNER, Role.AOV):
+        return frozenset()
+    return district_ids_for(user)
+
+
 def _group_ids(user) -> frozenset[int]:
     cache = user.__dict__.setdefault("_scope_cache", {})
     if "groups" not in cache:
@@ -39,7 +47,7 @@ def user_passes_audience(user, audience: Audience) -> bool:
     if audience.groups is not None and not (audience.groups & _group_ids(user)):
         return False
     if audience.districts is not None and not _sees_all_district_pages(user):
-        return bool(audience.districts & district_ids_for(user))
+        return bool(audience.districts & _platform_district_ids(user))
     return True
 
 
@@ -68,7 +76,7 @@ def pages_visible_to(user, queryset=None):
             allowed |= Q(audience__level=PageAudience.Level.CLOSED)
         else:
             district_ok = Q(audience__needs_district=False) | Q(
-                pk__in=districts_through.filter(district_id__in=district_ids_for(user)).values("pageaudience_id")
+                pk__in=districts_through.filter(district_id__in=_platform_district_ids(user)).values("pageaudience_id")
             )
         allowed |= Q(audience__level=PageAudience.Level.LOGGED_IN) & district_ok & group_ok
     return queryset.filter(allowed)

@@ -120,6 +120,7 @@ def platform_seed() -> dict[str, int]:
     """Everything `seed_reference_data` puts in place: reference facts, role groups, pages, CMS rights."""
     from accounts.services import roles_ensure_groups
     from knowledgebase.services import knowledge_pages_ensure, knowledge_workflow_ensure
+    from meetings.services.platforms import platform_pages_ensure
     from stakeholders.services import reference_data_seed
 
     from .audience import page_audience_rebuild
@@ -128,6 +129,7 @@ def platform_seed() -> dict[str, int]:
     roles_ensure_groups()
     home = site_pages_ensure()
     knowledge_pages_ensure(home)
+    platform_pages_ensure(home)
     cms_permissions_ensure(home)
     knowledge_workflow_ensure()
     counts["pages"] = page_audience_rebuild()

@@ -3,9 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
-    """The quarterly district platform meetings (agenda, minutes, decisions, action items).
-
-    Arrives with the meetings capability; districts are reference data in `stakeholders`."""
+    """The quarterly district platform meetings: agenda, invitations, attendance, minutes, decisions,
+    action items, calendars and the live meeting."""
 
     name = "meetings"
     verbose_name = _("Platformbijeenkomsten")
+
+    def ready(self):
+        from core.navigation import NavItem, register
+
+        from .permissions import platform_district_ids_for
+
+        def has_platforms(user) -> bool:
+            districts = platform_district_ids_for(user)
+            return districts is None or bool(districts)
+
+        register(NavItem("platforms", _("Platforms"), "meetings:platform_list", has_platforms, order=150))
+        register(NavItem("actions", _("Actiepunten"), "meetings:action_list", has_platforms, order=160))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("meldingen/", include("notifications.urls")),
     path("", include("stakeholders.urls")),
     path("", include("knowledgebase.urls")),
+    path("", include("meetings.urls")),
     path("beeld/", include("core.media_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.

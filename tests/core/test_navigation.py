@@ -8,12 +8,14 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     None: {"Start", "Kennisbank", "Materialen"},
-    Role.PARTNER: {"Start", "Kennisbank", "Materialen", "Wie is wie", "Integrale acties"},
-    Role.AOV: {"Start", "Kennisbank", "Materialen", "Wie is wie", "Integrale acties"},
+    Role.PARTNER: {"Start", "Kennisbank", "Materialen", "Platforms", "Actiepunten", "Wie is wie", "Integrale acties"},
+    Role.AOV: {"Start", "Kennisbank", "Materialen", "Platforms", "Actiepunten", "Wie is wie", "Integrale acties"},
     Role.SECRETARIAT: {
         "Start",
         "Kennisbank",
         "Materialen",
+        "Platforms",
+        "Actiepunten",
         "Wie is wie",
         "Integrale acties",
         "Beheer inhoud",

@@ -198,3 +198,12 @@ def test_scheduled_publishing_runs_in_the_worker(reference_data):
     publish_scheduled_pages.call_local()
     page.refresh_from_db()
     assert page.live
+
+
+def test_a_coach_working_at_a_member_organisation_does_not_get_district_pages(client, make_user, login_with_mfa, pages):
+    """District pages follow the Partner/AOV role, not just the employer's membership (design section 3)."""
+    coach = make_user(Role.COACH, district="NHN")
+    login_with_mfa(client, coach)
+    assert client.get(pages["nhn"].url).status_code == 404
+    assert "Noordverhaal" not in client.get("/kennisbank/").content.decode()
+    assert not user_can_view_page(coach, pages["nhn"])

@@ -1,0 +1,76 @@
+"""Minutes per agenda item and their cycle: concept → review by the chair → concept-notulen to the members
+with a comment period → vastgesteld at the next meeting. Every saved state is kept as a version."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Minutes(models.Model):
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("Concept")
+        CHAIR_REVIEW = "chair_review", _("Bij de voorzitter")
+        CHANGES_REQUESTED = "changes_requested", _("Aanpassing gevraagd")
+        PUBLISHED = "published", _("Concept-notulen gepubliceerd")
+        ADOPTED = "adopted", _("Vastgesteld")
+
+    meeting = models.OneToOneField("meetings.MeetingPage", on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    chair_comment = models.TextField(_("opmerking van de voorzitter"), blank=True)
+    comments_until = models.DateTimeField(_("reageren kan tot"), null=True, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_at_meeting = models.ForeignKey(
+        "meetings.MeetingPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted_minutes"
+    )
+
+    class Meta:
+        verbose_name = _("notulen")
+        verbose_name_plural = _("notulen")
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.status}"
+
+
+class MinutesItem(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="minutes_items"
+    )
+    title = models.TextField(_("agendapunt"))
+    text = models.TextField(_("verslag"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class MinutesVersion(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Minutes.Status.choices)
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "number"], name="unique_minutes_version")]
+
+    def __str__(self):
+        return f"{self.minutes_id} v{self.number}"
+
+
+class MinutesComment(models.Model):
+    item = models.ForeignKey(MinutesItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("reactie"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

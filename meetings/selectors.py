@@ -1,0 +1,107 @@
+"""Reads for platform and meeting pages and the action list; fixed query counts whatever the history."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from stakeholders.models import Affiliation, District
+
+from .models import ActionItem, AgendaItem, Decision, Invitation, MeetingPage
+from .permissions import (
+    action_items_visible_to,
+    meetings_visible_to,
+    platform_district_ids_for,
+    user_can_manage_meetings,
+)
+
+PAST_MEETINGS_SHOWN = 8
+
+
+def _with_owners(items):
+    return items.select_related("owner_organisation", "owner_contact", "meeting", "district")
+
+
+def platform_context(*, platform, user) -> dict:
+    now = timezone.now()
+    meetings = meetings_visible_to(user).child_of(platform)
+    return {
+        "upcoming_meetings": list(meetings.filter(starts_at__gte=now).order_by("starts_at")),
+        "past_meetings": list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:PAST_MEETINGS_SHOWN]),
+        "open_action_count": action_items_visible_to(user).open().filter(district_id=platform.district_id).count(),
+    }
+
+
+def open_actions_before(*, meeting: MeetingPage, user):
+    """The district's open action items from earlier meetings: 'actiepunten vorige vergadering'."""
+    return _with_owners(
+        action_items_visible_to(user)
+        .open()
+        .filter(district_id=meeting.get_parent().specific.district_id, meeting__starts_at__lt=meeting.starts_at)
+        .order_by("due_date", "pk")
+    )
+
+
+def meeting_context(*, meeting: MeetingPage, user) -> dict:
+    agenda = list(
+        meeting.agenda_items.select_related("presenter_contact", "presenter_organisation").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
+            Prefetch("action_items", queryset=_with_owners(ActionItem.objects.order_by("pk"))),
+        )
+    )
+    can_manage = user_can_manage_meetings(user)
+    context = {
+        "agenda": agenda,
+        "previous_actions": list(open_actions_before(meeting=meeting, user=user))
+        if any(item.is_previous_actions for item in agenda)
+        else [],
+        "unlinked_decisions": list(meeting.decisions.filter(agenda_item__isnull=True)),
+        "unlinked_actions": list(_with_owners(meeting.action_items.filter(agenda_item__isnull=True))),
+        "can_manage": can_manage,
+        "invitation": (
+            Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
+            if user.is_authenticated and user.contact_id
+            else None
+        ),
+        "is_upcoming": meeting.starts_at >= timezone.now(),
+        "total_minutes": sum(item.duration_minutes for item in agenda),
+    }
+    if can_manage:
+        context["responses"] = dict(meeting.invitations.values_list("response").annotate(n=Count("pk")).order_by())
+        context["invitations"] = list(meeting.invitations.select_related("contact").order_by("contact__last_name"))
+        context["attendance"] = {a.contact_id: a for a in meeting.attendance.all()}
+    return context
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    district: str = ""
+    status: str = "open"  # open (open + in uitvoering), a status value, or "alle"
+    mine: bool = False
+    overdue: bool = False
+
+
+def action_list(*, user, filters: ActionFilters):
+    items = action_items_visible_to(user)
+    if filters.district:
+        items = items.filter(district__code=filters.district)
+    if filters.status == "open":
+        items = items.open()
+    elif filters.status in ActionItem.Status.values:
+        items = items.filter(status=filters.status)
+    if filters.mine:
+        employers = Affiliation.objects.current().filter(contact_id=user.contact_id).values("organisation_id")
+        items = items.filter(Q(owner_contact_id=user.contact_id) | Q(owner_organisation_id__in=employers))
+    if filters.overdue:
+        items = items.open().filter(due_date__lt=datetime.date.today())
+    return _with_owners(items).order_by("due_date", "pk")
+
+
+def action_list_districts(*, user):
+    districts = platform_district_ids_for(user)
+    return District.objects.all() if districts is None else District.objects.filter(pk__in=districts)
+
+
+def agenda_item_choices(meeting: MeetingPage) -> list[AgendaItem]:
+    return list(meeting.agenda_items.all())

@@ -1,0 +1,134 @@
+"""Publishing the agenda, invitations and answers, and who was present."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notify
+from stakeholders.models import Affiliation, Contact, Membership
+
+from ..models import Attendance, Invitation, MeetingPage
+from ..permissions import user_can_answer_invitation, user_can_manage_meetings
+
+
+def platform_contacts(district_id: int):
+    """Contacts working now at an organisation that is a member of the platform now."""
+    organisations = Membership.objects.current().filter(district_id=district_id, organisation__is_active=True)
+    working = Affiliation.objects.current().filter(organisation_id__in=organisations.values("organisation_id"))
+    return Contact.objects.filter(pk__in=working.values("contact_id"), anonymised_at__isnull=True)
+
+
+def platform_users(district_id: int):
+    """Portal users who are members of the platform now (Partners and AOVs) or the secretariat."""
+    from accounts.models import User
+
+    members = User.objects.filter(
+        is_active=True,
+        contact__in=platform_contacts(district_id),
+        groups__name__in=["Partner", "AOV"],
+    )
+    secretariat = User.objects.filter(is_active=True, groups__name="Secretariaat")
+    return (members | secretariat).distinct()
+
+
+@transaction.atomic
+def agenda_publish(*, user, meeting: MeetingPage) -> int:
+    """Mark the agenda published, tell the members and e-mail invitations with an .ics to the contacts
+    who consented to invitations. Publishing again invites only those not yet invited."""
+    if not user_can_manage_meetings(user):
+        raise PermissionDenied
+    meeting = MeetingPage.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.live:
+        raise ValidationError(_("Publiceer eerst de pagina van het overleg."))
+    if meeting.starts_at < timezone.now():
+        raise ValidationError(_("Dit overleg ligt in het verleden; de agenda kan niet meer worden verstuurd."))
+    if not meeting.agenda_items.exists():
+        raise ValidationError(_("Zet eerst agendapunten op de agenda."))
+    district_id = meeting.get_parent().specific.district_id
+    if meeting.status == MeetingPage.Status.PLANNED:
+        meeting.status = MeetingPage.Status.AGENDA_PUBLISHED
+        meeting.save(update_fields=["status"])
+    already = set(meeting.invitations.values_list("contact_id", flat=True))
+    invited = [
+        Invitation.objects.create(meeting=meeting, contact=contact)
+        for contact in platform_contacts(district_id).filter(invitation_consent=True).exclude(email="")
+        if contact.pk not in already
+    ]
+    from ..tasks import send_invitation
+
+    for invitation in invited:
+        transaction.on_commit(lambda pk=invitation.pk: send_invitation(pk))
+    notify(
+        recipients=platform_users(district_id),
+        kind="meetings.agenda_published",
+        title=_("Agenda gepubliceerd: %(title)s") % {"title": meeting.title},
+        url=meeting.url or "",
+        email=False,  # the invitation mail with the .ics is the e-mail
+    )
+    return len(invited)
+
+
+@transaction.atomic
+def invitation_answer(*, user, meeting: MeetingPage, response: str, deputy_name: str = "") -> Invitation:
+    invitation = Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
+    if invitation is None or not user_can_answer_invitation(user, invitation):
+        raise PermissionDenied
+    if response not in (Invitation.Response.ATTENDING, Invitation.Response.DECLINED, Invitation.Response.DEPUTY):
+        raise ValidationError(_("Kies of u komt, niet komt of een vervanger stuurt."))
+    if meeting.starts_at < timezone.now():
+        raise ValidationError(_("Het overleg is al begonnen; u kunt niet meer antwoorden."))
+    deputy_name = deputy_name.strip()
+    if response == Invitation.Response.DEPUTY and not deputy_name:
+        raise ValidationError(_("Vul de naam van uw vervanger in."))
+    invitation.response = response
+    invitation.deputy_name = deputy_name if response == Invitation.Response.DEPUTY else ""
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "deputy_name", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def attendance_record(*, user, meeting: MeetingPage, present: dict[int, int | None]) -> int:
+    """`present` maps contact id → organisation id represented, for those present; everyone invited and
+    not in it is recorded absent. Returns the number present."""
+    if not user_can_manage_meetings(user):
+        raise PermissionDenied
+    if meeting.starts_at > timezone.now() + datetime.timedelta(hours=1):
+        raise ValidationError(_("Aanwezigheid noteert u tijdens of na het overleg."))
+    invited = set(meeting.invitations.values_list("contact_id", flat=True))
+    for contact_id in invited | set(present):
+        Attendance.objects.update_or_create(
+            meeting=meeting,
+            contact_id=contact_id,
+            defaults={
+                "present": contact_id in present,
+                "organisation_id": present.get(contact_id),
+                "recorded_by": user,
+            },
+        )
+    if meeting.status in (MeetingPage.Status.PLANNED, MeetingPage.Status.AGENDA_PUBLISHED):
+        MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.HELD)
+    return len(present)
+
+
+def invitations_remind(*, today: datetime.date | None = None) -> int:
+    """Daily: remind who has not answered, two days before the deadline. Each invitation once."""
+    today = today or timezone.localdate()
+    due = Invitation.objects.filter(
+        response=Invitation.Response.PENDING,
+        reminded_at__isnull=True,
+        meeting__live=True,
+        meeting__response_deadline__gte=today,
+        meeting__response_deadline__lte=today + datetime.timedelta(days=2),
+    ).select_related("meeting", "contact")
+    from ..tasks import send_invitation
+
+    count = 0
+    for invitation in due:
+        Invitation.objects.filter(pk=invitation.pk).update(reminded_at=timezone.now())
+        send_invitation(invitation.pk, reminder=True)
+        count += 1
+    return count
