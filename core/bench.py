@@ -61,6 +61,21 @@ def _busiest_article(client: Client) -> HttpResponse:
     return client.get(page.url)
 
 
+def _next_meeting(client: Client) -> HttpResponse:
+    """The partner's next Kennemerland meeting: its agenda lists every open action item of the district."""
+    from django.utils import timezone
+
+    from meetings.models import MeetingPage
+
+    meeting = (
+        MeetingPage.objects.live()
+        .filter(url_path__contains="/platform-ken/", starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    return client.get(meeting.url)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
@@ -72,6 +87,8 @@ SCENARIOS: dict[str, Scenario] = {
     "kb_index": Scenario(lambda client: client.get("/kennisbank/"), setup=logged_in_as(PARTNER)),
     "kb_article": Scenario(_busiest_article, setup=logged_in_as(PARTNER)),
     "joint_action_list": Scenario(lambda client: client.get("/integrale-acties/"), setup=logged_in_as(PARTNER)),
+    "meeting_page": Scenario(_next_meeting, setup=logged_in_as(PARTNER)),
+    "action_list": Scenario(lambda client: client.get("/actiepunten/"), setup=logged_in_as(PARTNER)),
 }
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from knowledgebase.demo import knowledge_demo_load
+from meetings.demo import meetings_demo_load
 from stakeholders.demo import demo_data_load, logins_table
 
 
@@ -24,4 +25,8 @@ class Command(BaseCommand):
         if knowledge:
             counts = ", ".join(f"{name}: {count}" for name, count in knowledge.items())
             self.stdout.write(self.style.SUCCESS(f"Knowledge base demo loaded ({counts})."))
+        meetings = meetings_demo_load(scale=scale, seed=seed, progress=verbosity > 0)
+        if meetings:
+            counts = ", ".join(f"{name}: {count}" for name, count in meetings.items())
+            self.stdout.write(self.style.SUCCESS(f"Meetings demo loaded ({counts})."))
         self.stdout.write(logins_table(summary.logins))

@@ -1,0 +1,157 @@
+"""Demo meetings: four a year per district platform (two years at scale 1, 2·N years at scale N) with
+agendas, decisions, action items, and invitations and attendance for the recent ones.
+
+Idempotent: a district platform that already has meetings gets none."""
+
+import datetime
+import random
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from tqdm import tqdm
+
+from stakeholders.models import Affiliation, Membership, Organisation
+
+from .models import ActionItem, AgendaItem, Attendance, Decision, DistrictPlatformPage, Invitation, MeetingPage
+from .services.agenda import platform_contacts
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+LOCATIONS = {
+    "NHN": "Gemeentehuis Schagen, raadzaal",
+    "ZW": "Gemeentehuis Purmerend, vergaderzaal 2",
+    "KEN": "Provinciehuis Haarlem, Statenzaal",
+}
+TOPICS = [
+    ("Drugsafval in het buitengebied: aanpak en kosten", "besluitvormend"),
+    ("Signalen van netbeheerder en drinkwaterbedrijf", "bespreken"),
+    ("Voorlichtingscampagne voor eigenaren van schuren", "besluitvormend"),
+    ("Ervaringen met de agrarische coach", "informatief"),
+    ("Recreatieterreinen en vakantieparken", "bespreken"),
+    ("Meldingsbereidheid: uitkomsten startmodule", "informatief"),
+]
+DECISIONS = [
+    "Het platform stemt in met de gezamenlijke voorlichtingsbrief aan eigenaren van leegstaande schuren.",
+    "De werkgroep drugsafval werkt een voorstel uit voor de verdeling van de opruimkosten.",
+    "Signalen van partners lopen voortaan via één meldpunt per gemeente.",
+    "De volgende integrale actie wordt in het voorjaar gehouden.",
+]
+ACTIONS = [
+    "Deelt de signalenkaart met de eigen buitendienst.",
+    "Maakt een overzicht van leegstaande agrarische opstallen.",
+    "Stemt de persinstructie af met de communicatieadviseurs.",
+    "Nodigt de agrarische coach uit voor het volgende overleg.",
+    "Verzamelt ervaringen met drugsdumpingen in het afgelopen jaar.",
+]
+RECENT_WITH_INVITATIONS = 2
+
+
+def _quarter_dates(*, years: int, today: datetime.date) -> list[datetime.date]:
+    """The second Tuesday of March, June, September and December, from `years` ago to half a year ahead."""
+    dates = []
+    for year in range(today.year - years, today.year + 2):
+        for month in (3, 6, 9, 12):
+            first = datetime.date(year, month, 1)
+            second_tuesday = first + datetime.timedelta(days=(1 - first.weekday()) % 7 + 7)
+            if today - datetime.timedelta(days=365 * years) <= second_tuesday <= today + datetime.timedelta(days=190):
+                dates.append(second_tuesday)
+    return dates
+
+
+@transaction.atomic
+def meetings_demo_load(*, scale: int = 1, seed: int = 2021, progress: bool = False) -> dict[str, int]:
+    rng = random.Random(seed)
+    today = datetime.date.today()
+    counts = {"overleggen": 0, "actiepunten": 0}
+    platforms = [p for p in DistrictPlatformPage.objects.select_related("district") if not p.get_children().exists()]
+    for platform in tqdm(platforms, desc="Overleggen", disable=not progress):
+        counts_here = _platform_demo(platform, rng=rng, dates=_quarter_dates(years=2 * scale, today=today), today=today)
+        for key, value in counts_here.items():
+            counts[key] += value
+    return counts if counts["overleggen"] else {}
+
+
+def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
+    district = platform.district
+    members = list(
+        Organisation.objects.filter(
+            pk__in=Membership.objects.current().filter(district=district).values("organisation_id"), is_active=True
+        )
+    )
+    contacts = list(platform_contacts(district.pk).order_by("pk")[:60])
+    chair = next(iter(contacts), None)
+    employers = {}
+    for affiliation in Affiliation.objects.current().filter(contact__in=contacts):
+        employers.setdefault(affiliation.contact_id, affiliation.organisation_id)
+    past = [d for d in dates if d < today]
+    recent = set(past[-RECENT_WITH_INVITATIONS:])
+    action_count = 0
+    for day in dates:
+        starts_at = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=AMSTERDAM)
+        is_past = day < today
+        meeting = MeetingPage(
+            title=f"Platformoverleg {district.name} {_MONTHS[day.month]} {day.year}",
+            slug=f"overleg-{day:%Y-%m}",
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            location=LOCATIONS.get(district.code, "Gemeentehuis"),
+            chair=chair,
+            status=MeetingPage.Status.MINUTES_ADOPTED if is_past else MeetingPage.Status.AGENDA_PUBLISHED,
+            response_deadline=day - datetime.timedelta(days=7),
+            live=True,
+        )
+        topic, kind = rng.choice(TOPICS)
+        meeting.agenda_items = [
+            AgendaItem(
+                title="Opening, mededelingen en vaststellen agenda", kind="hamerstuk", duration_minutes=10, sort_order=0
+            ),
+            AgendaItem(
+                title="Actiepunten vorige vergadering",
+                kind="bespreken",
+                duration_minutes=15,
+                is_previous_actions=True,
+                sort_order=1,
+            ),
+            AgendaItem(
+                title="Terugblik op de integrale acties van het kwartaal",
+                kind="informatief",
+                duration_minutes=20,
+                sort_order=2,
+            ),
+            AgendaItem(title=topic, kind=kind, duration_minutes=40, sort_order=3),
+            AgendaItem(title="Rondvraag en sluiting", kind="hamerstuk", duration_minutes=10, sort_order=4),
+        ]
+        platform.add_child(instance=meeting)
+        if not is_past:
+            continue
+        items = list(meeting.agenda_items.all())
+        Decision.objects.create(meeting=meeting, agenda_item=items[3], text=rng.choice(DECISIONS))
+        for _n in range(2):
+            ActionItem.objects.create(
+                district=district,
+                meeting=meeting,
+                agenda_item=items[3],
+                description=rng.choice(ACTIONS),
+                owner_organisation=rng.choice(members) if members else None,
+                owner_contact=rng.choice(contacts) if contacts else None,
+                due_date=day + datetime.timedelta(days=rng.choice([30, 60, 90])),
+                status=(
+                    rng.choice([ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+                    if day in recent
+                    else rng.choice([ActionItem.Status.DONE, ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+                ),
+            )
+            action_count += 1
+        if day in recent:
+            for contact in contacts[:25]:
+                response = rng.choice([Invitation.Response.ATTENDING] * 3 + [Invitation.Response.DECLINED])
+                Invitation.objects.create(meeting=meeting, contact=contact, response=response)
+                Attendance.objects.create(
+                    meeting=meeting,
+                    contact=contact,
+                    organisation_id=employers.get(contact.pk),
+                    present=response == Invitation.Response.ATTENDING,
+                )
+    return {"overleggen": len(dates), "actiepunten": action_count}
+
+
+_MONTHS = {3: "maart", 6: "juni", 9: "september", 12: "december"}
