@@ -48,7 +48,6 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "knowledgebase.add_jointaction",
         "knowledgebase.change_jointaction",
         "knowledgebase.view_jointaction",
-        "meetings.add_actionitem",
         "meetings.change_actionitem",
         "meetings.view_actionitem",
         "stakeholders.add_membership",
