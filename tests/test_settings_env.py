@@ -40,9 +40,15 @@ BASE_ENV = {
         "ELASTICSEARCH_URL",
         "HUEY_IMMEDIATE",
         "DJANGO_SETTINGS_MODULE",
+        "FIELD_ENCRYPTION_KEYS",
+        "FIELD_ENCRYPTION_KEY",
     }
 }
-PRODUCTION = {"SECRET_KEY": "k" * 64 + "-production-like-secret-value", "ALLOWED_HOSTS": "portal.example.nl"}
+PRODUCTION = {
+    "SECRET_KEY": "k" * 64 + "-production-like-secret-value",
+    "ALLOWED_HOSTS": "portal.example.nl",
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1vZi0zMi1ieXRlcyE=",
+}
 
 
 def _run(code: str, **env):
@@ -94,6 +100,12 @@ def test_production_refuses_to_start_without(missing):
     result = _run(PROBE, **env)
     assert result.returncode != 0
     assert "SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_field_encryption_keys():
+    env = {k: v for k, v in PRODUCTION.items() if k != "FIELD_ENCRYPTION_KEYS"}
+    result = _run(PROBE, **env)
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_mode_is_not_debug_and_sets_hsts():

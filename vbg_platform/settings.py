@@ -35,8 +35,19 @@ if PRODUCTION:
         ) from exc
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS may not be empty in production mode.")
+    # The referral register is encrypted with its own keys (Fernet, newest first), never with SECRET_KEY.
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or env.list("FIELD_ENCRYPTION_KEY", default=[])
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "Production mode needs FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated, newest first) for the "
+            "referral register."
+        )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
+    # A fixed, public development key: development and test data are fictitious.
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or env.list(
+        "FIELD_ENCRYPTION_KEY", default=["ZGV2LW9ubHktcmVmZXJyYWwta2V5LW5vdC1zZWNyZXQ="]
+    )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -51,6 +62,7 @@ INSTALLED_APPS = [
     "meetings",
     "search",
     "notifications",
+    "referrals",
     "accounts.apps.WagtailUsersConfig",
     "wagtail.embeds",
     "wagtail.sites",
@@ -123,7 +135,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web server write without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # Writers queue at BEGIN instead of failing when two upgrade a read lock (the access-log chain).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,217 @@
+"""Writes of the referral register. Each checks permission itself and raises PermissionDenied (the view
+logs it and answers 404); invalid input raises ValidationError with a Dutch message and changes nothing.
+Notifications say only that something happened, with a link: never content (design section 3)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from notifications.services import notify
+
+from .models import Referral, ReferralNote, ReferralStatusChange, VulnerableLocation
+from .permissions import (
+    user_can_assign_coach,
+    user_can_create_location,
+    user_can_create_referral,
+    user_can_edit_location,
+    user_can_work_referral,
+)
+
+MAX_TEXT = 5000
+Status = Referral.Status
+
+
+def _referral_url(referral) -> str:
+    try:
+        return reverse("referrals:detail", args=[referral.pk])
+    except NoReverseMatch:  # the screens arrive with the next part of the register
+        return ""
+
+
+def _text(value: str, *, label: str, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(_("Vul %(label)s in.") % {"label": label})
+    if len(value) > MAX_TEXT:
+        raise ValidationError(
+            _("%(label)s is te lang: %(n)s tekens, het maximum is %(max)s.")
+            % {"label": label, "n": len(value), "max": MAX_TEXT}
+        )
+    return value
+
+
+def _users_with_role(role):
+    from accounts.models import User
+    from accounts.roles import GROUP_NAMES
+
+    return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[role]).distinct()
+
+
+@transaction.atomic
+def location_create(
+    *,
+    user,
+    municipality,
+    premises_kind: str,
+    signals: list[str],
+    source: str,
+    address: str,
+    owner_name: str,
+    owner_contact: str = "",
+) -> VulnerableLocation:
+    if not user_can_create_location(user, municipality.pk):
+        raise PermissionDenied
+    unknown = set(signals) - set(VulnerableLocation.Signal.values)
+    if unknown or not signals:
+        raise ValidationError(_("Kies een of meer signalen uit de lijst."))
+    location = VulnerableLocation(
+        municipality=municipality,
+        premises_kind=premises_kind,
+        signals=sorted(set(signals)),
+        source=source,
+        address=_text(address, label=_("het adres")),
+        owner_name=_text(owner_name, label=_("de naam van de eigenaar")),
+        owner_contact=_text(owner_contact, label=_("de contactgegevens"), required=False),
+        created_by=user,
+    )
+    location.full_clean(exclude=["address", "owner_name", "owner_contact"])
+    location.save()
+    return location
+
+
+@transaction.atomic
+def location_state_set(*, user, location: VulnerableLocation, state: str) -> None:
+    if not user_can_edit_location(user, location):
+        raise PermissionDenied
+    if state not in (
+        VulnerableLocation.State.IDENTIFIED,
+        VulnerableLocation.State.VISITED,
+        VulnerableLocation.State.NO_ACTION,
+    ):
+        raise ValidationError(_("Deze stand zet u niet met de hand; een doorverwijzing doet dat."))
+    VulnerableLocation.objects.filter(pk=location.pk).update(state=state, updated_at=timezone.now())
+
+
+@transaction.atomic
+def referral_create(
+    *, user, location: VulnerableLocation, reason: str, owner_consent: bool, legal_basis: str
+) -> Referral:
+    if not user_can_create_referral(user, location.municipality_id):
+        raise PermissionDenied
+    if location.state == VulnerableLocation.State.REFERRED:
+        raise ValidationError(_("Deze locatie is al doorverwezen."))
+    if legal_basis not in Referral.LegalBasis.values:
+        raise ValidationError(_("Kies de grondslag."))
+    if legal_basis == Referral.LegalBasis.CONSENT and not owner_consent:
+        raise ValidationError(_("Zonder instemming van de eigenaar kan de grondslag geen toestemming zijn."))
+    referral = Referral.objects.create(
+        location=location,
+        municipality_id=location.municipality_id,
+        referred_by=user,
+        reason=_text(reason, label=_("de reden")),
+        owner_consent=owner_consent,
+        legal_basis=legal_basis,
+    )
+    ReferralStatusChange.objects.create(referral=referral, actor=user, to_status=Status.REGISTERED)
+    VulnerableLocation.objects.filter(pk=location.pk).update(state=VulnerableLocation.State.REFERRED)
+    notify(
+        recipients=_users_with_role(Role.COACH_COORDINATOR),
+        kind="referrals.new",
+        title=_("Er is een nieuwe doorverwijzing"),
+        url=_referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def coach_assign(*, user, referral: Referral, coach) -> Referral:
+    if not user_can_assign_coach(user):
+        raise PermissionDenied
+    if coach is None or not coach.is_active or not coach.has_role(Role.COACH):
+        raise ValidationError(_("Kies een coach."))
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.is_closed:
+        raise ValidationError(_("Deze doorverwijzing is afgesloten; heropen haar eerst."))
+    previous = referral.status
+    referral.coach = coach
+    referral.status = Status.ASSIGNED
+    referral.save(update_fields=["coach", "status", "updated_at"])
+    ReferralStatusChange.objects.create(referral=referral, actor=user, from_status=previous, to_status=Status.ASSIGNED)
+    notify(
+        recipients=[coach],
+        kind="referrals.assigned",
+        title=_("Er is een doorverwijzing aan u toegewezen"),
+        url=_referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def status_change(
+    *,
+    user,
+    referral: Referral,
+    to_status: str,
+    text: str = "",
+    follow_up: str = "",
+    outcome: str = "",
+    first_conversation_on: datetime.date | None = None,
+) -> Referral:
+    """The coach moves their referral along; the coördinator may close and reopen. Closing needs an outcome
+    and a text, reopening a text; the first conversation is dated and paid by NHSV."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    is_coordinator = user_can_assign_coach(user)
+    if not (
+        user_can_work_referral(user, referral) or (is_coordinator and to_status in (Status.CLOSED, Status.ASSIGNED))
+    ):
+        raise PermissionDenied
+    if to_status not in Referral.TRANSITIONS.get(referral.status, set()) or (
+        to_status == Status.ASSIGNED and not referral.is_closed
+    ):
+        raise ValidationError(
+            _("Van '%(from)s' kan een doorverwijzing niet naar '%(to)s'.")
+            % {
+                "from": Status(referral.status).label,
+                "to": Status(to_status).label if to_status in Status.values else to_status,
+            }
+        )
+    text = _text(text, label=_("een toelichting"), required=to_status == Status.CLOSED or referral.is_closed)
+    previous = referral.status
+    if to_status == Status.FIRST_CONVERSATION:
+        if first_conversation_on is None or first_conversation_on > timezone.localdate():
+            raise ValidationError(_("Vul de datum van het eerste gesprek in; die ligt niet in de toekomst."))
+        referral.first_conversation_on = first_conversation_on
+        referral.first_conversation_paid = True
+    if to_status == Status.FOLLOW_UP:
+        if follow_up not in Referral.FollowUp.values:
+            raise ValidationError(_("Kies het vervolg: wijkteam, hulpverlening of anders."))
+        referral.follow_up = follow_up
+    if to_status == Status.CLOSED:
+        if outcome not in Referral.Outcome.values:
+            raise ValidationError(_("Kies de uitkomst."))
+        referral.outcome, referral.closed_at = outcome, timezone.now()
+    if previous == Status.CLOSED:  # reopened
+        referral.outcome, referral.closed_at = "", None
+    referral.status = to_status
+    referral.save()
+    ReferralStatusChange.objects.create(
+        referral=referral, actor=user, from_status=previous, to_status=to_status, text=text
+    )
+    return referral
+
+
+@transaction.atomic
+def note_add(*, user, referral: Referral, text: str, kind: str = ReferralNote.Kind.NOTE) -> ReferralNote:
+    referral = Referral.objects.get(pk=referral.pk)  # decide on the stored coach, not a caller's copy
+    if not user_can_work_referral(user, referral):
+        raise PermissionDenied
+    if kind not in ReferralNote.Kind.values:
+        raise ValidationError(_("Kies notitie of stap."))
+    return ReferralNote.objects.create(
+        referral=referral, author=user, kind=kind, text=_text(text, label=_("de notitie"))
+    )
