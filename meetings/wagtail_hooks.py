@@ -32,3 +32,6 @@ class ActionItemViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return ActionItem.objects.select_related("district", "meeting", "owner_organisation", "owner_contact")
+
+
+register_snippet(ActionItemViewSet)

@@ -9,3 +9,32 @@ class ReferralsConfig(AppConfig):
 
     name = "referrals"
     verbose_name = _("Doorverwijzingen")
+
+    def ready(self):
+        from accounts.roles import Role
+        from core.navigation import NavItem, register
+
+        from .permissions import user_can_handle_data_subject_requests, user_can_read_access_log
+
+        def works_referrals(user) -> bool:
+            return user.is_authenticated and user.has_role(Role.AOV, Role.COACH, Role.COACH_COORDINATOR)
+
+        def sees_figures_only(user) -> bool:
+            return user.is_authenticated and user.has_role(Role.SECRETARIAT) and not works_referrals(user)
+
+        register(NavItem("referrals", _("Doorverwijzingen"), "referrals:list", works_referrals, order=400))
+        register(
+            NavItem(
+                "referral_figures", _("Doorverwijzingen in cijfers"), "referrals:figures", sees_figures_only, order=410
+            )
+        )
+        register(NavItem("referral_log", _("Toegangslog"), "referrals:access_log", user_can_read_access_log, order=840))
+        register(
+            NavItem(
+                "owner_requests",
+                _("Verzoek betrokkene"),
+                "referrals:owner_request",
+                user_can_handle_data_subject_requests,
+                order=850,
+            )
+        )

@@ -215,3 +215,101 @@ def note_add(*, user, referral: Referral, text: str, kind: str = ReferralNote.Ki
     return ReferralNote.objects.create(
         referral=referral, author=user, kind=kind, text=_text(text, label=_("de notitie"))
     )
+
+
+# --- Rights of the owner and retention (the privacy officer; a periodic job) ---------------------------
+
+LOOKUP_FIELDS = {"owner_name": "owner_name_hash", "owner_contact": "owner_contact_hash", "address": "address_hash"}
+
+
+def owner_locations(*, user, field: str, value: str):
+    """Exact match only, through the keyed hash: no browsing of the register."""
+    from .crypto import lookup_hash
+    from .permissions import user_can_handle_data_subject_requests
+
+    if not user_can_handle_data_subject_requests(user):
+        raise PermissionDenied
+    if field not in LOOKUP_FIELDS or not value.strip():
+        raise ValidationError(_("Kies waarop u zoekt en vul een waarde in."))
+    return VulnerableLocation.objects.filter(**{LOOKUP_FIELDS[field]: lookup_hash(value)})
+
+
+def owner_export(*, user, locations) -> dict:
+    """Everything the register holds about these locations and their referrals (an inzageverzoek)."""
+    from .permissions import user_can_handle_data_subject_requests
+
+    if not user_can_handle_data_subject_requests(user):
+        raise PermissionDenied
+    export = []
+    for location in locations:
+        export.append(
+            {
+                "locatie": {
+                    "adres": location.address,
+                    "eigenaar": location.owner_name,
+                    "contact": location.owner_contact,
+                    "gemeente": location.municipality.name,
+                    "soort_pand": location.get_premises_kind_display(),
+                    "signalen": location.signals,
+                    "bron": location.get_source_display(),
+                    "stand": location.get_state_display(),
+                    "vastgelegd_op": location.created_at.isoformat(),
+                },
+                "doorverwijzingen": [
+                    {
+                        "reden": referral.reason,
+                        "instemming": referral.owner_consent,
+                        "grondslag": referral.get_legal_basis_display(),
+                        "status": referral.get_status_display(),
+                        "uitkomst": referral.get_outcome_display() if referral.outcome else "",
+                        "eerste_gesprek_op": referral.first_conversation_on.isoformat()
+                        if referral.first_conversation_on
+                        else None,
+                        "notities": [
+                            {"soort": n.kind, "tekst": n.text, "op": n.created_at.isoformat()}
+                            for n in referral.notes.all()
+                        ],
+                        "statusverloop": [
+                            {"van": c.from_status, "naar": c.to_status, "toelichting": c.text, "op": c.at.isoformat()}
+                            for c in referral.status_changes.all()
+                        ],
+                    }
+                    for referral in location.referrals.all()
+                ],
+            }
+        )
+    return {"locaties": export}
+
+
+@transaction.atomic
+def owner_erase(*, user, locations) -> int:
+    from .permissions import user_can_handle_data_subject_requests
+
+    if not user_can_handle_data_subject_requests(user):
+        raise PermissionDenied
+    ids = [location.pk for location in locations]
+    Referral.objects.filter(location_id__in=ids).delete()
+    deleted, _detail = VulnerableLocation.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def referrals_expired(*, now=None):
+    from django.conf import settings
+
+    now = now or timezone.now()
+    years = settings.RETENTION["referral_years_after_close"]
+    cutoff = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
+        else now - datetime.timedelta(days=365 * years)
+    )
+    return Referral.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff)
+
+
+@transaction.atomic
+def referral_purge(*, referral: Referral) -> None:
+    """Remove one expired referral, and its location when nothing else refers to it."""
+    location_id = referral.location_id
+    referral.delete()
+    if not Referral.objects.filter(location_id=location_id).exists():
+        VulnerableLocation.objects.filter(pk=location_id).delete()

@@ -36,7 +36,9 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS may not be empty in production mode.")
     # The referral register is encrypted with its own keys (Fernet, newest first), never with SECRET_KEY.
-    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or env.list("FIELD_ENCRYPTION_KEY", default=[])
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or env.list(
+        "FIELD_ENCRYPTION_KEY", default=[]
+    )
     if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "Production mode needs FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated, newest first) for the "
@@ -103,7 +105,9 @@ MIDDLEWARE = [
     "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "referrals.middleware.ReferralIdleTimeoutMiddleware",
 ]
+REFERRAL_IDLE_TIMEOUT = env.int("REFERRAL_IDLE_TIMEOUT", default=15 * 60)
 
 ROOT_URLCONF = "vbg_platform.urls"
 ASGI_APPLICATION = "vbg_platform.asgi.application"

@@ -9,7 +9,16 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     None: {"Start", "Kennisbank", "Materialen"},
     Role.PARTNER: {"Start", "Kennisbank", "Materialen", "Platforms", "Actiepunten", "Wie is wie", "Integrale acties"},
-    Role.AOV: {"Start", "Kennisbank", "Materialen", "Platforms", "Actiepunten", "Wie is wie", "Integrale acties"},
+    Role.AOV: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Platforms",
+        "Actiepunten",
+        "Wie is wie",
+        "Integrale acties",
+        "Doorverwijzingen",
+    },
     Role.SECRETARIAT: {
         "Start",
         "Kennisbank",
@@ -20,10 +29,11 @@ EXPECTED = {
         "Integrale acties",
         "Beheer inhoud",
         "Uitnodigen",
+        "Doorverwijzingen in cijfers",
     },
-    Role.COACH: {"Start", "Kennisbank", "Materialen"},
-    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen"},
-    Role.PRIVACY_OFFICER: {"Start", "Kennisbank", "Materialen", "Roltoekenningen"},
+    Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
+    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
+    Role.PRIVACY_OFFICER: {"Start", "Kennisbank", "Materialen", "Roltoekenningen", "Toegangslog", "Verzoek betrokkene"},
     Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheer inhoud", "Gebruikers en rollen"},
 }
 

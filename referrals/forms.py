@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from stakeholders.models import Municipality
+
+from .models import Referral, ReferralNote, VulnerableLocation
+
+TEXT_LIMIT = 5000
+
+
+class LocationForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.none())
+    premises_kind = forms.ChoiceField(label=_("Soort pand"), choices=VulnerableLocation.Premises.choices)
+    signals = forms.MultipleChoiceField(
+        label=_("Signalen"), choices=VulnerableLocation.Signal.choices, widget=forms.CheckboxSelectMultiple
+    )
+    source = forms.ChoiceField(label=_("Bron"), choices=VulnerableLocation.Source.choices)
+    address = forms.CharField(label=_("Adres"), max_length=500)
+    owner_name = forms.CharField(label=_("Naam eigenaar"), max_length=200)
+    owner_contact = forms.CharField(label=_("Telefoon of e-mail eigenaar"), max_length=500, required=False)
+
+    def __init__(self, *args, municipality_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
+
+
+class ReferralForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de doorverwijzing"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owner_consent = forms.BooleanField(label=_("De eigenaar stemt in met contact door een coach"), required=False)
+    legal_basis = forms.ChoiceField(label=_("Grondslag"), choices=Referral.LegalBasis.choices, widget=forms.RadioSelect)
+
+
+class AssignForm(forms.Form):
+    coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = (
+            User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.COACH]).distinct().order_by("last_name")
+        )
+        self.fields["coach"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Nieuwe status"), choices=Referral.Status.choices)
+    text = forms.CharField(
+        label=_("Toelichting"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    follow_up = forms.ChoiceField(label=_("Vervolg"), choices=[("", "-"), *Referral.FollowUp.choices], required=False)
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=[("", "-"), *Referral.Outcome.choices], required=False)
+    first_conversation_on = forms.DateField(
+        label=_("Datum eerste gesprek"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort"), choices=ReferralNote.Kind.choices)
+    text = forms.CharField(label=_("Tekst"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OwnerLookupForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("Zoek op"),
+        choices=[
+            ("owner_name", _("Naam eigenaar (exact)")),
+            ("owner_contact", _("E-mail of telefoon (exact)")),
+            ("address", _("Adres (exact)")),
+        ],
+    )
+    value = forms.CharField(label=_("Waarde"), max_length=500)

@@ -1,0 +1,323 @@
+"""The referral screens. Every view logs its access (allowed or denied) outside the business transaction,
+answers 404 when out of scope, and is never cached. No content in titles or URLs (UUIDs only)."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from core.exports import neutralise_formula
+from stakeholders.permissions import aov_municipality_ids_for
+
+from . import figures, services
+from .access_log import Action, Result, access_log_write
+from .forms import AssignForm, LocationForm, NoteForm, OwnerLookupForm, ReferralForm, StatusForm
+from .models import AccessLogEntry, Referral
+from .permissions import (
+    locations_visible_to,
+    referrals_visible_to,
+    user_can_assign_coach,
+    user_can_create_referral,
+    user_can_edit_location,
+    user_can_handle_data_subject_requests,
+    user_can_read_access_log,
+    user_can_read_notes,
+    user_can_see_referral_counts,
+    user_can_view_intake,
+    user_can_work_referral,
+)
+
+
+def _log(request, object_type, object_id, action, result):
+    access_log_write(request=request, object_type=object_type, object_id=object_id, action=action, result=result)
+
+
+def _deny(request, object_type, object_id="", action=Action.VIEW):
+    _log(request, object_type, object_id, action, Result.DENIED)
+    raise Http404
+
+
+def _referral_or_404(request, pk, *, action=Action.VIEW) -> Referral:
+    referral = (
+        referrals_visible_to(request.user).select_related("municipality", "location", "coach").filter(pk=pk).first()
+    )
+    if referral is None:
+        _deny(request, "referral", pk, action)
+    return referral
+
+
+@never_cache
+@login_required
+def referral_list(request):
+    referrals = referrals_visible_to(request.user).select_related("municipality", "coach").order_by("-created_at")
+    locations = locations_visible_to(request.user).select_related("municipality").order_by("-created_at")
+    if not request.user.has_role(Role.AOV, Role.COACH, Role.COACH_COORDINATOR):
+        _deny(request, "referral_list", action=Action.LIST)
+    _log(request, "referral_list", "", Action.LIST, Result.ALLOWED)
+    return render(
+        request,
+        "referrals/list.html",
+        {"referrals": referrals, "locations": locations, "can_register": bool(aov_municipality_ids_for(request.user))},
+    )
+
+
+@never_cache
+@login_required
+def location_create(request):
+    municipality_ids = aov_municipality_ids_for(request.user)
+    if not municipality_ids:
+        _deny(request, "location", action=Action.CREATE)
+    form = LocationForm(request.POST or None, municipality_ids=municipality_ids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            location = services.location_create(user=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            _deny(request, "location", action=Action.CREATE)
+        except ValidationError as error:
+            _log(request, "location", "", Action.CREATE, Result.REFUSED)
+            form.add_error(None, error)
+        else:
+            _log(request, "location", location.pk, Action.CREATE, Result.ALLOWED)
+            messages.success(request, _("De locatie is vastgelegd."))
+            return redirect("referrals:location", pk=location.pk)
+    elif request.method == "POST":
+        _log(request, "location", "", Action.CREATE, Result.REFUSED)
+    return render(request, "referrals/location_form.html", {"form": form})
+
+
+@never_cache
+@login_required
+def location_detail(request, pk):
+    location = locations_visible_to(request.user).select_related("municipality").filter(pk=pk).first()
+    if location is None:
+        _deny(request, "location", pk)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST":
+        if not user_can_create_referral(request.user, location.municipality_id):
+            _deny(request, "referral", pk, Action.CREATE)
+        if form.is_valid():
+            try:
+                referral = services.referral_create(user=request.user, location=location, **form.cleaned_data)
+            except ValidationError as error:
+                _log(request, "referral", "", Action.CREATE, Result.REFUSED)
+                form.add_error(None, error)
+            else:
+                _log(request, "referral", referral.pk, Action.CREATE, Result.ALLOWED)
+                messages.success(request, _("De eigenaar is doorverwezen. De coördinator wijst een coach toe."))
+                return redirect("referrals:detail", pk=referral.pk)
+        else:
+            _log(request, "referral", "", Action.CREATE, Result.REFUSED)
+    else:
+        _log(request, "location", pk, Action.VIEW, Result.ALLOWED)
+    return render(
+        request,
+        "referrals/location_detail.html",
+        {
+            "location": location,
+            "form": form,
+            "can_refer": user_can_create_referral(request.user, location.municipality_id),
+            "can_edit": user_can_edit_location(request.user, location),
+        },
+    )
+
+
+@never_cache
+@login_required
+def referral_detail(request, pk):
+    referral = _referral_or_404(request, pk)
+    _log(request, "referral", pk, Action.VIEW, Result.ALLOWED)
+    can_work = user_can_work_referral(request.user, referral)
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "show_intake": user_can_view_intake(request.user, referral),
+            "notes": referral.notes.all() if user_can_read_notes(request.user, referral) else None,
+            "status_changes": referral.status_changes.all()
+            if can_work or user_can_assign_coach(request.user)
+            else None,
+            "can_work": can_work,
+            "can_assign": user_can_assign_coach(request.user),
+            "assign_form": AssignForm() if user_can_assign_coach(request.user) else None,
+            "status_form": StatusForm() if can_work or user_can_assign_coach(request.user) else None,
+            "note_form": NoteForm() if can_work else None,
+        },
+    )
+
+
+def _post_action(request, pk, *, action, form_class, call):
+    referral = _referral_or_404(request, pk, action=action)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _log(request, "referral", pk, action, Result.REFUSED)
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("referrals:detail", pk=pk)
+    try:
+        call(referral, form.cleaned_data)
+    except PermissionDenied:
+        _deny(request, "referral", pk, action)
+    except ValidationError as error:
+        _log(request, "referral", pk, action, Result.REFUSED)
+        messages.error(request, error.messages[0])
+    else:
+        _log(request, "referral", pk, action, Result.ALLOWED)
+        messages.success(request, _("Opgeslagen."))
+    return redirect("referrals:detail", pk=pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def referral_assign(request, pk):
+    return _post_action(
+        request,
+        pk,
+        action=Action.CHANGE,
+        form_class=AssignForm,
+        call=lambda referral, data: services.coach_assign(user=request.user, referral=referral, coach=data["coach"]),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def referral_status(request, pk):
+    return _post_action(
+        request,
+        pk,
+        action=Action.STATUS,
+        form_class=StatusForm,
+        call=lambda referral, data: services.status_change(user=request.user, referral=referral, **data),
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def referral_note(request, pk):
+    return _post_action(
+        request,
+        pk,
+        action=Action.CHANGE,
+        form_class=NoteForm,
+        call=lambda referral, data: services.note_add(user=request.user, referral=referral, **data),
+    )
+
+
+@never_cache
+@login_required
+def referral_figures(request):
+    if not user_can_see_referral_counts(request.user):
+        _deny(request, "figures")
+    _log(request, "figures", "", Action.VIEW, Result.ALLOWED)
+    status_columns, by_status = figures.counts_by_municipality(by="status")
+    outcome_columns, by_outcome = figures.counts_by_municipality(by="outcome")
+    return render(
+        request,
+        "referrals/figures.html",
+        {
+            "status_columns": [Referral.Status(c).label for c in status_columns],
+            "status_rows": [(name, [row[c] for c in status_columns], row["total"]) for name, row in by_status.items()],
+            "outcome_columns": [Referral.Outcome(c).label for c in outcome_columns],
+            "outcome_rows": [
+                (name, [row[c] for c in outcome_columns], row["total"]) for name, row in by_outcome.items()
+            ],
+        },
+    )
+
+
+@never_cache
+@login_required
+def access_log(request):
+    if not user_can_read_access_log(request.user):
+        _deny(request, "access_log")
+    entries = AccessLogEntry.objects.order_by("-pk")
+    for name in ("object_id", "action", "result"):
+        if request.GET.get(name):
+            entries = entries.filter(**{name: request.GET[name]})
+    if request.GET.get("actor_id", "").isdigit():
+        entries = entries.filter(actor_id=int(request.GET["actor_id"]))
+    if request.GET.get("export") == "csv":
+        _log(request, "access_log", "", Action.EXPORT, Result.ALLOWED)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="toegangslog.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["id", "tijdstip", "gebruiker", "rol", "soort", "object", "handeling", "resultaat", "ip", "hash"]
+        )
+        for e in entries.iterator():
+            writer.writerow(
+                [
+                    neutralise_formula(str(v))
+                    for v in (
+                        e.pk,
+                        e.at.isoformat(),
+                        e.actor_id or "",
+                        e.role,
+                        e.object_type,
+                        e.object_id,
+                        e.action,
+                        e.result,
+                        e.ip_address or "",
+                        e.hash,
+                    )
+                ]
+            )
+        return response
+    _log(request, "access_log", "", Action.VIEW, Result.ALLOWED)
+    from .access_log import access_log_verify
+
+    return render(
+        request,
+        "referrals/access_log.html",
+        {
+            "entries": entries[:500],
+            "broken_at": access_log_verify(),
+            "actions": Action.choices,
+            "results": Result.choices,
+        },
+    )
+
+
+@never_cache
+@login_required
+def owner_request(request):
+    """The privacy officer's data-subject requests: find by exact value, then export or erase."""
+    if not user_can_handle_data_subject_requests(request.user):
+        _deny(request, "owner_request")
+    form = OwnerLookupForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        locations = list(
+            services.owner_locations(
+                user=request.user, field=form.cleaned_data["field"], value=form.cleaned_data["value"]
+            )
+        )
+        if request.POST.get("do") == "export":
+            for location in locations:
+                _log(request, "location", location.pk, Action.EXPORT, Result.ALLOWED)
+            response = HttpResponse(
+                json.dumps(services.owner_export(user=request.user, locations=locations), ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = 'attachment; filename="inzageverzoek.json"'
+            return response
+        if request.POST.get("do") == "erase" and request.POST.get("confirm") == "1":
+            ids = [location.pk for location in locations]
+            services.owner_erase(user=request.user, locations=locations)
+            for location_id in ids:
+                _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
+            messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
+            return redirect("referrals:owner_request")
+        _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
+        found = len(locations)
+    return render(request, "referrals/owner_request.html", {"form": form, "found": found})
