@@ -89,6 +89,9 @@ SCENARIOS: dict[str, Scenario] = {
     "joint_action_list": Scenario(lambda client: client.get("/integrale-acties/"), setup=logged_in_as(PARTNER)),
     "meeting_page": Scenario(_next_meeting, setup=logged_in_as(PARTNER)),
     "action_list": Scenario(lambda client: client.get("/actiepunten/"), setup=logged_in_as(PARTNER)),
+    "referral_list_coach": Scenario(
+        lambda client: client.get("/doorverwijzingen/"), setup=logged_in_as("coach@demo.veiligbuitengebied.nl")
+    ),
 }
 
 
