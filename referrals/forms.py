@@ -35,6 +35,7 @@ class ReferralForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    prefix = "assign"  # three forms share the referral page: unique ids and labels
     coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -46,6 +47,7 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    prefix = "status"
     to_status = forms.ChoiceField(label=_("Nieuwe status"), choices=Referral.Status.choices)
     text = forms.CharField(
         label=_("Toelichting"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -58,6 +60,7 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
     kind = forms.ChoiceField(label=_("Soort"), choices=ReferralNote.Kind.choices)
     text = forms.CharField(label=_("Tekst"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 4}))
 

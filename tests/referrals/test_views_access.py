@@ -101,24 +101,28 @@ def test_figures_show_no_people_and_hide_small_counts(clients, assigned):
 def test_tampered_posts_are_refused_logged_and_change_nothing(people, clients, assigned):
     # Another coach tries to add a note and to move the status.
     response = clients["other_coach"].post(
-        f"/doorverwijzingen/{assigned.pk}/notitie/", {"kind": "notitie", "text": "x"}
+        f"/doorverwijzingen/{assigned.pk}/notitie/", {"note-kind": "notitie", "note-text": "x"}
     )
     assert response.status_code == 404 and _last_entry(people["other_coach"]).result == "denied"
     # The AOV tries to assign themselves a coach.
-    response = clients["aov"].post(f"/doorverwijzingen/{assigned.pk}/toewijzen/", {"coach": people["other_coach"].pk})
+    response = clients["aov"].post(
+        f"/doorverwijzingen/{assigned.pk}/toewijzen/", {"assign-coach": people["other_coach"].pk}
+    )
     assert response.status_code in (302, 404)
     assert Referral.objects.get().coach == people["coach"]
     assert _last_entry(people["aov"]).result == "denied"
     # The coach jumps the workflow: refused with a Dutch message.
     response = clients["coach"].post(
-        f"/doorverwijzingen/{assigned.pk}/status/", {"to_status": "vervolg", "follow_up": "wijkteam"}, follow=True
+        f"/doorverwijzingen/{assigned.pk}/status/",
+        {"status-to_status": "vervolg", "status-follow_up": "wijkteam"},
+        follow=True,
     )
     assert "kan een doorverwijzing niet naar" in response.content.decode()
     status_entry = AccessLogEntry.objects.filter(actor_id=people["coach"].pk, action="status").latest("pk")
     assert Referral.objects.get().status == "toegewezen" and status_entry.result == "refused"
     # An oversized note.
     response = clients["coach"].post(
-        f"/doorverwijzingen/{assigned.pk}/notitie/", {"kind": "notitie", "text": "x" * 5001}, follow=True
+        f"/doorverwijzingen/{assigned.pk}/notitie/", {"note-kind": "notitie", "note-text": "x" * 5001}, follow=True
     )
     note_entry = AccessLogEntry.objects.filter(actor_id=people["coach"].pk, action="change").latest("pk")
     assert not assigned.notes.exists() and note_entry.result == "refused"
