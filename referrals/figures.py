@@ -64,3 +64,34 @@ def paid_first_conversations(*, year: int) -> list[dict]:
         {"coach": f"{r['coach__first_name']} {r['coach__last_name']}".strip() or r["coach__email"], "count": r["n"]}
         for r in rows
     ]
+
+
+def figure_tables() -> dict:
+    """Everything the figures page shows, suppressed, in a form that can be stored as a snapshot."""
+    status_columns, by_status = counts_by_municipality(by="status")
+    outcome_columns, by_outcome = counts_by_municipality(by="outcome")
+    return {
+        "status": {
+            "columns": [str(Referral.Status(c).label) for c in status_columns],
+            "rows": [[name, [row[c] for c in status_columns], row["total"]] for name, row in by_status.items()],
+        },
+        "outcome": {
+            "columns": [str(Referral.Outcome(c).label) for c in outcome_columns],
+            "rows": [[name, [row[c] for c in outcome_columns], row["total"]] for name, row in by_outcome.items()],
+        },
+    }
+
+
+def snapshot_publish(*, user, label: str):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import FigureSnapshot
+    from .permissions import user_can_see_referral_counts
+
+    if not user_can_see_referral_counts(user):
+        raise PermissionDenied
+    label = (label or "").strip()
+    if not label or len(label) > 100:
+        raise ValidationError(_("Geef de publicatie een korte omschrijving, bijvoorbeeld 'Stuurgroep 2026'."))
+    return FigureSnapshot.objects.create(published_by_id=user.pk, label=label, tables=figure_tables())

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from stakeholders.permissions import aov_municipality_ids_for
 from . import figures, services
 from .access_log import Action, Result, access_log_write
 from .forms import AssignForm, LocationForm, NoteForm, OwnerLookupForm, ReferralForm, StatusForm
-from .models import AccessLogEntry, Referral
+from .models import AccessLogEntry, FigureSnapshot, Referral
 from .permissions import (
     locations_visible_to,
     referrals_visible_to,
@@ -218,19 +219,25 @@ def referral_note(request, pk):
 def referral_figures(request):
     if not user_can_see_referral_counts(request.user):
         _deny(request, "figures")
+    if request.method == "POST":
+        try:
+            snapshot = figures.snapshot_publish(user=request.user, label=request.POST.get("label", ""))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            _log(request, "figures", snapshot.pk, Action.EXPORT, Result.ALLOWED)
+            messages.success(request, _("De cijfers zijn vastgelegd als '%(label)s'.") % {"label": snapshot.label})
+        return redirect("referrals:figures")
     _log(request, "figures", "", Action.VIEW, Result.ALLOWED)
-    status_columns, by_status = figures.counts_by_municipality(by="status")
-    outcome_columns, by_outcome = figures.counts_by_municipality(by="outcome")
+    year = int(request.GET["jaar"]) if request.GET.get("jaar", "").isdigit() else timezone.localdate().year
     return render(
         request,
         "referrals/figures.html",
         {
-            "status_columns": [Referral.Status(c).label for c in status_columns],
-            "status_rows": [(name, [row[c] for c in status_columns], row["total"]) for name, row in by_status.items()],
-            "outcome_columns": [Referral.Outcome(c).label for c in outcome_columns],
-            "outcome_rows": [
-                (name, [row[c] for c in outcome_columns], row["total"]) for name, row in by_outcome.items()
-            ],
+            "tables": figures.figure_tables(),
+            "paid": figures.paid_first_conversations(year=year),
+            "year": year,
+            "snapshots": FigureSnapshot.objects.all()[:20],
         },
     )
 

@@ -1,10 +1,11 @@
-from .access_log import AccessLogEntry, AccessLogHead
+from .access_log import AccessLogEntry, AccessLogHead, FigureSnapshot
 from .locations import VulnerableLocation
 from .referrals import Referral, ReferralNote, ReferralStatusChange
 
 __all__ = [
     "AccessLogEntry",
     "AccessLogHead",
+    "FigureSnapshot",
     "Referral",
     "ReferralNote",
     "ReferralStatusChange",

@@ -73,3 +73,19 @@ class AccessLogHead(models.Model):
 
     def __str__(self):
         return self.last_hash
+
+
+class FigureSnapshot(models.Model):
+    """Published referral figures, kept as they were published (already suppressed: no small cells)."""
+
+    published_at = models.DateTimeField(_("gepubliceerd op"), default=timezone.now)
+    published_by_id = models.BigIntegerField(null=True)
+    label = models.CharField(_("omschrijving"), max_length=100)
+    tables = models.JSONField()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("gepubliceerde cijfers")
+
+    def __str__(self):
+        return self.label
