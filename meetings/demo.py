@@ -8,10 +8,12 @@ import random
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from stakeholders.models import Affiliation, Membership, Organisation
 
+from .demo_minutes import minutes_demo
 from .models import ActionItem, AgendaItem, Attendance, Decision, DistrictPlatformPage, Invitation, MeetingPage
 from .services.agenda import platform_contacts
 
@@ -67,6 +69,12 @@ def meetings_demo_load(*, scale: int = 1, seed: int = 2021, progress: bool = Fal
         counts_here = _platform_demo(platform, rng=rng, dates=_quarter_dates(years=2 * scale, today=today), today=today)
         for key, value in counts_here.items():
             counts[key] += value
+    # Minutes after all meetings exist, so adopted minutes can point at the meeting that adopted them.
+    minutes = 0
+    for meeting in MeetingPage.objects.filter(starts_at__lt=timezone.now()).order_by("starts_at"):
+        if minutes_demo(meeting, rng=rng) is not None:
+            minutes += 1
+    counts["notulen"] = minutes
     return counts if counts["overleggen"] else {}
 
 

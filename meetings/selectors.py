@@ -15,6 +15,7 @@ from .permissions import (
     platform_district_ids_for,
     user_can_manage_meetings,
 )
+from .selectors_minutes import minutes_context
 
 PAST_MEETINGS_SHOWN = 8
 
@@ -71,6 +72,14 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         context["responses"] = dict(meeting.invitations.values_list("response").annotate(n=Count("pk")).order_by())
         context["invitations"] = list(meeting.invitations.select_related("contact").order_by("contact__last_name"))
         context["attendance"] = {a.contact_id: a for a in meeting.attendance.all()}
+        # The live panel's forms; ids prefixed because both have an agenda_item field. New entries default to
+        # the item under discussion.
+        from .forms import ActionAddForm, DecisionAddForm
+
+        initial = {"agenda_item": meeting.current_agenda_item_id}
+        context["decision_form"] = DecisionAddForm(meeting=meeting, initial=initial, auto_id="besluit_%s")
+        context["action_form"] = ActionAddForm(meeting=meeting, initial=initial, auto_id="actie_%s")
+    context.update(minutes_context(meeting=meeting, user=user))
     return context
 
 
@@ -105,3 +114,21 @@ def action_list_districts(*, user):
 
 def agenda_item_choices(meeting: MeetingPage) -> list[AgendaItem]:
     return list(meeting.agenda_items.all())
+
+
+def mark_updatable(items, *, user) -> None:
+    """Set `can_update` on listed (already visible) items in memory: one query for the whole page, the
+    same rule as permissions.user_can_update_action_item."""
+    if user_can_manage_meetings(user):
+        for item in items:
+            item.can_update = True
+        return
+    employers = (
+        set(Affiliation.objects.current().filter(contact_id=user.contact_id).values_list("organisation_id", flat=True))
+        if user.contact_id
+        else set()
+    )
+    for item in items:
+        item.can_update = user.contact_id is not None and (
+            item.owner_contact_id == user.contact_id or item.owner_organisation_id in employers
+        )

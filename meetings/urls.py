@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from .views import actions, attendance, platforms
+from .views import actions, attendance, live, platforms
 
 app_name = "meetings"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("overleg/<int:meeting_id>/uitnodiging.ics", attendance.meeting_ics, name="meeting_ics"),
     path("overleg/<int:meeting_id>/besluit/", actions.decision_add, name="decision_add"),
     path("overleg/<int:meeting_id>/actiepunt/", actions.action_add, name="action_add"),
+    path("overleg/<int:meeting_id>/huidig-punt/", live.current_item_set, name="current_item_set"),
+    path("", include("meetings.urls_calendar")),
+    path("", include("meetings.urls_minutes")),
 ]

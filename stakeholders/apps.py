@@ -9,6 +9,7 @@ class StakeholdersConfig(AppConfig):
     def ready(self):
         from core.navigation import NavItem, register
 
+        from . import signals  # noqa: F401
         from .permissions import user_can_use_directory
 
         register(NavItem("directory", _("Wie is wie"), "stakeholders:directory", user_can_use_directory, order=200))

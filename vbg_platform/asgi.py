@@ -11,11 +11,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from meetings.routing import websocket_urlpatterns as meeting_ws  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_ws  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*notification_ws]))),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*notification_ws, *meeting_ws]))),
     }
 )

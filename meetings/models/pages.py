@@ -62,7 +62,7 @@ class MeetingPageForm(WagtailAdminPageForm):
             total = sum(
                 (form.cleaned_data.get("duration_minutes") or 0)
                 for form in formset.forms
-                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+                if form.is_valid() and not form.cleaned_data.get("DELETE")
             )
             available = int((ends_at - starts_at).total_seconds() // 60)
             if total > available:
@@ -123,7 +123,7 @@ class MeetingPage(Page):
             ],
             heading=_("Wanneer en waar"),
         ),
-        MultiFieldPanel([FieldPanel("chair"), FieldPanel("secretary"), FieldPanel("status")], heading=_("Overleg")),
+        MultiFieldPanel([FieldPanel("chair"), FieldPanel("secretary")], heading=_("Overleg")),
         InlinePanel("agenda_items", label=_("Agendapunten")),
     ]
     base_form_class = MeetingPageForm
@@ -142,6 +142,14 @@ class MeetingPage(Page):
             raise ValidationError({"ends_at": _("Het overleg moet eindigen na het begin.")})
         if self.response_deadline and self.starts_at and self.response_deadline > self.starts_at.date():
             raise ValidationError({"response_deadline": _("De aanmeldtermijn moet vóór het overleg eindigen.")})
+
+    def with_content_json(self, content):
+        """Status and the current item are set by the meeting's own actions (publish agenda, attendance,
+        minutes, live meeting), never by the editor: publishing an older revision must not undo them."""
+        page = super().with_content_json(content)
+        page.status = self.status
+        page.current_agenda_item_id = self.current_agenda_item_id
+        return page
 
     @property
     def district(self):

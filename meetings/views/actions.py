@@ -30,8 +30,7 @@ def action_list(request):
     items = Paginator(selectors.action_list(user=request.user, filters=filters), ACTIONS_PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
-    for item in items:
-        item.can_update = user_can_update_action_item(request.user, item)
+    selectors.mark_updatable(items, user=request.user)
     return render(request, "meetings/action_list.html", {"form": form, "items": items, "filters": filters})
 
 
@@ -66,6 +65,12 @@ def _managed_meeting(request, meeting_id: int):
     return get_object_or_404(meetings_visible_to(request.user).specific(), pk=meeting_id)
 
 
+def _anchor(request) -> str:
+    """Back to the agenda item the entry was made for, or to the secretariat's panel."""
+    item = request.POST.get("agenda_item", "")
+    return f"#punt-{item}" if item.isdigit() else "#live-beheer"
+
+
 @login_required
 @require_POST
 def decision_add(request, meeting_id: int):
@@ -84,7 +89,7 @@ def decision_add(request, meeting_id: int):
             messages.error(request, error.messages[0])
     else:
         messages.error(request, _("Het besluit is niet opgeslagen: %(errors)s") % {"errors": form.error_text()})
-    return redirect(meeting.url + "#besluiten")
+    return redirect(meeting.url + _anchor(request))
 
 
 @login_required
@@ -109,4 +114,4 @@ def action_add(request, meeting_id: int):
             messages.error(request, error.messages[0])
     else:
         messages.error(request, _("Het actiepunt is niet opgeslagen: %(errors)s") % {"errors": form.error_text()})
-    return redirect(meeting.url + "#actiepunten")
+    return redirect(meeting.url + _anchor(request))

@@ -1,0 +1,36 @@
+"""When a membership or an affiliation changes (ends, moves, is removed), the access it gave changes with
+it: open websockets of the people concerned are told to re-check (design section 3)."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Affiliation, Membership
+
+
+def _refresh_on_commit(user_ids) -> None:
+    from accounts.services import sessions_refresh_access
+
+    for user_id in set(user_ids):
+        transaction.on_commit(lambda pk=user_id: sessions_refresh_access(user_id=pk))
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def membership_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from accounts.models import User
+
+    contacts = Affiliation.objects.filter(organisation_id=instance.organisation_id).values("contact_id")
+    _refresh_on_commit(User.objects.filter(contact_id__in=contacts).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Affiliation)
+@receiver(post_delete, sender=Affiliation)
+def affiliation_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from accounts.models import User
+
+    _refresh_on_commit(User.objects.filter(contact_id=instance.contact_id).values_list("pk", flat=True))
