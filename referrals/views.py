@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +37,8 @@ from .permissions import (
     user_can_work_referral,
 )
 
+LIST_PAGE_SIZE = 50
+
 
 def _log(request, object_type, object_id, action, result):
     access_log_write(request=request, object_type=object_type, object_id=object_id, action=action, result=result)
@@ -58,15 +61,30 @@ def _referral_or_404(request, pk, *, action=Action.VIEW) -> Referral:
 @never_cache
 @login_required
 def referral_list(request):
-    referrals = referrals_visible_to(request.user).select_related("municipality", "coach").order_by("-created_at")
-    locations = locations_visible_to(request.user).select_related("municipality").order_by("-created_at")
+    # Lists show no personal data, so nothing encrypted is loaded (or decrypted) for them.
+    referrals = (
+        referrals_visible_to(request.user)
+        .select_related("municipality")
+        .only("pk", "status", "created_at", "municipality__name")
+        .order_by("-created_at")
+    )
+    locations = (
+        locations_visible_to(request.user)
+        .select_related("municipality")
+        .only("pk", "premises_kind", "state", "created_at", "municipality__name")
+        .order_by("-created_at")
+    )
     if not request.user.has_role(Role.AOV, Role.COACH, Role.COACH_COORDINATOR):
         _deny(request, "referral_list", action=Action.LIST)
     _log(request, "referral_list", "", Action.LIST, Result.ALLOWED)
     return render(
         request,
         "referrals/list.html",
-        {"referrals": referrals, "locations": locations, "can_register": bool(aov_municipality_ids_for(request.user))},
+        {
+            "referrals": Paginator(referrals, LIST_PAGE_SIZE).get_page(request.GET.get("pagina")),
+            "locations": Paginator(locations, LIST_PAGE_SIZE).get_page(request.GET.get("locaties")),
+            "can_register": bool(aov_municipality_ids_for(request.user)),
+        },
     )
 
 

@@ -203,3 +203,36 @@ def test_purge_removes_expired_closed_referrals_and_logs_it(people, assigned):
     call_command("purge_expired_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not Referral.objects.exists() and not VulnerableLocation.objects.exists()
     assert AccessLogEntry.objects.filter(object_id=str(assigned.pk), action="purge", role="systeem").exists()
+
+
+def test_the_coach_list_runs_a_constant_number_of_queries_and_decrypts_nothing(people, clients, location, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals import crypto
+    from referrals.models import Referral as ReferralModel
+
+    def add(n):
+        for _i in range(n):
+            ReferralModel.objects.create(
+                location=location,
+                municipality=location.municipality,
+                reason="r",
+                owner_consent=True,
+                legal_basis="toestemming",
+                coach=people["coach"],
+                status="toegewezen",
+            )
+
+    def count():
+        clients["coach"].get("/doorverwijzingen/")
+        with CaptureQueriesContext(connection) as context:
+            assert clients["coach"].get("/doorverwijzingen/").status_code == 200
+        return len(context)
+
+    add(3)
+    small = count()
+    add(15)
+    calls = []
+    monkeypatch.setattr(crypto, "decrypt", lambda token: calls.append(token) or "")
+    assert count() == small and calls == []
