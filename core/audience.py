@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.models import Page, PageViewRestriction
 
 from .models import DistrictViewRestriction, PageAudience
@@ -21,6 +22,9 @@ class Audience:
 
 
 PUBLIC = Audience(PageAudience.Level.PUBLIC)
+
+# Sent with `page_ids` after the stored audience of pages was recomputed (search re-indexes their access).
+audience_changed = Signal()
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -94,6 +98,7 @@ def page_audience_refresh(page: Page) -> int:
         for pk, audience in audiences.items()
         for group_id in audience.groups or ()
     )
+    audience_changed.send(sender=PageAudience, page_ids=[p.pk for p in subtree])
     return len(subtree)
 
 

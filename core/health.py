@@ -40,10 +40,20 @@ def check_channel_layer() -> tuple[bool, str]:
 
 
 def check_search() -> tuple[bool, str]:
-    from search.backends import get_search_backend
+    """Degraded (not ok) when Elasticsearch is configured but unreachable, or when index updates wait for
+    a retry; searches then still work on the database documents."""
+    from search.engines import database_engine, elasticsearch_engine
+    from search.models import SearchIndexFailure
 
-    backend = get_search_backend()
-    return backend.ping(), backend.name
+    elasticsearch = elasticsearch_engine()
+    if elasticsearch is None:
+        return database_engine().ping(), "database"
+    if not elasticsearch.ping():
+        return False, "degraded: elasticsearch unreachable, the database answers searches"
+    waiting = SearchIndexFailure.objects.count()
+    if waiting:
+        return False, f"degraded: {waiting} index updates wait for a retry"
+    return True, "elasticsearch"
 
 
 def check_worker() -> tuple[bool, str]:

@@ -35,6 +35,12 @@ def _group_ids(user) -> frozenset[int]:
     return cache["groups"]
 
 
+# Public names for the search access scope (search/access.py), which must use the same rules.
+sees_all_district_pages = _sees_all_district_pages
+platform_district_ids = _platform_district_ids
+group_ids_of = _group_ids
+
+
 def user_passes_audience(user, audience: Audience) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True

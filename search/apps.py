@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "portal_search"
     verbose_name = _("Zoeken")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -197,6 +197,8 @@ WORKER_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("WORKER_HEARTBEAT_MAX_AGE",
 
 # --- Search -----------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# The alias the portal searches; a rebuild fills a new index behind it and swaps.
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="vbg-portal")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Auth -------------------------------------------------------------------------------------

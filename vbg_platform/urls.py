@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("knowledgebase.urls")),
     path("", include("meetings.urls")),
     path("doorverwijzingen/", include("referrals.urls")),
+    path("zoeken/", include("search.urls")),
     path("beeld/", include("core.media_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from knowledgebase.demo import knowledge_demo_load
 from meetings.demo import meetings_demo_load
 from referrals.demo import referrals_demo_load
+from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
 
 
@@ -16,6 +17,14 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, verbosity, **options):
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
+        # One index rebuild at the end instead of a queued update per object.
+        with search_indexing.paused():
+            summary = self._load(scale=scale, seed=seed, verbosity=verbosity)
+        written = search_indexing.rebuild()
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt ({written['database']} documents)."))
+        self.stdout.write(logins_table(summary.logins))
+
+    def _load(self, *, scale, seed, verbosity):
         summary = demo_data_load(scale=scale, seed=seed, progress=verbosity > 0)
         if summary.created:
             counts = ", ".join(f"{name}: {count}" for name, count in summary.counts.items())
@@ -34,4 +43,4 @@ class Command(BaseCommand):
         if referrals:
             counts = ", ".join(f"{name}: {count}" for name, count in referrals.items())
             self.stdout.write(self.style.SUCCESS(f"Referral demo loaded, all fictitious ({counts})."))
-        self.stdout.write(logins_table(summary.logins))
+        return summary

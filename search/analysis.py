@@ -1,0 +1,213 @@
+"""Dutch text analysis shared by the engines: folding, words, stop words, stems, synonyms, query parsing
+and highlighted snippets.
+
+The database engine indexes the stems made here; Elasticsearch does the same with its own analyzer
+(search/engines/elasticsearch.py) and receives the same parsed query, so both engines expand synonyms and
+drop operators identically. Nothing a user types reaches a query language unescaped: a query is reduced
+to words of letters and digits before any engine sees it."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+MIN_PART_CHARS = 3  # a search for "lab" finds "drugslab"; shorter parts match too much
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]*)"')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "EN", "OF", "NIET"})
+
+# Snowball's Dutch stop words, folded.
+STOP_WORDS = frozenset(
+    """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en er
+    ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je kan kon
+    kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over
+    reeds te tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie wil worden wordt
+    zal ze zelf zich zij zijn zo zonder zou
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("dutch")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "coördinator" and "coordinator" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def index_terms(text: str) -> str:
+    """The stems of a text, space separated, stop words left out (what the SQLite full-text index holds)."""
+    return " ".join(stem(w) for w in words(text) if w not in STOP_WORDS)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the user asked for; it matches when any alternative (a word or a phrase) matches."""
+
+    text: str
+    alternatives: tuple[tuple[str, ...], ...]
+
+    @property
+    def allows_parts(self) -> bool:
+        """Single words long enough may also match inside a compound (drugslab for lab)."""
+        return len(self.alternatives[0]) == 1 and len(self.text) >= MIN_PART_CHARS
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    terms: tuple[Term, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+    @property
+    def all_words(self) -> set[str]:
+        """Every folded word that counts as a match, for highlighting."""
+        found = {w for term in self.terms for alternative in term.alternatives for w in alternative}
+        found.update(w for phrase in self.phrases for w in phrase)
+        return found
+
+    def replacing(self, corrections: dict[str, str]) -> "ParsedQuery":
+        """The same query with some words corrected (for "bedoelde u")."""
+        text = " ".join(corrections.get(term.text, term.text) for term in self.terms)
+        extra = " ".join(f'"{" ".join(p)}"' for p in self.phrases)
+        return parse_query(f"{text} {extra}".strip())
+
+
+def _synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    from .synonyms import synonym_table
+
+    return synonym_table()
+
+
+def parse_query(raw: str, *, synonyms: dict | None = None) -> ParsedQuery:
+    """Words, "phrases" and -excluded words; everything else (brackets, operators, field syntax, SQL) is
+    dropped. Synonym groups expand a word or a run of words into alternatives."""
+    raw = (raw or "").strip()[:MAX_QUERY_CHARS]
+    table = _synonym_table() if synonyms is None else synonyms
+    phrases = []
+    for match in _PHRASE.findall(raw):
+        phrase = tuple(w for w in words(match))
+        if len(phrase) > 1:
+            phrases.append(phrase)
+        elif phrase:
+            raw = raw + " " + phrase[0]
+    rest = _PHRASE.sub(" ", raw)
+    tokens, excluded, ignored = [], [], []
+    for piece in rest.split():
+        negative = piece.startswith("-") and len(piece) > 1
+        for original in _WORD.findall(piece):
+            if original in _OPERATORS:
+                ignored.append(original)
+                continue
+            word = fold(original)
+            if negative:
+                excluded.append(word)
+            else:
+                tokens.append(word)
+    terms = _terms_with_synonyms(tokens, table)
+    meaningful = [t for t in terms if not (len(t.alternatives[0]) == 1 and t.text in STOP_WORDS)]
+    terms = meaningful or terms
+    return ParsedQuery(
+        raw=raw,
+        terms=tuple(terms[:MAX_TERMS]),
+        phrases=tuple(phrases[:3]),
+        excluded=tuple(dict.fromkeys(excluded))[:5],
+        ignored=tuple(ignored),
+    )
+
+
+def _terms_with_synonyms(tokens: list[str], table: dict) -> list[Term]:
+    longest = max((len(key) for key in table), default=1)
+    terms, position = [], 0
+    seen = set()
+    while position < len(tokens):
+        for size in range(min(longest, len(tokens) - position), 0, -1):
+            key = tuple(tokens[position : position + size])
+            if size == 1 or key in table:
+                alternatives = table.get(key, ())
+                alternatives = (key, *(a for a in alternatives if a != key))
+                text = " ".join(key)
+                if text not in seen:
+                    seen.add(text)
+                    terms.append(Term(text=text, alternatives=alternatives))
+                position += size
+                break
+    return terms
+
+
+# --- Highlighting -------------------------------------------------------------------------------------
+
+_ANY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _matcher(query: ParsedQuery):
+    exact = query.all_words
+    stems = {stem(w) for w in exact}
+    parts = {term.text for term in query.terms if term.allows_parts}
+
+    def matches(word: str) -> bool:
+        folded = fold(word)
+        return folded in exact or stem(folded) in stems or any(part in folded for part in parts)
+
+    return matches
+
+
+def highlight(text: str, query: ParsedQuery) -> str:
+    """Escaped text with <mark> around every matching word (titles)."""
+    matches = _matcher(query)
+    out, last = [], 0
+    for match in _ANY_WORD.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        word = match.group()
+        out.append(f"<mark>{escape(word)}</mark>" if matches(word) else escape(word))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, query: ParsedQuery, *, length: int = 240) -> str:
+    """The passage of about `length` characters with the most matches, escaped, matches marked."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    matches = _matcher(query)
+    positions = [m.start() for m in _ANY_WORD.finditer(text) if matches(m.group())]
+    if not positions or len(text) <= length:
+        start = 0
+    else:
+        best, start = -1, 0
+        for first in positions:
+            count = sum(1 for p in positions if first <= p < first + length)
+            if count > best:
+                best, start = count, first
+        start = max(0, start - length // 4)
+        space = text.rfind(" ", 0, start)
+        start = 0 if space < 0 else space + 1
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    body = highlight(text[start:end], query)
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")

@@ -1,0 +1,103 @@
+"""Full-text structures the ORM cannot describe, per database. A later migration that makes SQLite remake
+portal_search_searchdocument or portal_search_searchterm (most ALTERs do) drops their triggers: run
+`SQLITE_TRIGGERS` again in that migration."""
+
+from django.db import migrations
+
+DOC = "portal_search_searchdocument"
+TERM = "portal_search_searchterm"
+
+SQLITE_TABLES = [
+    # Dutch stems made in Python (search.analysis); title weighs more in bm25().
+    f"CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, body_stems, content='{DOC}', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    # Trigrams of the folded words: parts of compounds ("lab" in "drugslab").
+    f"CREATE VIRTUAL TABLE search_parts USING fts5(text_folded, content='{DOC}', content_rowid='id', "
+    "tokenize='trigram')",
+    # Trigrams of the vocabulary: candidates for "bedoelde u".
+    f"CREATE VIRTUAL TABLE search_term_parts USING fts5(word, content='{TERM}', content_rowid='id', "
+    "tokenize='trigram')",
+]
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON {DOC} BEGIN
+        INSERT INTO search_fts(rowid, title_stems, body_stems) VALUES (new.id, new.title_stems, new.body_stems);
+        INSERT INTO search_parts(rowid, text_folded) VALUES (new.id, new.text_folded);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON {DOC} BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems)
+            VALUES ('delete', old.id, old.title_stems, old.body_stems);
+        INSERT INTO search_parts(search_parts, rowid, text_folded) VALUES ('delete', old.id, old.text_folded);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON {DOC} BEGIN
+        INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems)
+            VALUES ('delete', old.id, old.title_stems, old.body_stems);
+        INSERT INTO search_parts(search_parts, rowid, text_folded) VALUES ('delete', old.id, old.text_folded);
+        INSERT INTO search_fts(rowid, title_stems, body_stems) VALUES (new.id, new.title_stems, new.body_stems);
+        INSERT INTO search_parts(rowid, text_folded) VALUES (new.id, new.text_folded);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_term_ai AFTER INSERT ON {TERM} BEGIN
+        INSERT INTO search_term_parts(rowid, word) VALUES (new.id, new.word);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_term_ad AFTER DELETE ON {TERM} BEGIN
+        INSERT INTO search_term_parts(search_term_parts, rowid, word) VALUES ('delete', old.id, old.word);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_term_au AFTER UPDATE ON {TERM} BEGIN
+        INSERT INTO search_term_parts(search_term_parts, rowid, word) VALUES ('delete', old.id, old.word);
+        INSERT INTO search_term_parts(rowid, word) VALUES (new.id, new.word);
+    END""",
+]
+SQLITE_REVERSE = [
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in ("search_document_ai", "search_document_ad", "search_document_au")),
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in ("search_term_ai", "search_term_ad", "search_term_au")),
+    "DROP TABLE IF EXISTS search_fts",
+    "DROP TABLE IF EXISTS search_parts",
+    "DROP TABLE IF EXISTS search_term_parts",
+]
+
+POSTGRES = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"ALTER TABLE {DOC} ADD COLUMN search_vector tsvector",
+    # The `dutch` configuration stems and drops stop words; the text is folded already (no accents).
+    """CREATE OR REPLACE FUNCTION portal_search_vector_update() RETURNS trigger AS $$
+    BEGIN
+        NEW.search_vector := setweight(to_tsvector('dutch', coalesce(NEW.title_folded, '')), 'A')
+            || setweight(to_tsvector('dutch', coalesce(NEW.text_folded, '')), 'B');
+        RETURN NEW;
+    END
+    $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER search_document_vector BEFORE INSERT OR UPDATE ON {DOC}
+        FOR EACH ROW EXECUTE FUNCTION portal_search_vector_update()""",
+    f"CREATE INDEX search_document_vector_gin ON {DOC} USING GIN (search_vector)",
+    f"CREATE INDEX search_document_parts_trgm ON {DOC} USING GIN (text_folded gin_trgm_ops)",
+    f"CREATE INDEX search_document_title_trgm ON {DOC} USING GIN (title_folded gin_trgm_ops)",
+    f"CREATE INDEX search_term_word_trgm ON {TERM} USING GIN (word gin_trgm_ops)",
+]
+POSTGRES_REVERSE = [
+    "DROP INDEX IF EXISTS search_term_word_trgm",
+    "DROP INDEX IF EXISTS search_document_title_trgm",
+    "DROP INDEX IF EXISTS search_document_parts_trgm",
+    "DROP INDEX IF EXISTS search_document_vector_gin",
+    f"DROP TRIGGER IF EXISTS search_document_vector ON {DOC}",
+    "DROP FUNCTION IF EXISTS portal_search_vector_update()",
+    f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS search_vector",
+]
+
+
+class VendorRunSQL(migrations.RunSQL):
+    """RunSQL that only runs on one database vendor (the other vendor's structures differ)."""
+
+    def __init__(self, vendor: str, sql, reverse_sql=None, **kwargs):
+        self.vendor = vendor
+        super().__init__(sql, reverse_sql, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, [self.vendor, *args], kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

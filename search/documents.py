@@ -1,0 +1,476 @@
+"""One transformer per searchable type: from a model object to `DocumentData`, with the access rule of
+that type's permissions.py copied onto the document (a test checks each against the predicate).
+
+Referrals have no type here, by design: they never enter any index (design section 3)."""
+
+import datetime
+import html
+import re
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from wagtail.models import Page
+
+from core.models import PageAudience
+
+from .access import CLOSED, LOGGED_IN, PLATFORM, PUBLIC
+from .contract import DocumentAccess, DocumentData
+
+_TAGS = re.compile(r"<[^>]+>")
+_MARKUP_PREFIX = re.compile(r"^\s*(##\s+|-\s+)", re.MULTILINE)
+BATCH = 500
+
+
+def plain(value: str) -> str:
+    """Text without tags, entities or the plain-markup prefixes of minutes ("## ", "- ")."""
+    return " ".join(html.unescape(_MARKUP_PREFIX.sub("", _TAGS.sub(" ", value or ""))).split())
+
+
+def stream_text(raw_data) -> str:
+    """Every text in a StreamField's raw data (rich text, headings, checklists, quotes); ids and links left out."""
+    found: list[str] = []
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("id", "type", "url", "link", "video_url", "image", "document", "contact"):
+                    walk(v, k)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and not value.startswith(("http://", "https://", "mailto:")):
+            found.append(plain(value))
+
+    for block in raw_data or []:
+        walk(block.get("value") if isinstance(block, dict) else block)
+    return " ".join(t for t in found if t)
+
+
+def page_access(page: Page) -> DocumentAccess:
+    """From the stored PageAudience, the same rows core.permissions.pages_visible_to filters on."""
+    audience = getattr(page, "audience", None)
+    if audience is None:
+        return DocumentAccess(CLOSED)  # fail closed, as pages_visible_to does
+    if audience.level == PageAudience.Level.PUBLIC:
+        return DocumentAccess(PUBLIC)
+    if audience.level == PageAudience.Level.CLOSED:
+        return DocumentAccess(CLOSED)
+    return DocumentAccess(
+        LOGGED_IN,
+        districts=frozenset(d.pk for d in audience.districts.all()) if audience.needs_district else None,
+        groups=frozenset(g.pk for g in audience.groups.all()) if audience.needs_group else None,
+    )
+
+
+def _audience_prefetch(prefix: str = "") -> list:
+    return [f"{prefix}audience__districts", f"{prefix}audience__groups"]
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _pairs(objects, key, label) -> tuple[tuple[str, str], ...]:
+    return tuple((str(key(o)), str(label(o))) for o in objects)
+
+
+def _district_tags(districts) -> tuple[tuple[str, str], ...]:
+    return _pairs(districts, lambda d: d.code, lambda d: d.name)
+
+
+class DocType:
+    """How one type is loaded in bulk and turned into documents."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def build(self, obj) -> DocumentData | None:
+        """None: the object exists but must not be in the index (draft, unpublished, anonymised)."""
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Read what every document of a batch shares (a few rows), once per batch."""
+
+    def documents(self, object_ids: Iterable[str] | None = None) -> Iterator[tuple[str, DocumentData | None]]:
+        self.prepare()
+        queryset = self.queryset()
+        if object_ids is not None:
+            queryset = queryset.filter(pk__in=list(object_ids))
+        for obj in queryset.iterator(chunk_size=BATCH):
+            yield str(obj.pk), self.build(obj)
+
+
+# --- Knowledge pages --------------------------------------------------------------------------------
+
+
+class KnowledgeType(DocType):
+    def model(self):
+        from knowledgebase.models import BestPracticePage, LessonPage, MaterialPage
+
+        return {"best_practice": BestPracticePage, "lesson": LessonPage, "material": MaterialPage}[self.name]
+
+    def queryset(self):
+        return (
+            self.model()
+            .objects.select_related("audience")
+            .prefetch_related("themes", "modules", "districts", "visible_districts", "municipalities")
+            .prefetch_related(*_audience_prefetch())
+        )
+
+    def build(self, page) -> DocumentData | None:
+        if not page.live:
+            return None
+        districts = {d.pk: d for d in [*page.districts.all(), *page.visible_districts.all()]}
+        return DocumentData(
+            doc_type=self.name,
+            object_id=str(page.pk),
+            title=page.title,
+            body=" ".join(filter(None, [page.intro, stream_text(page.body.raw_data)])),
+            url=page.url or "",
+            date=_local_date(page.last_published_at or page.first_published_at),
+            access=page_access(page),
+            tags={
+                "theme": _pairs(page.themes.all(), lambda t: t.code, lambda t: t.name),
+                "module": _pairs(page.modules.all(), lambda m: m.number, lambda m: f"{m.number}. {m.name}"),
+                "district": _district_tags(districts.values()),
+                "municipality": _pairs(page.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
+            },
+        )
+
+
+# --- Integrale acties ---------------------------------------------------------------------------------
+
+
+class JointActionType(DocType):
+    """Integrale acties are part of module 4 (publiek-private samenwerking)."""
+
+    def prepare(self):
+        self._module = _platform_module_tag()
+
+    def queryset(self):
+        from knowledgebase.models import JointAction
+
+        return JointAction.objects.select_related("municipality", "district").prefetch_related("organisations")
+
+    def build(self, action) -> DocumentData:
+        from knowledgebase.models import FINDING_FIELDS
+
+        findings = [f"{label}: {getattr(action, field)}" for field, label in FINDING_FIELDS if getattr(action, field)]
+        return DocumentData(
+            doc_type=self.name,
+            object_id=str(action.pk),
+            title=f"Integrale actie {action.area}, {action.municipality.name}",
+            body=" ".join(
+                [
+                    f"{action.premises_visited} locaties bezocht.",
+                    ", ".join(findings),
+                    ", ".join(o.name for o in action.organisations.all()),
+                    action.follow_up,
+                ]
+            ),
+            url=reverse("knowledgebase:joint_action", args=[action.pk]),
+            date=action.date,
+            # Every Partner and AOV reads the register (knowledgebase.permissions.user_can_view_joint_actions).
+            access=DocumentAccess(PLATFORM),
+            tags={
+                "district": _district_tags([action.district]),
+                "municipality": ((action.municipality.cbs_code, action.municipality.name),),
+                "module": self._module,
+            },
+        )
+
+
+# --- Meetings and what hangs under them ----------------------------------------------------------------
+
+
+def _platform_districts() -> dict[str, object]:
+    """Platform page path -> its district (three rows; read once per batch)."""
+    from meetings.models import DistrictPlatformPage
+
+    return {p.path: p.district for p in DistrictPlatformPage.objects.select_related("district")}
+
+
+def _meeting_district(meeting, platforms: dict):
+    return platforms.get(meeting.path[: -Page.steplen])
+
+
+def _platform_module_tag() -> tuple[tuple[str, str], ...]:
+    """The district platforms are module 4 of the programme."""
+    from stakeholders.models import Module
+
+    module = Module.objects.filter(number=4).first()
+    return ((str(module.number), f"{module.number}. {module.name}"),) if module else ()
+
+
+class MeetingChildType(DocType):
+    """Meetings, agenda items, minutes and decisions follow the meeting page's audience."""
+
+    def prepare(self):
+        self._platforms = _platform_districts()
+        self._module = _platform_module_tag()
+
+    def meeting_document(self, meeting, *, object_id, title, body, url) -> DocumentData | None:
+        if not meeting.live:
+            return None
+        district = _meeting_district(meeting, self._platforms)
+        return DocumentData(
+            doc_type=self.name,
+            object_id=object_id,
+            title=title,
+            body=body,
+            url=url,
+            date=_local_date(meeting.starts_at),
+            access=page_access(meeting),
+            tags={"district": _district_tags([district] if district else []), "module": self._module},
+        )
+
+
+class MeetingType(MeetingChildType):
+    def queryset(self):
+        from meetings.models import AgendaItem, MeetingPage
+
+        return (
+            MeetingPage.objects.select_related("audience")
+            .prefetch_related(*_audience_prefetch())
+            .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.only("page_id", "title")))
+        )
+
+    def build(self, meeting):
+        return self.meeting_document(
+            meeting,
+            object_id=str(meeting.pk),
+            title=meeting.title,
+            body=" ".join([meeting.location, *(item.title for item in meeting.agenda_items.all())]),
+            url=meeting.url or "",
+        )
+
+
+class AgendaItemType(MeetingChildType):
+    def queryset(self):
+        from meetings.models import AgendaItem
+
+        return AgendaItem.objects.select_related("page__audience").prefetch_related(*_audience_prefetch("page__"))
+
+    def build(self, item):
+        meeting = item.page
+        return self.meeting_document(
+            meeting,
+            object_id=str(item.pk),
+            title=item.title,
+            body=f"{meeting.title}. {item.description}",
+            url=f"{meeting.url or ''}#punt-{item.pk}",
+        )
+
+
+class MinutesType(MeetingChildType):
+    def queryset(self):
+        from meetings.models import Minutes
+
+        return (
+            Minutes.objects.select_related("meeting__audience")
+            .prefetch_related(*_audience_prefetch("meeting__"))
+            .prefetch_related("items")
+        )
+
+    def build(self, minutes):
+        from meetings.models import Minutes
+
+        document = self.meeting_document(
+            minutes.meeting,
+            object_id=str(minutes.pk),
+            title=f"Notulen {minutes.meeting.title}",
+            body=" ".join(f"{item.title}. {plain(item.text)}" for item in minutes.items.all()),
+            url=reverse("meetings:minutes", args=[minutes.meeting_id]),
+        )
+        if document and minutes.status not in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):
+            # Members read minutes once published (meetings.permissions.user_can_read_minutes); until then
+            # only the secretariat finds them (the chair reads them through the review screen).
+            document = DocumentData(**{**document.__dict__, "access": DocumentAccess(CLOSED)})
+        return document
+
+
+class DecisionType(MeetingChildType):
+    def queryset(self):
+        from meetings.models import Decision
+
+        return Decision.objects.select_related("meeting__audience", "agenda_item").prefetch_related(
+            *_audience_prefetch("meeting__")
+        )
+
+    def build(self, decision):
+        anchor = f"#punt-{decision.agenda_item_id}" if decision.agenda_item_id else "#besluiten"
+        return self.meeting_document(
+            decision.meeting,
+            object_id=str(decision.pk),
+            title=decision.text[:200],
+            body=" ".join(
+                [decision.text, decision.meeting.title, decision.agenda_item.title if decision.agenda_item else ""]
+            ),
+            url=f"{decision.meeting.url or ''}{anchor}",
+        )
+
+
+class ActionItemType(MeetingChildType):
+    def queryset(self):
+        from meetings.models import ActionItem
+
+        return ActionItem.objects.select_related("meeting", "district", "owner_organisation", "agenda_item")
+
+    def build(self, item):
+        if not item.meeting.live:
+            return None
+        anchor = f"#punt-{item.agenda_item_id}" if item.agenda_item_id else "#besluiten"
+        return DocumentData(
+            doc_type=self.name,
+            object_id=str(item.pk),
+            title=item.description[:200],
+            body=" ".join(
+                filter(
+                    None,
+                    [
+                        item.description,
+                        item.get_status_display(),
+                        item.owner_organisation.name if item.owner_organisation else "",
+                        item.meeting.title,
+                    ],
+                )
+            ),
+            url=f"{item.meeting.url or ''}{anchor}",
+            date=_local_date(item.meeting.starts_at),
+            # meetings.permissions.action_items_visible_to: the district's Partners and AOVs, live meetings.
+            access=DocumentAccess(LOGGED_IN, districts=frozenset({item.district_id})),
+            tags={"district": _district_tags([item.district]), "module": self._module},
+        )
+
+
+# --- The directory ---------------------------------------------------------------------------------------
+
+
+def _day_after(day: datetime.date | None) -> datetime.date | None:
+    return day + datetime.timedelta(days=1) if day else None
+
+
+def _earliest(days: Iterable[datetime.date | None]) -> datetime.date | None:
+    return min((d for d in days if d), default=None)
+
+
+class OrganisationType(DocType):
+    def queryset(self):
+        from stakeholders.models import Membership, Organisation
+
+        return Organisation.objects.select_related("partner_type").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("district"),
+                to_attr="current_membership_rows",
+            ),
+            "municipalities",
+        )
+
+    def build(self, organisation):
+        memberships = organisation.current_membership_rows
+        if organisation.is_active and memberships:
+            # stakeholders.permissions.organisations_visible_to: active, on one of the user's platforms.
+            access = DocumentAccess(
+                PLATFORM,
+                districts=frozenset(m.district_id for m in memberships),
+                scope_changes_on=_earliest(_day_after(m.until) for m in memberships),
+            )
+        else:
+            access = DocumentAccess(CLOSED)
+        return DocumentData(
+            doc_type=self.name,
+            object_id=str(organisation.pk),
+            title=organisation.name,
+            # Never the internal notes: those are for the secretariat's eyes only.
+            body=" ".join(
+                filter(
+                    None,
+                    [
+                        organisation.partner_type.name,
+                        organisation.city,
+                        ", ".join(m.name for m in organisation.municipalities.all()),
+                    ],
+                )
+            ),
+            url=reverse("stakeholders:organisation", args=[organisation.pk]),
+            date=None,
+            access=access,
+            tags={
+                "district": _district_tags({m.district_id: m.district for m in memberships}.values()),
+                "municipality": _pairs(organisation.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
+            },
+        )
+
+
+class ContactType(DocType):
+    def queryset(self):
+        from stakeholders.models import Affiliation, Contact, Membership
+
+        return Contact.objects.prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.current()
+                .select_related("organisation")
+                .prefetch_related(
+                    Prefetch(
+                        "organisation__memberships",
+                        queryset=Membership.objects.current().select_related("district"),
+                        to_attr="current_membership_rows",
+                    )
+                ),
+                to_attr="current_affiliation_rows",
+            )
+        )
+
+    def build(self, contact):
+        if contact.anonymised_at:
+            return None
+        working = [a for a in contact.current_affiliation_rows if a.organisation.is_active]
+        memberships = [m for a in working for m in a.organisation.current_membership_rows]
+        if contact.directory_consent and memberships:
+            # stakeholders.permissions.contacts_visible_to: consenting, working at a visible organisation.
+            access = DocumentAccess(
+                PLATFORM,
+                districts=frozenset(m.district_id for m in memberships),
+                scope_changes_on=_earliest(
+                    [*(_day_after(a.end_date) for a in working), *(_day_after(m.until) for m in memberships)]
+                ),
+            )
+        else:
+            access = DocumentAccess(CLOSED)
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        return DocumentData(
+            doc_type=self.name,
+            object_id=str(contact.pk),
+            title=name,
+            body=" ".join(filter(None, [contact.function, ", ".join(a.organisation.name for a in working)])),
+            url=f"{reverse('stakeholders:directory')}?{urlencode({'q': name})}",
+            date=None,
+            access=access,
+            tags={"district": _district_tags({m.district_id: m.district for m in memberships}.values())},
+        )
+
+
+TYPES: dict[str, DocType] = {
+    t.name: t
+    for t in [
+        KnowledgeType("best_practice"),
+        KnowledgeType("lesson"),
+        KnowledgeType("material"),
+        JointActionType("joint_action"),
+        MeetingType("meeting"),
+        AgendaItemType("agenda_item"),
+        MinutesType("minutes"),
+        DecisionType("decision"),
+        ActionItemType("action_item"),
+        OrganisationType("organisation"),
+        ContactType("contact"),
+    ]
+}

@@ -1,0 +1,45 @@
+"""Reads of the search documents. `visible_documents` is the only way in: it always applies the access
+filter of search.access (the same rule Elasticsearch gets from engines/elasticsearch.access_filter)."""
+
+from django.db.models import Q
+
+from .access import PUBLIC, AccessScope
+from .models import SearchDocument, SearchDocumentAccess, SearchTag
+
+
+def access_q(scope: AccessScope) -> Q:
+    if not isinstance(scope, AccessScope):
+        raise TypeError("visible_documents needs the user's AccessScope.")
+    if scope.sees_everything:
+        return Q()
+    allowed = Q(access_level=PUBLIC)
+    if scope.levels:
+        district_ok = Q(needs_district=False)
+        if scope.district_ids:
+            district_ok |= Q(
+                pk__in=SearchDocumentAccess.objects.filter(
+                    kind=SearchDocumentAccess.Kind.DISTRICT, value__in=sorted(scope.district_ids)
+                ).values("document_id")
+            )
+        group_ok = Q(needs_group=False)
+        if scope.group_ids:
+            group_ok |= Q(
+                pk__in=SearchDocumentAccess.objects.filter(
+                    kind=SearchDocumentAccess.Kind.GROUP, value__in=sorted(scope.group_ids)
+                ).values("document_id")
+            )
+        fresh = Q(scope_changes_on__isnull=True) | Q(scope_changes_on__gt=scope.today)
+        allowed |= Q(access_level__in=sorted(scope.levels)) & district_ok & group_ok & fresh
+    return allowed
+
+
+def visible_documents(scope: AccessScope, filters: dict[str, str] | None = None):
+    queryset = SearchDocument.objects.filter(access_q(scope))
+    for facet, key in (filters or {}).items():
+        if facet == "type":
+            queryset = queryset.filter(doc_type=key)
+        elif facet == "year":
+            queryset = queryset.filter(year=int(key)) if str(key).isdigit() else queryset.none()
+        else:
+            queryset = queryset.filter(pk__in=SearchTag.objects.filter(facet=facet, key=key).values("document_id"))
+    return queryset

@@ -1,0 +1,85 @@
+"""Running a search for a user: the access scope, the configured engine with the database as fallback,
+and "bedoelde u" suggestions that only ever name words this user can find."""
+
+import dataclasses
+import logging
+
+from django.utils.translation import gettext as _
+
+from .access import access_scope_for
+from .analysis import parse_query
+from .contract import FACETS, SORTS, SearchRequest, SearchResponse, TitleSuggestion
+from .engines import database_engine, elasticsearch_engine
+from .engines.base import SearchUnavailable
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 10
+MAX_PAGE = 100
+
+
+def clean_filters(raw: dict) -> dict[str, str]:
+    """Known facets with a short key only; anything else in the URL is ignored."""
+    return {
+        facet: str(raw[facet])[:64]
+        for facet in FACETS
+        if raw.get(facet) and str(raw[facet]).replace("-", "").replace("_", "").isalnum()
+    }
+
+
+def search_request_for(user, *, text: str, filters: dict | None = None, sort: str = "relevance", page: int = 1):
+    return SearchRequest(
+        query=parse_query(text),
+        scope=access_scope_for(user),
+        filters=clean_filters(filters or {}),
+        sort=sort if sort in SORTS else "relevance",
+        page=min(max(1, page), MAX_PAGE),
+        page_size=PAGE_SIZE,
+    )
+
+
+def _answer(request: SearchRequest, method: str, **kwargs):
+    """Ask Elasticsearch when configured; on failure (or without it) the database answers."""
+    elasticsearch = elasticsearch_engine()
+    if elasticsearch is not None:
+        try:
+            return getattr(elasticsearch, method)(request, **kwargs), None
+        except SearchUnavailable as exc:
+            logger.warning("Search falls back to the database: %s", exc)
+            notice = _(
+                "De zoekmachine is even niet bereikbaar. U ziet resultaten uit de reservezoekfunctie; "
+                "die kunnen iets minder goed zijn."
+            )
+            return getattr(database_engine(), method)(request, **kwargs), notice
+    return getattr(database_engine(), method)(request, **kwargs), None
+
+
+def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResponse:
+    """With `correct`, a query that finds nothing shows the results of its corrected form instead."""
+    response, notice = _answer(request, "search")
+    response.notice = notice
+    if request.query.is_empty:
+        return response
+    corrections = database_engine().corrections(request.query)
+    if corrections:
+        corrected = dataclasses.replace(request, query=request.query.replacing(corrections), page=1)
+        if response.total == 0 and correct:
+            alternative, _notice = _answer(corrected, "search")
+            if alternative.total:
+                alternative.suggestion = corrected.query.raw
+                alternative.showing_suggestion = True
+                alternative.notice = notice
+                return alternative
+        elif _answer(corrected, "count")[0] and not response.showing_suggestion:
+            response.suggestion = corrected.query.raw
+    return response
+
+
+def title_suggestions(user, prefix: str, *, limit: int = 8) -> list[TitleSuggestion]:
+    scope = access_scope_for(user)
+    elasticsearch = elasticsearch_engine()
+    if elasticsearch is not None:
+        try:
+            return elasticsearch.autocomplete(prefix=prefix, scope=scope, limit=limit)
+        except SearchUnavailable:
+            pass
+    return database_engine().autocomplete(prefix=prefix, scope=scope, limit=limit)

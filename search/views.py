@@ -1,0 +1,94 @@
+"""The search page and the title suggestions behind the search box. Thin: the services decide."""
+
+import math
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .analysis import MAX_QUERY_CHARS
+from .contract import DOC_TYPE_LABELS, FACETS
+from .services import MAX_PAGE, PAGE_SIZE, portal_search, search_request_for, title_suggestions
+
+FACET_TITLES = {
+    "type": _("Soort"),
+    "theme": _("Thema"),
+    "district": _("District"),
+    "municipality": _("Gemeente"),
+    "module": _("Module"),
+    "year": _("Jaar"),
+}
+
+
+def _page_number(raw) -> int:
+    try:
+        return min(max(1, int(raw)), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _url(params: dict, **changes) -> str:
+    merged = {**params, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+@never_cache
+@require_GET
+def search_page(request):
+    text = request.GET.get("q", "")[:MAX_QUERY_CHARS]
+    sort = request.GET.get("sort", "relevance")
+    page = _page_number(request.GET.get("page"))
+    search = search_request_for(request.user, text=text, filters=request.GET, sort=sort, page=page)
+    params = {"q": text, "sort": search.sort if search.sort != "relevance" else "", **search.filters}
+    context = {"query": text, "search": search, "params": params}
+    if not search.query.is_empty:
+        response = portal_search(search, correct=not request.GET.get("letterlijk"))
+        pages = min(MAX_PAGE, math.ceil(response.total / PAGE_SIZE))
+        context.update(
+            response=response,
+            pages=pages,
+            previous_url=_url(params, page=page - 1) if page > 1 else None,
+            next_url=_url(params, page=page + 1) if page < pages else None,
+            facet_groups=[
+                {
+                    "name": facet,
+                    "title": FACET_TITLES[facet],
+                    "selected": search.filters.get(facet),
+                    "clear_url": _url(params, **{facet: ""}),
+                    "values": [
+                        {
+                            "value": value,
+                            "url": _url(params, **{facet: value.key}),
+                            "selected": search.filters.get(facet) == value.key,
+                        }
+                        for value in response.facets.get(facet, [])[:12]
+                    ],
+                }
+                for facet in FACETS
+                if response.facets.get(facet) or search.filters.get(facet)
+            ],
+            sort_urls={"relevance": _url(params, sort=""), "date": _url(params, sort="date")},
+            suggestion_url=_url({"q": response.suggestion}) if response.suggestion else None,
+            original_url=_url(params) + "&letterlijk=1" if response.showing_suggestion else None,
+            hits=[(hit, DOC_TYPE_LABELS.get(hit.doc_type, hit.doc_type)) for hit in response.hits],
+        )
+    return render(request, "search/search_page.html", context)
+
+
+@never_cache
+@require_GET
+def title_suggestions_json(request):
+    """Titles for the search box as the user types: only what this user may open."""
+    prefix = request.GET.get("q", "")[:100]
+    suggestions = title_suggestions(request.user, prefix)
+    return JsonResponse(
+        {
+            "results": [
+                {"title": s.title, "url": s.url, "type": str(DOC_TYPE_LABELS.get(s.doc_type, s.doc_type))}
+                for s in suggestions
+            ]
+        }
+    )
