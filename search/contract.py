@@ -44,6 +44,10 @@ class DocumentData:
     access: DocumentAccess
     # facet name -> ((key, label), ...) for the TAG_FACETS
     tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # Words people use for this kind of thing ("besluit", "notulen"): searchable, never shown.
+    keywords: str = ""
+    # Multiplies the text score: how good an answer this kind of document usually is (see documents.py).
+    weight: float = 1.0
 
     @property
     def key(self) -> tuple[str, str]:

@@ -3,6 +3,7 @@ that type's permissions.py copied onto the document (a test checks each against 
 
 Referrals have no type here, by design: they never enter any index (design section 3)."""
 
+import dataclasses
 import datetime
 import html
 import re
@@ -77,6 +78,42 @@ def _pairs(objects, key, label) -> tuple[tuple[str, str], ...]:
     return tuple((str(key(o)), str(label(o))) for o in objects)
 
 
+def substance_weight(body: str) -> float:
+    """A worked-out article answers better than a stub that mentions the same words: up to 2 for an
+    article of 250 words or more. (Full-text scores favour short texts; this evens that out.)"""
+    return 1.0 + min(1.0, len(body.split()) / 250)
+
+
+# How good an answer each kind of document usually is, relative to a knowledge article; names of
+# organisations are what people look for when they type one.
+TYPE_WEIGHTS = {
+    "joint_action": 0.9,
+    "meeting": 0.9,
+    "agenda_item": 0.8,
+    "minutes": 0.8,
+    "decision": 0.85,
+    "action_item": 0.7,
+    "organisation": 1.3,
+    "contact": 1.0,
+}
+
+
+# What people call each kind of document when they search for it ("besluit drugsafval", "notulen ...").
+TYPE_KEYWORDS = {
+    "best_practice": "best practice goede voorbeeld",
+    "lesson": "lessons learned les geleerd",
+    "material": "materiaal voorlichtingsmateriaal",
+    "joint_action": "integrale actie controle",
+    "meeting": "overleg vergadering bijeenkomst",
+    "agenda_item": "agendapunt agenda",
+    "minutes": "notulen verslag",
+    "decision": "besluit besloten",
+    "action_item": "actiepunt actie",
+    "organisation": "organisatie partner",
+    "contact": "contactpersoon persoon",
+}
+
+
 def _district_tags(districts) -> tuple[tuple[str, str], ...]:
     return _pairs(districts, lambda d: d.code, lambda d: d.name)
 
@@ -102,8 +139,13 @@ class DocType:
         queryset = self.queryset()
         if object_ids is not None:
             queryset = queryset.filter(pk__in=list(object_ids))
+        type_weight = TYPE_WEIGHTS.get(self.name, 1.0)
+        keywords = TYPE_KEYWORDS.get(self.name, "")
         for obj in queryset.iterator(chunk_size=BATCH):
-            yield str(obj.pk), self.build(obj)
+            document = self.build(obj)
+            if document is not None:
+                document = dataclasses.replace(document, weight=document.weight * type_weight, keywords=keywords)
+            yield str(obj.pk), document
 
 
 # --- Knowledge pages --------------------------------------------------------------------------------
@@ -127,11 +169,12 @@ class KnowledgeType(DocType):
         if not page.live:
             return None
         districts = {d.pk: d for d in [*page.districts.all(), *page.visible_districts.all()]}
+        body = " ".join(filter(None, [page.intro, stream_text(page.body.raw_data)]))
         return DocumentData(
             doc_type=self.name,
             object_id=str(page.pk),
             title=page.title,
-            body=" ".join(filter(None, [page.intro, stream_text(page.body.raw_data)])),
+            body=body,
             url=page.url or "",
             date=_local_date(page.last_published_at or page.first_published_at),
             access=page_access(page),
@@ -141,6 +184,7 @@ class KnowledgeType(DocType):
                 "district": _district_tags(districts.values()),
                 "municipality": _pairs(page.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
             },
+            weight=substance_weight(body),
         )
 
 
@@ -291,7 +335,7 @@ class MinutesType(MeetingChildType):
         if document and minutes.status not in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):
             # Members read minutes once published (meetings.permissions.user_can_read_minutes); until then
             # only the secretariat finds them (the chair reads them through the review screen).
-            document = DocumentData(**{**document.__dict__, "access": DocumentAccess(CLOSED)})
+            document = dataclasses.replace(document, access=DocumentAccess(CLOSED))
         return document
 
 

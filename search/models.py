@@ -18,6 +18,7 @@ class SearchDocument(models.Model):
     url = models.CharField(max_length=500)
     date = models.DateField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    weight = models.FloatField(default=1.0)
 
     access_level = models.CharField(max_length=10, choices=[(level, level) for level in LEVELS])
     needs_district = models.BooleanField(default=False)

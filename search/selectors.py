@@ -39,7 +39,12 @@ def visible_documents(scope: AccessScope, filters: dict[str, str] | None = None)
         if facet == "type":
             queryset = queryset.filter(doc_type=key)
         elif facet == "year":
-            queryset = queryset.filter(year=int(key)) if str(key).isdigit() else queryset.none()
+            key = str(key)
+            queryset = (
+                queryset.filter(year=int(key))
+                if key.isdecimal() and key.isascii() and len(key) <= 4
+                else queryset.none()
+            )
         else:
             queryset = queryset.filter(pk__in=SearchTag.objects.filter(facet=facet, key=key).values("document_id"))
     return queryset

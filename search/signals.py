@@ -11,6 +11,8 @@ from meetings.models import ActionItem, AgendaItem, Decision, MeetingPage, Minut
 from stakeholders.models import Affiliation, Contact, Membership, Organisation
 
 from .indexing import schedule
+from .models import SynonymGroup
+from .synonyms import synonyms_changed
 
 KNOWLEDGE_TYPES = {BestPracticePage: "best_practice", LessonPage: "lesson", MaterialPage: "material"}
 
@@ -138,3 +140,9 @@ def contact_changed(sender, instance, raw=False, **kwargs):
 def affiliation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         schedule("contact", [instance.contact_id])
+
+
+@receiver(post_save, sender=SynonymGroup)
+@receiver(post_delete, sender=SynonymGroup)
+def synonyms_edited(sender, instance, **kwargs):
+    synonyms_changed()

@@ -24,10 +24,11 @@ from ..contract import (
 )
 from ..models import SearchDocument, SearchDocumentAccess, SearchTag, SearchTerm
 from ..selectors import visible_documents
+from ..synonyms import synonym_table
 
 logger = logging.getLogger(__name__)
 
-TITLE_WEIGHT = 10.0
+TITLE_WEIGHT = 4.0
 MAX_WORD_CHARS = 40
 DOC = SearchDocument._meta.db_table
 TAG = SearchTag._meta.db_table
@@ -73,7 +74,7 @@ class SqliteFullText:
             f"LEFT JOIN (SELECT rowid AS id, bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS r FROM search_fts "
             "WHERE search_fts MATCH %s) w ON w.id = a.id"
         )
-        return join, [expression], "COALESCE(w.r, 0.0) ASC"
+        return join, [expression], "COALESCE(w.r, 0.0) * a.weight ASC"
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}
@@ -108,7 +109,7 @@ class PostgresFullText:
     def ranked_from(self, query: analysis.ParsedQuery) -> tuple[str, list, str]:
         alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
         tsquery = " | ".join(f"({_ts_phrase(a)})" for a in alternatives)
-        return "", [], ("ts_rank_cd(d.search_vector, to_tsquery('dutch', %s)) DESC", [tsquery])
+        return "", [], ("ts_rank_cd(d.search_vector, to_tsquery('dutch', %s)) * a.weight DESC", [tsquery])
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         return (
@@ -134,9 +135,9 @@ class DatabaseEngine:
     # Reading -----------------------------------------------------------------------------------------
 
     def _allowed(self, scope: AccessScope, filters: dict) -> tuple[str, list]:
-        queryset = visible_documents(scope, filters).values("id", "doc_type", "date", "year")
+        queryset = visible_documents(scope, filters).values("id", "doc_type", "date", "year", "weight")
         sql, params = queryset.query.sql_with_params()
-        return f"WITH allowed(id, doc_type, date, year) AS ({sql})", list(params)
+        return f"WITH allowed(id, doc_type, date, year, weight) AS ({sql})", list(params)
 
     def _conditions(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
         term_parts = [self.fts.term_condition(term) for term in query.terms]
@@ -249,7 +250,10 @@ class DatabaseEngine:
         words = [w for w in words if not w.isdigit()]
         if not words:
             return {}
-        known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+        # Synonyms count as known words too: "wietplantge" should become "wietplantage" even when only
+        # the synonym list has that word and the documents say "hennepkwekerij".
+        synonym_words = {w for key in synonym_table() for w in key}
+        known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True)) | synonym_words
         corrections = {}
         for word in words:
             if word in known:
@@ -258,6 +262,7 @@ class DatabaseEngine:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 candidates = cursor.fetchall()
+            candidates += [(w, 0) for w in synonym_words]
             limit = 1 if len(word) <= 5 else 2
             scored = [
                 (Levenshtein.distance(word, candidate, score_cutoff=limit), -documents, candidate)
@@ -302,7 +307,7 @@ class DatabaseEngine:
         rows = []
         for doc in documents:
             title_words = analysis.words(doc.title)
-            body_words = analysis.words(doc.body)
+            body_words = analysis.words(doc.body) + analysis.words(doc.keywords)
             rows.append(
                 SearchDocument(
                     doc_type=doc.doc_type,
@@ -312,6 +317,7 @@ class DatabaseEngine:
                     url=doc.url,
                     date=doc.date,
                     year=doc.year,
+                    weight=doc.weight,
                     access_level=doc.access.level,
                     needs_district=doc.access.districts is not None,
                     needs_group=doc.access.groups is not None,

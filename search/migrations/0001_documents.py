@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                 ('url', models.CharField(max_length=500)),
                 ('date', models.DateField(blank=True, null=True)),
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('weight', models.FloatField(default=1.0)),
                 ('access_level', models.CharField(choices=[('public', 'public'), ('logged_in', 'logged_in'), ('platform', 'platform'), ('closed', 'closed')], max_length=10)),
                 ('needs_district', models.BooleanField(default=False)),
                 ('needs_group', models.BooleanField(default=False)),

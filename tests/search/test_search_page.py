@@ -1,0 +1,178 @@
+"""The search page as people use it: Dutch words, synonyms, parts of words, typos, facets, and never a
+word from somewhere the user may not go."""
+
+import pytest
+
+from accounts.roles import Role
+from search.models import SearchDocument
+from tests.referrals.conftest import HAARLEM, aov_of
+
+from .conftest import SECRET_WORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _client_for(client, user, login_with_mfa):
+    if user is not None:
+        login_with_mfa(client, user)
+    return client
+
+
+def _search(client, **params):
+    response = client.get("/zoeken/", params)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_partner_finds_the_best_practice_by_a_synonym_with_the_words_marked(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    response = _search(client, q="wietplantage schuur")
+    hits = response.context["response"].hits
+    assert hits[0].title == "Hennepkwekerij in een schuur"
+    html = response.content.decode()
+    assert "<mark>Hennepkwekerij</mark>" in html or "<mark>hennepkwekerij</mark>" in html.lower()
+
+
+def test_part_of_a_compound_finds_the_whole_word(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    titles = [h.title for h in _search(client, q="lab").context["response"].hits]
+    assert "Drugslab herkennen" in titles
+
+
+@pytest.mark.parametrize("who", ["anonymous", "partner_nhn", "coach", "admin", "privacy_officer"])
+def test_a_word_from_district_private_minutes_never_shows_outside_the_district(
+    client, portal, people, login_with_mfa, who
+):
+    _client_for(client, people[who], login_with_mfa)
+    response = _search(client, q=SECRET_WORD)
+    result = response.context["response"]
+    assert result.total == 0 and result.hits == [] and result.facets == {}
+    html = response.content.decode()
+    assert "Notulen Platformoverleg" not in html and "<mark>" not in html
+    # Not as a suggestion for a misspelling either, nor among the title suggestions.
+    misspelt = _search(client, q=SECRET_WORD[:-2] + "n").context["response"]
+    assert misspelt.suggestion is None and misspelt.total == 0
+    titles = client.get("/zoeken/titels/", {"q": "platformoverleg kennemerland"}).json()["results"]
+    assert titles == []
+
+
+def test_the_district_member_finds_the_minutes_and_gets_the_spelling_suggestion(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    result = _search(client, q=SECRET_WORD).context["response"]
+    assert [h.doc_type for h in result.hits] == ["minutes"]
+    misspelt = _search(client, q=SECRET_WORD[:-2] + "n").context["response"]
+    assert misspelt.showing_suggestion and misspelt.suggestion == SECRET_WORD and misspelt.total == 1
+    titles = client.get("/zoeken/titels/", {"q": "platformoverleg kennem"}).json()["results"]
+    assert {t["title"] for t in titles} == {
+        "Platformoverleg Kennemerland voorjaar",
+        "Platformoverleg Kennemerland zomer",
+        "Notulen Platformoverleg Kennemerland voorjaar",  # published; the summer minutes are a concept
+    }
+
+
+def test_concept_minutes_are_found_by_the_secretariat_only(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    assert _search(client, q="mestkelders").context["response"].total == 0
+    client.logout()
+    _client_for(client, people["secretariat"], login_with_mfa)
+    assert _search(client, q="mestkelders").context["response"].total == 1
+
+
+def test_facets_count_only_visible_documents_and_narrow_the_results(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    response = _search(client, q="drugsafval")
+    facets = response.context["response"].facets
+    districts = {v.key: v.count for v in facets.get("district", [])}
+    assert "NHN" not in districts  # the NHN-only article and NHN action item are not this partner's
+    narrowed = _search(client, q="drugsafval", type="decision").context["response"]
+    assert narrowed.total == 1 and narrowed.hits[0].doc_type == "decision"
+    assert {v.key for v in narrowed.facets["type"]} == {"decision"}
+
+
+def test_sort_by_date_and_paging_out_of_range_are_normal_pages(client, portal, people, login_with_mfa):
+    _client_for(client, people["secretariat"], login_with_mfa)
+    dated = _search(client, q="platformoverleg", sort="date").context["response"].hits
+    dates = [h.date for h in dated if h.date]
+    assert dates == sorted(dates, reverse=True)
+    assert _search(client, q="platformoverleg", page="999").context["response"].hits == []
+    assert _search(client, q="platformoverleg", page="abc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        '"unbalanced quote schuur',
+        "schuur OR (drugs AND -lab",
+        "title:schuur^3 AND body:[* TO *]",
+        "'; DROP TABLE portal_search_searchdocument; --",
+        '" OR 1=1 --',
+        "😀🚜🌾",
+        "NEAR(schuur lab) * ~ ? : \\ / ||| &&",
+        "-",
+        '""',
+        "\x00schuur",
+    ],
+)
+def test_hostile_or_empty_queries_give_a_normal_page(client, portal, people, login_with_mfa, query):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    response = client.get("/zoeken/", {"q": query, "type": "<script>", "year": "1; DROP", "district": "KEN'"})
+    assert response.status_code == 200
+    assert b"<script>" not in response.content.split(b"</header>")[1]
+    assert client.get("/zoeken/titels/", {"q": query}).status_code == 200
+    assert SearchDocument.objects.count() > 10  # nothing was dropped
+
+
+def test_hostile_titles_and_text_are_escaped_in_results(client, portal, people, login_with_mfa):
+    from tests.knowledgebase.factories import article
+
+    article('Schuur <img src=x onerror="alert(1)"> tips', visibility="public")
+    from search.indexing import rebuild
+
+    rebuild(["best_practice"])
+    response = _search(client, q="schuur tips")
+    html = response.content.decode()
+    assert 'onerror="alert(1)"' not in html
+    assert "&lt;img" in html
+
+
+def test_an_empty_query_shows_help_and_no_results(client, portal):
+    response = _search(client, q="")
+    assert "response" not in response.context
+    assert "Waar kunt u naar zoeken?" in response.content.decode()
+
+
+def test_a_referral_is_found_by_no_one(client, portal, people, make_user, login_with_mfa):
+    from referrals.services import location_create, referral_create
+    from stakeholders.models import Municipality
+
+    aov = aov_of(make_user, HAARLEM, "KEN")
+    location = location_create(
+        user=aov,
+        municipality=Municipality.objects.get(cbs_code=HAARLEM),
+        premises_kind="schuur",
+        signals=["leegstand"],
+        source="wijkagent",
+        address="Kwetsbaarweg 7, 2000 AA Spaarndam",
+        owner_name="Hendrikus Vertrouwelijk",
+        owner_contact="hv@example.nl",
+    )
+    referral_create(
+        user=aov,
+        location=location,
+        reason="Schulden en een verdacht huuraanbod.",
+        owner_consent=True,
+        legal_basis="toestemming",
+    )
+    from search.indexing import rebuild
+
+    rebuild()
+    assert not SearchDocument.objects.filter(body__icontains="Vertrouwelijk").exists()
+    assert not SearchDocument.objects.filter(body__icontains="Kwetsbaarweg").exists()
+    for user in [aov, people["secretariat"], make_user(Role.COACH_COORDINATOR, district=None)]:
+        client.logout()
+        _client_for(client, user, login_with_mfa)
+        assert _search(client, q="Vertrouwelijk").context["response"].total == 0
+        assert _search(client, q="Kwetsbaarweg").context["response"].total == 0
