@@ -25,6 +25,15 @@ WARMUP_REQUESTS = 5
 class Scenario:
     request: Callable[[Client], HttpResponse]
     setup: Callable[[Client], None] | None = None
+    vendor: str | None = None  # only on this database ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A figure that is not a page timing (relevance, rebuild speed); returns its own JSON line."""
+
+    measure: Callable[[str], dict]
+    vendor: str | None = None
 
 
 def logged_in_as(email: str) -> Callable[[Client], None]:
@@ -76,7 +85,31 @@ def _next_meeting(client: Client) -> HttpResponse:
     return client.get(meeting.url)
 
 
-SCENARIOS: dict[str, Scenario] = {
+def _search_scenario(vendor: str) -> Scenario:
+    """The search page with a mix of one-word, multi-word, faceted and misspelt queries, over at least
+    20,000 documents."""
+    from search.bench import ensure_documents, query_cycle
+
+    queries = query_cycle()
+
+    def setup(client: Client) -> None:
+        ensure_documents()
+        logged_in_as(PARTNER)(client)
+
+    return Scenario(lambda client: client.get("/zoeken/", next(queries)), setup=setup, vendor=vendor)
+
+
+def _search_measurement(kind: str, vendor: str | None) -> Measurement:
+    def measure(name: str) -> dict:
+        from search import bench
+
+        bench.ensure_documents()
+        return bench.relevance(name) if kind == "relevance" else bench.rebuild_speed(name)
+
+    return Measurement(measure, vendor=vendor)
+
+
+SCENARIOS: dict[str, Scenario | Measurement] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
     "directory": Scenario(lambda client: client.get("/wie-is-wie/"), setup=logged_in_as(PARTNER)),
@@ -92,7 +125,16 @@ SCENARIOS: dict[str, Scenario] = {
     "referral_list_coach": Scenario(
         lambda client: client.get("/doorverwijzingen/"), setup=logged_in_as("coach@demo.veiligbuitengebied.nl")
     ),
+    "search_sqlite": _search_scenario("sqlite"),
+    "search_pg": _search_scenario("postgresql"),
+    "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),
+    "search_relevance_pg": _search_measurement("relevance", "postgresql"),
+    "search_rebuild": _search_measurement("rebuild", None),
 }
+
+
+def names_for_this_database() -> list[str]:
+    return [name for name, s in SCENARIOS.items() if s.vendor in (None, connection.vendor)]
 
 
 def _percentile(sorted_values: list[float], percent: float) -> float:
@@ -103,6 +145,10 @@ def _percentile(sorted_values: list[float], percent: float) -> float:
 
 def scenario_run(*, name: str, requests: int) -> dict:
     scenario = SCENARIOS[name]
+    if scenario.vendor not in (None, connection.vendor):
+        return {"name": name, "skipped": f"needs {scenario.vendor}, this run is on {connection.vendor}", "status": 200}
+    if isinstance(scenario, Measurement):
+        return {**scenario.measure(name), "status": 200}
     client = Client()
     if scenario.setup:
         scenario.setup(client)

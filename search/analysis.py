@@ -187,9 +187,12 @@ def highlight(text: str, query: ParsedQuery) -> str:
     return "".join(out)
 
 
+SNIPPET_SCAN_CHARS = 6000  # long minutes: look for the best passage in their first pages only
+
+
 def snippet(text: str, query: ParsedQuery, *, length: int = 240) -> str:
     """The passage of about `length` characters with the most matches, escaped, matches marked."""
-    text = " ".join((text or "").split())
+    text = " ".join((text or "")[:SNIPPET_SCAN_CHARS].split())
     if not text:
         return ""
     matches = _matcher(query)

@@ -4,10 +4,12 @@ each with a trigram index for parts of words and typos (structures in search/db_
 Every statement starts from `selectors.visible_documents(scope, filters)`, compiled by the ORM into the
 `allowed` common table expression; full-text conditions are added on top of it and never replace it."""
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from rapidfuzz.distance import Levenshtein
 
@@ -47,34 +49,41 @@ def _ts_phrase(words: tuple[str, ...]) -> str:
 
 
 class SqliteFullText:
-    """FTS5 over stems made in Python; bm25 ranks (lower is better); trigram table for parts."""
+    """FTS5 over stems made in Python; bm25 ranks (lower is better); trigram table for parts.
 
-    join = ""
+    Each word yields a set of ids; the sets are intersected first and only those rows are checked against
+    the access filter (CROSS JOIN keeps SQLite's join order), so a search costs what it finds."""
 
-    def term_condition(self, term: analysis.Term) -> tuple[str, list]:
+    join_keyword = "CROSS JOIN"
+
+    def term_set(self, term: analysis.Term) -> tuple[str, list]:
         expression = " OR ".join(_fts_phrase(alternative) for alternative in term.alternatives)
-        sql = "a.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+        sql = "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
         params = [expression]
         if term.allows_parts:
-            sql = f"({sql} OR a.id IN (SELECT rowid FROM search_parts WHERE search_parts MATCH %s))"
+            sql += " UNION SELECT rowid AS id FROM search_parts WHERE search_parts MATCH %s"
             params.append(f'"{term.text}"')
         return sql, params
 
-    def phrase_condition(self, phrase: tuple[str, ...]) -> tuple[str, list]:
-        return "a.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [_fts_phrase(phrase)]
+    def phrase_set(self, phrase: tuple[str, ...]) -> tuple[str, list]:
+        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [_fts_phrase(phrase)]
 
-    def excluded_condition(self, word: str) -> tuple[str, list]:
-        return "a.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [_fts_phrase((word,))]
-
-    def ranked_from(self, query: analysis.ParsedQuery) -> tuple[str, list, str]:
-        """A join that yields the rank, and the ORDER BY expression (best first)."""
+    def scores(self, query: analysis.ParsedQuery, ids: list[int]) -> dict[int, float]:
+        """Text score per id (higher is better): -bm25, the title counting TITLE_WEIGHT times the body."""
         alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
+        if not alternatives or not ids:
+            return {}
         expression = " OR ".join(_fts_phrase(a) for a in alternatives)
-        join = (
-            f"LEFT JOIN (SELECT rowid AS id, bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS r FROM search_fts "
-            "WHERE search_fts MATCH %s) w ON w.id = a.id"
-        )
-        return join, [expression], "COALESCE(w.r, 0.0) * a.weight ASC"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, -bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts WHERE search_fts MATCH %s",
+                [expression],
+            )
+            return dict(cursor.fetchall())
+
+    def id_list(self, ids: list[int]) -> tuple[str, str]:
+        """Many ids as one parameter (no limit on the number of SQL variables)."""
+        return "(SELECT value FROM json_each(%s))", json.dumps(ids)
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}
@@ -89,27 +98,35 @@ class SqliteFullText:
 class PostgresFullText:
     """tsvector with the `dutch` configuration (GIN) ranked by ts_rank_cd; pg_trgm for parts and typos."""
 
-    join = f"JOIN {DOC} d ON d.id = a.id"
+    join_keyword = "JOIN"
 
-    def term_condition(self, term: analysis.Term) -> tuple[str, list]:
+    def term_set(self, term: analysis.Term) -> tuple[str, list]:
         tsquery = " | ".join(f"({_ts_phrase(alternative)})" for alternative in term.alternatives)
-        sql = "d.search_vector @@ to_tsquery('dutch', %s)"
+        sql = f"SELECT id FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s)"
         params = [tsquery]
         if term.allows_parts:
-            sql = f"({sql} OR d.text_folded LIKE %s)"
+            sql += " OR text_folded LIKE %s"
             params.append(f"%{term.text}%")
         return sql, params
 
-    def phrase_condition(self, phrase: tuple[str, ...]) -> tuple[str, list]:
-        return "d.search_vector @@ to_tsquery('dutch', %s)", [_ts_phrase(phrase)]
+    def phrase_set(self, phrase: tuple[str, ...]) -> tuple[str, list]:
+        return f"SELECT id FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s)", [_ts_phrase(phrase)]
 
-    def excluded_condition(self, word: str) -> tuple[str, list]:
-        return "NOT (d.search_vector @@ to_tsquery('dutch', %s))", [word]
-
-    def ranked_from(self, query: analysis.ParsedQuery) -> tuple[str, list, str]:
+    def scores(self, query: analysis.ParsedQuery, ids: list[int]) -> dict[int, float]:
+        """ts_rank_cd with the `dutch` configuration, for the found ids only."""
         alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
+        if not alternatives or not ids:
+            return {}
         tsquery = " | ".join(f"({_ts_phrase(a)})" for a in alternatives)
-        return "", [], ("ts_rank_cd(d.search_vector, to_tsquery('dutch', %s)) * a.weight DESC", [tsquery])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_rank_cd(search_vector, to_tsquery('dutch', %s)) FROM {DOC} WHERE id = ANY(%s)",
+                [tsquery, ids],
+            )
+            return dict(cursor.fetchall())
+
+    def id_list(self, ids: list[int]) -> tuple[str, list]:
+        return "(SELECT unnest(%s::bigint[]))", ids
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         return (
@@ -134,66 +151,98 @@ class DatabaseEngine:
 
     # Reading -----------------------------------------------------------------------------------------
 
-    def _allowed(self, scope: AccessScope, filters: dict) -> tuple[str, list]:
-        queryset = visible_documents(scope, filters).values("id", "doc_type", "date", "year", "weight")
-        sql, params = queryset.query.sql_with_params()
-        return f"WITH allowed(id, doc_type, date, year, weight) AS ({sql})", list(params)
-
-    def _conditions(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
-        term_parts = [self.fts.term_condition(term) for term in query.terms]
+    def _matched(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
+        """The ids that match, as one compound SELECT: every term (or any, on the second try), every phrase,
+        none of the excluded words."""
+        sets = [self.fts.term_set(term) for term in query.terms]
         parts: list[tuple[str, list]] = []
-        if term_parts:
-            joiner = " OR " if any_term else " AND "
+        if sets:
+            joiner = " UNION " if any_term else " INTERSECT "
             parts.append(
-                ("(" + joiner.join(sql for sql, _ in term_parts) + ")", [p for _, ps in term_parts for p in ps])
+                (
+                    joiner.join(f"SELECT id FROM ({sql}) t{n}" for n, (sql, _) in enumerate(sets)),
+                    [p for _, ps in sets for p in ps],
+                )
             )
-        parts += [self.fts.phrase_condition(phrase) for phrase in query.phrases]
-        parts += [self.fts.excluded_condition(word) for word in query.excluded]
+        parts += [self.fts.phrase_set(phrase) for phrase in query.phrases]
         if not parts:
-            return "1 = 0", []
-        return " AND ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
+            return "SELECT NULL AS id WHERE 1 = 0", []
+        sql = " INTERSECT ".join(f"SELECT id FROM ({part}) p{n}" for n, (part, _) in enumerate(parts))
+        params = [p for _, ps in parts for p in ps]
+        for word in query.excluded:
+            excluded_sql, excluded_params = self.fts.phrase_set((word,))
+            sql += f" EXCEPT SELECT id FROM ({excluded_sql}) x"
+            params += excluded_params
+        return sql, params
 
-    def _facets(self, request: SearchRequest, conditions: tuple[str, list]) -> tuple[int, dict]:
-        allowed_sql, allowed_params = self._allowed(request.scope, request.filters)
-        where, where_params = conditions
-        sql = f"""{allowed_sql},
-            matched AS (SELECT a.id, a.doc_type, a.year FROM allowed a {self.fts.join} WHERE {where})
-            SELECT 'type', doc_type, '', COUNT(*) FROM matched GROUP BY doc_type
-            UNION ALL SELECT 'year', CAST(year AS TEXT), '', COUNT(*) FROM matched WHERE year IS NOT NULL GROUP BY year
-            UNION ALL SELECT t.facet, t.key, MAX(t.label), COUNT(*) FROM {TAG} t JOIN matched m ON m.id = t.document_id
-                GROUP BY t.facet, t.key"""
+    def _with(self, request: SearchRequest, matched: tuple[str, list]) -> tuple[str, list]:
+        """WITH matched (the text) and found (matched rows that pass the access filter and facet filters).
+
+        The filter is the WHERE clause of `visible_documents`, compiled by the ORM and applied to the
+        matched rows only (looked up by id), so its cost follows the number of matches."""
+        queryset = visible_documents(request.scope, request.filters)
+        compiler = queryset.query.get_compiler(connection=connection)
+        try:
+            where_sql, where_params = compiler.compile(queryset.query.where)
+        except EmptyResultSet:  # e.g. a year that is no year
+            where_sql, where_params = "1 = 0", []
+        except FullResultSet:  # the secretariat without filters
+            where_sql, where_params = "1 = 1", []
+        matched_sql, matched_params = matched
+        sql = (
+            f"WITH matched(id) AS ({matched_sql}), "
+            f"found AS (SELECT {DOC}.id, {DOC}.doc_type, {DOC}.date, {DOC}.year, {DOC}.weight "
+            f"FROM matched m {self.fts.join_keyword} {DOC} ON {DOC}.id = m.id WHERE {where_sql})"
+        )
+        return sql, list(matched_params) + list(where_params)
+
+    def _found(self, request: SearchRequest, matched: tuple[str, list]) -> tuple[list[tuple], dict]:
+        """(id, doc_type, date, year, weight) of every match this user may see, and their tag facets."""
+        with_sql, params = self._with(request, matched)
         with connection.cursor() as cursor:
-            cursor.execute(sql, allowed_params + where_params)
-            rows = cursor.fetchall()
-        facets: dict[str, list[FacetValue]] = {}
-        total = 0
-        for facet, key, label, count in rows:
-            if facet == "type":
-                total += count
-                label = str(DOC_TYPE_LABELS.get(key, key))
-            facets.setdefault(facet, []).append(FacetValue(key=str(key), label=label or str(key), count=count))
+            cursor.execute(f"{with_sql} SELECT id, doc_type, date, year, weight FROM found", params)
+            found = cursor.fetchall()
+            if not found:
+                return found, {}
+            ids_sql, ids_param = self.fts.id_list([row[0] for row in found])
+            cursor.execute(
+                f"SELECT facet, key, MAX(label), COUNT(*) FROM {TAG} WHERE document_id IN {ids_sql} "
+                "GROUP BY facet, key",
+                [ids_param],
+            )
+            tags: dict[str, list[FacetValue]] = {}
+            for facet, key, label, count in cursor.fetchall():
+                tags.setdefault(facet, []).append(FacetValue(key=key, label=label or key, count=count))
+        return found, tags
+
+    def _facets(self, found: list[tuple], tags: dict) -> dict[str, list[FacetValue]]:
+        types = Counter(row[1] for row in found)
+        years = Counter(row[3] for row in found if row[3] is not None)
+        facets = {
+            "type": [FacetValue(key=k, label=str(DOC_TYPE_LABELS.get(k, k)), count=n) for k, n in types.items()],
+            "year": [FacetValue(key=str(k), label=str(k), count=n) for k, n in years.items()],
+            **tags,
+        }
         for facet, values in facets.items():
             if facet == "year":
                 values.sort(key=lambda v: v.key, reverse=True)
             else:
                 values.sort(key=lambda v: (-v.count, v.label))
-        return total, facets
+        return {facet: values for facet, values in facets.items() if values}
 
-    def _hit_ids(self, request: SearchRequest, conditions: tuple[str, list]) -> list[int]:
-        allowed_sql, allowed_params = self._allowed(request.scope, request.filters)
-        where, where_params = conditions
-        rank_join, rank_params, order = self.fts.ranked_from(request.query)
-        order_params: list = []
-        if isinstance(order, tuple):
-            order, order_params = order
+    def _page_ids(self, request: SearchRequest, found: list[tuple]) -> list[int]:
+        """Best first (text score × document weight; matches on parts of words only come after the word
+        matches), or newest first; then the requested page."""
+
+        def by_date(row):
+            return (row[2] is None, -(row[2].toordinal() if row[2] else 0), row[0])
+
         if request.sort == "date":
-            order, order_params = "CASE WHEN a.date IS NULL THEN 1 ELSE 0 END, a.date DESC", []
-        sql = f"""{allowed_sql} SELECT a.id FROM allowed a {self.fts.join} {rank_join} WHERE {where}
-            ORDER BY {order}, a.date DESC, a.id LIMIT %s OFFSET %s"""
-        params = allowed_params + rank_params + where_params + order_params + [request.page_size, request.offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            ordered = sorted(found, key=by_date)
+        else:
+            scores = self.fts.scores(request.query, [row[0] for row in found])
+            ordered = sorted(found, key=lambda row: (-scores.get(row[0], 0.0) * row[4], *by_date(row)))
+        return [row[0] for row in ordered[request.offset : request.offset + request.page_size]]
 
     def _hits(self, ids: list[int], query: analysis.ParsedQuery) -> list[Hit]:
         documents = SearchDocument.objects.only("doc_type", "object_id", "title", "body", "url", "date").in_bulk(ids)
@@ -210,21 +259,19 @@ class DatabaseEngine:
         ]
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        conditions = self._conditions(request.query, any_term=False)
-        total, facets = self._facets(request, conditions)
-        if total == 0 and len(request.query.terms) > 1:
+        found, tags = self._found(request, self._matched(request.query, any_term=False))
+        if not found and len(request.query.terms) > 1:
             # Nothing has every word: show what has some of them, best first.
-            conditions = self._conditions(request.query, any_term=True)
-            total, facets = self._facets(request, conditions)
-        ids = self._hit_ids(request, conditions) if total else []
-        return SearchResponse(hits=self._hits(ids, request.query), total=total, facets=facets, engine=self.name)
+            found, tags = self._found(request, self._matched(request.query, any_term=True))
+        ids = self._page_ids(request, found)
+        return SearchResponse(
+            hits=self._hits(ids, request.query), total=len(found), facets=self._facets(found, tags), engine=self.name
+        )
 
     def count(self, request: SearchRequest) -> int:
-        allowed_sql, allowed_params = self._allowed(request.scope, request.filters)
-        where, where_params = self._conditions(request.query, any_term=False)
-        sql = f"{allowed_sql} SELECT COUNT(*) FROM allowed a {self.fts.join} WHERE {where}"
+        with_sql, params = self._with(request, self._matched(request.query, any_term=False))
         with connection.cursor() as cursor:
-            cursor.execute(sql, allowed_params + where_params)
+            cursor.execute(f"{with_sql} SELECT COUNT(*) FROM found", params)
             return cursor.fetchone()[0]
 
     def autocomplete(self, *, prefix: str, scope: AccessScope, limit: int = 8) -> list[TitleSuggestion]:

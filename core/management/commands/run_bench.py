@@ -2,14 +2,18 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.bench import SCENARIOS, bench_run
+from core.bench import SCENARIOS, bench_run, names_for_this_database
 
 
 class Command(BaseCommand):
     help = "Time pages in-process; print one JSON line per scenario. Fails if any response is an error."
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help=f"Scenarios to run (default all: {', '.join(SCENARIOS)}).")
+        parser.add_argument(
+            "names",
+            nargs="*",
+            help=f"Scenarios to run (default: all for this database: {', '.join(SCENARIOS)}).",
+        )
         parser.add_argument("--requests", type=int, default=200, help="Timed requests per scenario.")
 
     def handle(self, *args, names, requests, **options):
@@ -19,7 +23,7 @@ class Command(BaseCommand):
         if requests < 1:
             raise CommandError("--requests must be 1 or more.")
         failed = []
-        for result in bench_run(names=names or list(SCENARIOS), requests=requests):
+        for result in bench_run(names=names or names_for_this_database(), requests=requests):
             self.stdout.write(json.dumps(result))
             if result["status"] >= 400:
                 failed.append(result["name"])

@@ -15,7 +15,7 @@
     list.hidden = true;
     var status = document.createElement("p");
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
     input.parentNode.appendChild(list);
     input.parentNode.appendChild(status);
     input.setAttribute("role", "combobox");
