@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 BENCH_SCALE ?= 10
+BENCH_PG_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_PG_DB ?= vbg_bench_$(BENCH_SCALE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -62,6 +64,21 @@ bench: translations
 	  $(MANAGE) seed_reference_data >/dev/null && $(MANAGE) load_demo_data --scale $(BENCH_SCALE) >/dev/null; \
 	fi
 	@DATABASE_URL=sqlite:///var/bench-$(BENCH_SCALE).sqlite3 DEBUG=false VBG_TESTING=true $(MANAGE) run_bench
+	@# Search on PostgreSQL, when a server answers at BENCH_PG (this machine runs one on 127.0.0.1:5432).
+	@if pg_isready -q -d "$(BENCH_PG_SERVER)" 2>/dev/null; then \
+	  if ! psql "$(BENCH_PG_SERVER)" -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_PG_DB)'" | grep -q 1; then \
+	    psql "$(BENCH_PG_SERVER)" -qc "CREATE DATABASE $(BENCH_PG_DB)" && \
+	    export DEBUG=true DATABASE_URL=$(BENCH_PG_SERVER)/$(BENCH_PG_DB); \
+	    $(MANAGE) migrate --no-input -v0 && $(MANAGE) createcachetable && \
+	    $(MANAGE) seed_reference_data >/dev/null && $(MANAGE) load_demo_data --scale $(BENCH_SCALE) >/dev/null \
+	    || { psql "$(BENCH_PG_SERVER)" -qc "DROP DATABASE $(BENCH_PG_DB)"; exit 1; }; \
+	  fi; \
+	  DATABASE_URL=$(BENCH_PG_SERVER)/$(BENCH_PG_DB) DEBUG=false VBG_TESTING=true $(MANAGE) run_bench search_pg search_relevance_pg; \
+	else \
+	  echo '{"name": "search_pg", "skipped": "no PostgreSQL at $(BENCH_PG_SERVER)"}'; \
+	  echo '{"name": "search_relevance_pg", "skipped": "no PostgreSQL at $(BENCH_PG_SERVER)"}'; \
+	fi
 
 clean-bench:
 	rm -f var/bench-*.sqlite3*
+	-psql "$(BENCH_PG_SERVER)" -qc "DROP DATABASE IF EXISTS $(BENCH_PG_DB)" 2>/dev/null

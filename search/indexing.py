@@ -41,11 +41,14 @@ def schedule(doc_type: str, object_ids: Iterable) -> None:
     """Index these objects after the current transaction commits (at once outside a transaction)."""
     if getattr(_state, "paused", False):
         return
-    pending = _pending()
-    first = not pending
-    pending.update((doc_type, str(object_id)) for object_id in object_ids)
-    if first and pending:
-        transaction.on_commit(_flush, robust=True)
+    keys = {(doc_type, str(object_id)) for object_id in object_ids}
+    if not keys:
+        return
+    _pending().update(keys)
+    # Registered on every call: after a rollback Django drops the callbacks, and the keys left behind are
+    # simply re-read (and found unchanged or gone) by the next commit's flush. The first flush of a
+    # transaction takes all keys; the others find nothing to do.
+    transaction.on_commit(_flush, robust=True)
 
 
 def _flush() -> None:

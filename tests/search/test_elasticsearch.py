@@ -385,9 +385,7 @@ def test_search_body_short_words_do_not_match_parts_and_synonym_phrases_match_as
 def test_search_body_phrases_and_excluded_words():
     body = build_search_body(request('"illegale lozing" mest -varkens', AOV))
     query = body["query"]["function_score"]["query"]["bool"]
-    assert {"multi_match": {"query": "illegale lozing", "fields": TEXT_FIELDS, "type": "phrase"}} in query[
-        "must"
-    ]
+    assert {"multi_match": {"query": "illegale lozing", "fields": TEXT_FIELDS, "type": "phrase"}} in query["must"]
     assert len(query["must"]) == 2
     assert query["must_not"] == [
         {"multi_match": {"query": "varkens", "fields": ["title", "body"], "analyzer": "vbg_dutch"}}

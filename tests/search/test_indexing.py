@@ -1,0 +1,153 @@
+"""The index follows every write after commit; a failing Elasticsearch never fails a write or a search."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from meetings.models import Minutes, MinutesItem
+from search.engines import _elasticsearch_engine
+from search.models import SearchDocument, SearchIndexFailure
+from tests.knowledgebase.factories import article
+from tests.meetings.factories import meeting
+
+pytestmark = pytest.mark.django_db
+CLOSED_PORT = "http://127.0.0.1:9"
+
+
+def _titles(doc_type):
+    return set(SearchDocument.objects.filter(doc_type=doc_type).values_list("title", flat=True))
+
+
+def test_publishing_editing_and_unpublishing_a_page_updates_the_index_after_commit(
+    reference_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = article("Mestkelders als opslagplaats", visibility="public")
+        page.save_revision().publish()
+    assert "Mestkelders als opslagplaats" in _titles("best_practice")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "Mestkelders en kelders als opslagplaats"
+        page.save_revision().publish()
+    assert _titles("best_practice") == {"Mestkelders en kelders als opslagplaats"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert _titles("best_practice") == set()
+
+
+def test_a_privacy_change_reindexes_who_may_find_the_page(reference_data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = article("Loodsen in de polder", visibility="public")
+        page.save_revision().publish()
+    assert SearchDocument.objects.get(object_id=str(page.pk)).access_level == "public"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.visibility = "districts"
+        page.visible_districts = list(page.visible_districts.model.objects.filter(code="KEN"))
+        page.save()
+    document = SearchDocument.objects.get(object_id=str(page.pk))
+    assert document.access_level == "logged_in" and document.needs_district
+    assert list(document.access_rows.values_list("kind", flat=True)) == ["district"]
+
+
+def test_minutes_enter_the_index_for_members_only_once_published(reference_data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes = Minutes.objects.create(meeting=meeting("KEN"), status=Minutes.Status.CONCEPT)
+        MinutesItem.objects.create(minutes=minutes, title="Opening", text="Tekst")
+    assert SearchDocument.objects.get(doc_type="minutes").access_level == "closed"
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes.status = Minutes.Status.PUBLISHED
+        minutes.save()
+    assert SearchDocument.objects.get(doc_type="minutes").access_level == "logged_in"
+
+
+def test_a_rolled_back_write_never_reaches_the_index_and_later_writes_still_do(
+    reference_data, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article("Wordt teruggedraaid", visibility="public")
+        raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True):
+        article("Komt wel in de index", visibility="public").save_revision().publish()
+    assert _titles("best_practice") == {"Komt wel in de index"}
+
+
+@pytest.fixture
+def unreachable_elasticsearch():
+    _elasticsearch_engine.cache_clear()
+    with override_settings(ELASTICSEARCH_URL=CLOSED_PORT):
+        yield
+    _elasticsearch_engine.cache_clear()
+
+
+def test_with_elasticsearch_down_writes_succeed_and_are_kept_for_a_retry(
+    reference_data, unreachable_elasticsearch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = article("Drugsafval in de sloot", visibility="public")
+        page.save_revision().publish()
+    assert "Drugsafval in de sloot" in _titles("best_practice")  # the database documents are written
+    assert SearchIndexFailure.objects.filter(doc_type="best_practice", object_id=str(page.pk)).exists()
+
+
+def test_with_elasticsearch_down_the_site_still_searches_and_health_says_degraded(
+    client, reference_data, unreachable_elasticsearch
+):
+    from search.indexing import rebuild
+
+    article("Drugsafval in de sloot", visibility="public")
+    written = rebuild()
+    assert written["database"] >= 1 and written["elasticsearch"] == -1
+    response = client.get("/zoeken/", {"q": "drugsafval"})
+    assert response.status_code == 200
+    assert response.context["response"].total == 1
+    assert "even niet bereikbaar" in response.content.decode()
+    assert client.get("/zoeken/titels/", {"q": "drugsaf"}).json()["results"][0]["title"] == "Drugsafval in de sloot"
+    health = client.get("/health/").json()
+    assert health["checks"]["search"]["ok"] is False
+    assert "degraded" in health["checks"]["search"]["detail"]
+
+
+def test_the_rebuild_command_shows_progress_and_refuses_unknown_types(reference_data, capsys):
+    article("Een artikel", visibility="public")
+    call_command("search_index", "rebuild", "--type", "best_practice")
+    out, err = capsys.readouterr()
+    assert "database: 1 documents indexed." in out
+    assert "Zoekindex" in err  # the progress bar
+    with pytest.raises(CommandError, match="Unknown type"):
+        call_command("search_index", "rebuild", "--type", "referral")
+
+
+def test_the_synonym_list_validates_and_takes_effect_at_once(reference_data):
+    from django.core.exceptions import ValidationError
+
+    from search.analysis import parse_query
+    from search.models import SynonymGroup
+
+    group = SynonymGroup(terms="mestkelder")
+    with pytest.raises(ValidationError, match="minstens twee"):
+        group.full_clean()
+    SynonymGroup.objects.create(terms="mestkelder, gierkelder")
+    alternatives = parse_query("gierkelder").terms[0].alternatives
+    assert ("mestkelder",) in alternatives
+
+
+def test_the_judged_relevance_set_is_sound():
+    import json
+
+    from search.contract import DOC_TYPES
+    from search.evaluation import JUDGMENTS, load_judgments
+
+    queries = load_judgments()
+    slugs = {
+        a["slug"] for a in json.loads((JUDGMENTS.parents[2] / "knowledgebase/fixtures/demo_articles.json").read_text())
+    }
+    assert len(queries) >= 40
+    for judged in queries:
+        assert judged["relevant"] and any(r["grade"] == 2 for r in judged["relevant"]), judged["query"]
+        for rule in judged["relevant"]:
+            assert rule["type"] in DOC_TYPES
+            assert rule.get("slug") in slugs if "slug" in rule else rule["title_contains"]
