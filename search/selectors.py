@@ -7,6 +7,14 @@ from .access import PUBLIC, AccessScope
 from .models import SearchDocument, SearchDocumentAccess, SearchTag
 
 
+def _requirement_q(flag: str, kind: str, ids: frozenset[int]) -> Q:
+    """No such requirement on the document, or one of the user's ids among the document's."""
+    met = Q(**{flag: False})
+    if ids:
+        met |= Q(pk__in=SearchDocumentAccess.objects.filter(kind=kind, value__in=sorted(ids)).values("document_id"))
+    return met
+
+
 def access_q(scope: AccessScope) -> Q:
     if not isinstance(scope, AccessScope):
         raise TypeError("visible_documents needs the user's AccessScope.")
@@ -14,20 +22,8 @@ def access_q(scope: AccessScope) -> Q:
         return Q()
     allowed = Q(access_level=PUBLIC)
     if scope.levels:
-        district_ok = Q(needs_district=False)
-        if scope.district_ids:
-            district_ok |= Q(
-                pk__in=SearchDocumentAccess.objects.filter(
-                    kind=SearchDocumentAccess.Kind.DISTRICT, value__in=sorted(scope.district_ids)
-                ).values("document_id")
-            )
-        group_ok = Q(needs_group=False)
-        if scope.group_ids:
-            group_ok |= Q(
-                pk__in=SearchDocumentAccess.objects.filter(
-                    kind=SearchDocumentAccess.Kind.GROUP, value__in=sorted(scope.group_ids)
-                ).values("document_id")
-            )
+        district_ok = _requirement_q("needs_district", SearchDocumentAccess.Kind.DISTRICT, scope.district_ids)
+        group_ok = _requirement_q("needs_group", SearchDocumentAccess.Kind.GROUP, scope.group_ids)
         fresh = Q(scope_changes_on__isnull=True) | Q(scope_changes_on__gt=scope.today)
         allowed |= Q(access_level__in=sorted(scope.levels)) & district_ok & group_ok & fresh
     return allowed

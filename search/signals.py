@@ -57,53 +57,37 @@ def page_deleted(sender, instance, **kwargs):
         schedule("meeting", [instance.pk])
 
 
-@receiver(post_save, sender=JointAction)
-@receiver(post_delete, sender=JointAction)
-def joint_action_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("joint_action", [instance.pk])
+# model -> (document type, the attribute that holds that document's object id)
+DIRECT = {
+    JointAction: ("joint_action", "pk"),
+    AgendaItem: ("agenda_item", "pk"),
+    Decision: ("decision", "pk"),
+    ActionItem: ("action_item", "pk"),
+    Minutes: ("minutes", "pk"),
+    MinutesItem: ("minutes", "minutes_id"),
+    Contact: ("contact", "pk"),
+    Affiliation: ("contact", "contact_id"),
+}
+
+
+def object_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    doc_type, attribute = DIRECT[sender]
+    schedule(doc_type, [getattr(instance, attribute)])
+    if sender is AgendaItem:
+        schedule("meeting", [instance.page_id])  # the meeting's text lists its agenda
+
+
+for model in DIRECT:
+    post_save.connect(object_changed, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
+    post_delete.connect(object_changed, sender=model, dispatch_uid=f"search-delete-{model._meta.label}")
 
 
 @receiver(m2m_changed, sender=JointAction.organisations.through)
 def joint_action_organisations_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and isinstance(instance, JointAction):
         schedule("joint_action", [instance.pk])
-
-
-@receiver(post_save, sender=AgendaItem)
-@receiver(post_delete, sender=AgendaItem)
-def agenda_item_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("agenda_item", [instance.pk])
-        schedule("meeting", [instance.page_id])
-
-
-@receiver(post_save, sender=Decision)
-@receiver(post_delete, sender=Decision)
-def decision_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("decision", [instance.pk])
-
-
-@receiver(post_save, sender=ActionItem)
-@receiver(post_delete, sender=ActionItem)
-def action_item_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("action_item", [instance.pk])
-
-
-@receiver(post_save, sender=Minutes)
-@receiver(post_delete, sender=Minutes)
-def minutes_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("minutes", [instance.pk])
-
-
-@receiver(post_save, sender=MinutesItem)
-@receiver(post_delete, sender=MinutesItem)
-def minutes_item_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("minutes", [instance.minutes_id])
 
 
 def _organisation_and_people(organisation_ids) -> None:
@@ -126,20 +110,6 @@ def organisation_changed(sender, instance, raw=False, **kwargs):
 def membership_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _organisation_and_people([instance.organisation_id])
-
-
-@receiver(post_save, sender=Contact)
-@receiver(post_delete, sender=Contact)
-def contact_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("contact", [instance.pk])
-
-
-@receiver(post_save, sender=Affiliation)
-@receiver(post_delete, sender=Affiliation)
-def affiliation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule("contact", [instance.contact_id])
 
 
 @receiver(post_save, sender=SynonymGroup)
