@@ -11,29 +11,23 @@ SQLITE_TABLES = [
     # Dutch stems made in Python (search.analysis); title weighs more in bm25().
     f"CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, body_stems, content='{DOC}', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
-    # Trigrams of the folded words: parts of compounds ("lab" in "drugslab").
-    f"CREATE VIRTUAL TABLE search_parts USING fts5(text_folded, content='{DOC}', content_rowid='id', "
-    "tokenize='trigram')",
-    # Trigrams of the vocabulary: candidates for "bedoelde u".
+    # Trigrams of the vocabulary: words that contain a typed word ("lab" in "drugslab") and candidates for
+    # "bedoelde u".
     f"CREATE VIRTUAL TABLE search_term_parts USING fts5(word, content='{TERM}', content_rowid='id', "
     "tokenize='trigram')",
 ]
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON {DOC} BEGIN
         INSERT INTO search_fts(rowid, title_stems, body_stems) VALUES (new.id, new.title_stems, new.body_stems);
-        INSERT INTO search_parts(rowid, text_folded) VALUES (new.id, new.text_folded);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON {DOC} BEGIN
         INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems)
             VALUES ('delete', old.id, old.title_stems, old.body_stems);
-        INSERT INTO search_parts(search_parts, rowid, text_folded) VALUES ('delete', old.id, old.text_folded);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON {DOC} BEGIN
         INSERT INTO search_fts(search_fts, rowid, title_stems, body_stems)
             VALUES ('delete', old.id, old.title_stems, old.body_stems);
-        INSERT INTO search_parts(search_parts, rowid, text_folded) VALUES ('delete', old.id, old.text_folded);
         INSERT INTO search_fts(rowid, title_stems, body_stems) VALUES (new.id, new.title_stems, new.body_stems);
-        INSERT INTO search_parts(rowid, text_folded) VALUES (new.id, new.text_folded);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_term_ai AFTER INSERT ON {TERM} BEGIN
         INSERT INTO search_term_parts(rowid, word) VALUES (new.id, new.word);
@@ -50,7 +44,6 @@ SQLITE_REVERSE = [
     *(f"DROP TRIGGER IF EXISTS {name}" for name in ("search_document_ai", "search_document_ad", "search_document_au")),
     *(f"DROP TRIGGER IF EXISTS {name}" for name in ("search_term_ai", "search_term_ad", "search_term_au")),
     "DROP TABLE IF EXISTS search_fts",
-    "DROP TABLE IF EXISTS search_parts",
     "DROP TABLE IF EXISTS search_term_parts",
 ]
 
@@ -68,14 +61,12 @@ POSTGRES = [
     f"""CREATE TRIGGER search_document_vector BEFORE INSERT OR UPDATE ON {DOC}
         FOR EACH ROW EXECUTE FUNCTION portal_search_vector_update()""",
     f"CREATE INDEX search_document_vector_gin ON {DOC} USING GIN (search_vector)",
-    f"CREATE INDEX search_document_parts_trgm ON {DOC} USING GIN (text_folded gin_trgm_ops)",
     f"CREATE INDEX search_document_title_trgm ON {DOC} USING GIN (title_folded gin_trgm_ops)",
     f"CREATE INDEX search_term_word_trgm ON {TERM} USING GIN (word gin_trgm_ops)",
 ]
 POSTGRES_REVERSE = [
     "DROP INDEX IF EXISTS search_term_word_trgm",
     "DROP INDEX IF EXISTS search_document_title_trgm",
-    "DROP INDEX IF EXISTS search_document_parts_trgm",
     "DROP INDEX IF EXISTS search_document_vector_gin",
     f"DROP TRIGGER IF EXISTS search_document_vector ON {DOC}",
     "DROP FUNCTION IF EXISTS portal_search_vector_update()",

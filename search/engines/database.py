@@ -4,6 +4,7 @@ each with a trigram index for parts of words and typos (structures in search/db_
 Every statement starts from `selectors.visible_documents(scope, filters)`, compiled by the ORM into the
 `allowed` common table expression; full-text conditions are added on top of it and never replace it."""
 
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -31,6 +32,7 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
+MAX_PARTS = 25  # longer words taken as alternatives of a typed word (the most frequent first)
 MAX_WORD_CHARS = 40
 DOC = SearchDocument._meta.db_table
 TAG = SearchTag._meta.db_table
@@ -49,88 +51,94 @@ def _ts_phrase(words: tuple[str, ...]) -> str:
 
 
 class SqliteFullText:
-    """FTS5 over stems made in Python; bm25 ranks (lower is better); trigram table for parts.
+    """FTS5 over stems made in Python; bm25 ranks (lower is better). The whole query is one MATCH, and only
+    the matching rows are checked against the access filter (CROSS JOIN keeps that join order)."""
 
-    Each word yields a set of ids; the sets are intersected first and only those rows are checked against
-    the access filter (CROSS JOIN keeps SQLite's join order), so a search costs what it finds."""
+    term_table = SearchTerm._meta.db_table
 
-    join_keyword = "CROSS JOIN"
+    def expression(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
+        terms = [" OR ".join(_fts_phrase(a) for a in term.alternatives) for term in query.terms]
+        parts = [f"({' OR '.join(f'({t})' for t in terms)})"] if any_term and terms else [f"({t})" for t in terms]
+        parts += [_fts_phrase(phrase) for phrase in query.phrases]
+        expression = " AND ".join(parts)
+        if query.excluded:
+            expression = f"({expression}) NOT ({' OR '.join(_fts_phrase((w,)) for w in query.excluded)})"
+        return expression
 
-    def term_set(self, term: analysis.Term) -> tuple[str, list]:
-        expression = " OR ".join(_fts_phrase(alternative) for alternative in term.alternatives)
-        sql = "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
-        params = [expression]
-        if term.allows_parts:
-            sql += " UNION SELECT rowid AS id FROM search_parts WHERE search_parts MATCH %s"
-            params.append(f'"{term.text}"')
-        return sql, params
-
-    def phrase_set(self, phrase: tuple[str, ...]) -> tuple[str, list]:
-        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [_fts_phrase(phrase)]
-
-    def scores(self, query: analysis.ParsedQuery, ids: list[int]) -> dict[int, float]:
-        """Text score per id (higher is better): -bm25, the title counting TITLE_WEIGHT times the body."""
-        alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
-        if not alternatives or not ids:
-            return {}
-        expression = " OR ".join(_fts_phrase(a) for a in alternatives)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, -bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts WHERE search_fts MATCH %s",
-                [expression],
-            )
-            return dict(cursor.fetchall())
+    def found(self, query: analysis.ParsedQuery, *, any_term: bool, where: tuple[str, list]) -> tuple[str, list]:
+        """(id, doc_type, date, year, weight, text score) of the matching rows that pass `where`: the
+        full-text match drives, each match is looked up by id (CROSS JOIN keeps that order) and filtered."""
+        where_sql, where_params = where
+        sql = (
+            f"SELECT {DOC}.id, {DOC}.doc_type, {DOC}.date, {DOC}.year, {DOC}.weight, "
+            f"-bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts CROSS JOIN {DOC} ON {DOC}.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND ({where_sql})"
+        )
+        return sql, [self.expression(query, any_term=any_term), *where_params]
 
     def id_list(self, ids: list[int]) -> tuple[str, str]:
-        """Many ids as one parameter (no limit on the number of SQL variables)."""
-        return "(SELECT value FROM json_each(%s))", json.dumps(ids)
+        """A condition on many ids with one parameter (no limit on the number of SQL variables)."""
+        return "IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+
+    def words_containing(self, part: str, limit: int) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {self.term_table} WHERE id IN "
+                "(SELECT rowid FROM search_term_parts WHERE search_term_parts MATCH %s) "
+                "ORDER BY documents DESC, word LIMIT %s",
+                [f'"{part}"', limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}
         expression = " OR ".join(f'"{g}"' for g in sorted(grams))
         return (
-            f"SELECT t.word, t.documents FROM {SearchTerm._meta.db_table} t WHERE t.id IN "
+            f"SELECT t.word, t.documents FROM {self.term_table} t WHERE t.id IN "
             "(SELECT rowid FROM search_term_parts WHERE search_term_parts MATCH %s) LIMIT 400",
             [expression],
         )
 
 
 class PostgresFullText:
-    """tsvector with the `dutch` configuration (GIN) ranked by ts_rank_cd; pg_trgm for parts and typos."""
+    """tsvector with the `dutch` configuration (GIN index) ranked by ts_rank_cd; the whole query is one
+    tsquery; pg_trgm on the vocabulary for parts of words and typos."""
 
-    join_keyword = "JOIN"
+    term_table = SearchTerm._meta.db_table
 
-    def term_set(self, term: analysis.Term) -> tuple[str, list]:
-        tsquery = " | ".join(f"({_ts_phrase(alternative)})" for alternative in term.alternatives)
-        sql = f"SELECT id FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s)"
-        params = [tsquery]
-        if term.allows_parts:
-            sql += " OR text_folded LIKE %s"
-            params.append(f"%{term.text}%")
-        return sql, params
+    def tsquery(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
+        terms = [" | ".join(f"({_ts_phrase(a)})" for a in term.alternatives) for term in query.terms]
+        parts = [" | ".join(f"({t})" for t in terms)] if any_term and terms else terms
+        parts += [_ts_phrase(phrase) for phrase in query.phrases]
+        parts += [f"!{word}" for word in query.excluded]
+        return " & ".join(f"({part})" for part in parts)
 
-    def phrase_set(self, phrase: tuple[str, ...]) -> tuple[str, list]:
-        return f"SELECT id FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s)", [_ts_phrase(phrase)]
-
-    def scores(self, query: analysis.ParsedQuery, ids: list[int]) -> dict[int, float]:
-        """ts_rank_cd with the `dutch` configuration, for the found ids only."""
+    def found(self, query: analysis.ParsedQuery, *, any_term: bool, where: tuple[str, list]) -> tuple[str, list]:
+        """One scan: the GIN index finds the matches, the access filter and the rank are computed on them.
+        The rank looks at every alternative, so a partial match (second try) still ranks."""
+        where_sql, where_params = where
         alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
-        if not alternatives or not ids:
-            return {}
-        tsquery = " | ".join(f"({_ts_phrase(a)})" for a in alternatives)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, ts_rank_cd(search_vector, to_tsquery('dutch', %s)) FROM {DOC} WHERE id = ANY(%s)",
-                [tsquery, ids],
-            )
-            return dict(cursor.fetchall())
+        rank_query = " | ".join(f"({_ts_phrase(a)})" for a in alternatives) or "''"
+        sql = (
+            f"SELECT id, doc_type, date, year, weight, ts_rank_cd(search_vector, to_tsquery('dutch', %s)) "
+            f"FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s) AND ({where_sql})"
+        )
+        return sql, [rank_query, self.tsquery(query, any_term=any_term), *where_params]
 
     def id_list(self, ids: list[int]) -> tuple[str, list]:
-        return "(SELECT unnest(%s::bigint[]))", ids
+        return "= ANY(%s)", ids
+
+    def words_containing(self, part: str, limit: int) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {self.term_table} WHERE word LIKE %s ORDER BY documents DESC, word LIMIT %s",
+                [f"%{part}%", limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         return (
-            f"SELECT word, documents FROM {SearchTerm._meta.db_table} WHERE word %% %s "
+            f"SELECT word, documents FROM {self.term_table} WHERE word %% %s "
             "ORDER BY similarity(word, %s) DESC LIMIT 50",
             [word, word],
         )
@@ -151,62 +159,42 @@ class DatabaseEngine:
 
     # Reading -----------------------------------------------------------------------------------------
 
-    def _matched(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
-        """The ids that match, as one compound SELECT: every term (or any, on the second try), every phrase,
-        none of the excluded words."""
-        sets = [self.fts.term_set(term) for term in query.terms]
-        parts: list[tuple[str, list]] = []
-        if sets:
-            joiner = " UNION " if any_term else " INTERSECT "
-            parts.append(
-                (
-                    joiner.join(f"SELECT id FROM ({sql}) t{n}" for n, (sql, _) in enumerate(sets)),
-                    [p for _, ps in sets for p in ps],
-                )
-            )
-        parts += [self.fts.phrase_set(phrase) for phrase in query.phrases]
-        if not parts:
-            return "SELECT NULL AS id WHERE 1 = 0", []
-        sql = " INTERSECT ".join(f"SELECT id FROM ({part}) p{n}" for n, (part, _) in enumerate(parts))
-        params = [p for _, ps in parts for p in ps]
-        for word in query.excluded:
-            excluded_sql, excluded_params = self.fts.phrase_set((word,))
-            sql += f" EXCEPT SELECT id FROM ({excluded_sql}) x"
-            params += excluded_params
-        return sql, params
+    def with_parts(self, query: analysis.ParsedQuery) -> analysis.ParsedQuery:
+        """Words of the index that contain a typed word become alternatives of it: "lab" also looks for
+        "drugslab". Taken from the vocabulary (trigram index), so matching stays one full-text query."""
+        terms = []
+        for term in query.terms:
+            if term.allows_parts:
+                longer = [w for w in self.fts.words_containing(term.text, MAX_PARTS) if w != term.text]
+                term = dataclasses.replace(term, alternatives=(*term.alternatives, *((w,) for w in longer)))
+            terms.append(term)
+        return dataclasses.replace(query, terms=tuple(terms))
 
-    def _with(self, request: SearchRequest, matched: tuple[str, list]) -> tuple[str, list]:
-        """WITH matched (the text) and found (matched rows that pass the access filter and facet filters).
-
-        The filter is the WHERE clause of `visible_documents`, compiled by the ORM and applied to the
-        matched rows only (looked up by id), so its cost follows the number of matches."""
+    def _where(self, request: SearchRequest) -> tuple[str, list]:
+        """The WHERE clause of `visible_documents` (the access filter and the facet filters), compiled by
+        the ORM, to be applied to the matching rows only."""
         queryset = visible_documents(request.scope, request.filters)
         compiler = queryset.query.get_compiler(connection=connection)
         try:
-            where_sql, where_params = compiler.compile(queryset.query.where)
+            return compiler.compile(queryset.query.where)
         except EmptyResultSet:  # e.g. a year that is no year
-            where_sql, where_params = "1 = 0", []
+            return "1 = 0", []
         except FullResultSet:  # the secretariat without filters
-            where_sql, where_params = "1 = 1", []
-        matched_sql, matched_params = matched
-        sql = (
-            f"WITH matched(id) AS ({matched_sql}), "
-            f"found AS (SELECT {DOC}.id, {DOC}.doc_type, {DOC}.date, {DOC}.year, {DOC}.weight "
-            f"FROM matched m {self.fts.join_keyword} {DOC} ON {DOC}.id = m.id WHERE {where_sql})"
-        )
-        return sql, list(matched_params) + list(where_params)
+            return "1 = 1", []
 
-    def _found(self, request: SearchRequest, matched: tuple[str, list]) -> tuple[list[tuple], dict]:
-        """(id, doc_type, date, year, weight) of every match this user may see, and their tag facets."""
-        with_sql, params = self._with(request, matched)
+    def _found(self, request: SearchRequest, *, any_term: bool) -> tuple[list[tuple], dict]:
+        """(id, doc_type, date, year, weight, score) of every match this user may see, and their tag facets."""
+        if request.query.is_empty:
+            return [], {}
+        sql, params = self.fts.found(request.query, any_term=any_term, where=self._where(request))
         with connection.cursor() as cursor:
-            cursor.execute(f"{with_sql} SELECT id, doc_type, date, year, weight FROM found", params)
+            cursor.execute(sql, params)
             found = cursor.fetchall()
             if not found:
                 return found, {}
             ids_sql, ids_param = self.fts.id_list([row[0] for row in found])
             cursor.execute(
-                f"SELECT facet, key, MAX(label), COUNT(*) FROM {TAG} WHERE document_id IN {ids_sql} "
+                f"SELECT facet, key, MAX(label), COUNT(*) FROM {TAG} WHERE document_id {ids_sql} "
                 "GROUP BY facet, key",
                 [ids_param],
             )
@@ -231,8 +219,7 @@ class DatabaseEngine:
         return {facet: values for facet, values in facets.items() if values}
 
     def _page_ids(self, request: SearchRequest, found: list[tuple]) -> list[int]:
-        """Best first (text score × document weight; matches on parts of words only come after the word
-        matches), or newest first; then the requested page."""
+        """Best first (text score × document weight) or newest first; then the requested page."""
 
         def by_date(row):
             return (row[2] is None, -(row[2].toordinal() if row[2] else 0), row[0])
@@ -240,8 +227,7 @@ class DatabaseEngine:
         if request.sort == "date":
             ordered = sorted(found, key=by_date)
         else:
-            scores = self.fts.scores(request.query, [row[0] for row in found])
-            ordered = sorted(found, key=lambda row: (-scores.get(row[0], 0.0) * row[4], *by_date(row)))
+            ordered = sorted(found, key=lambda row: (-row[5] * row[4], *by_date(row)))
         return [row[0] for row in ordered[request.offset : request.offset + request.page_size]]
 
     def _hits(self, ids: list[int], query: analysis.ParsedQuery) -> list[Hit]:
@@ -259,19 +245,23 @@ class DatabaseEngine:
         ]
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        found, tags = self._found(request, self._matched(request.query, any_term=False))
+        request = dataclasses.replace(request, query=self.with_parts(request.query))
+        found, tags = self._found(request, any_term=False)
         if not found and len(request.query.terms) > 1:
             # Nothing has every word: show what has some of them, best first.
-            found, tags = self._found(request, self._matched(request.query, any_term=True))
+            found, tags = self._found(request, any_term=True)
         ids = self._page_ids(request, found)
         return SearchResponse(
             hits=self._hits(ids, request.query), total=len(found), facets=self._facets(found, tags), engine=self.name
         )
 
     def count(self, request: SearchRequest) -> int:
-        with_sql, params = self._with(request, self._matched(request.query, any_term=False))
+        request = dataclasses.replace(request, query=self.with_parts(request.query))
+        if request.query.is_empty:
+            return 0
+        sql, params = self.fts.found(request.query, any_term=False, where=self._where(request))
         with connection.cursor() as cursor:
-            cursor.execute(f"{with_sql} SELECT COUNT(*) FROM found", params)
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)
             return cursor.fetchone()[0]
 
     def autocomplete(self, *, prefix: str, scope: AccessScope, limit: int = 8) -> list[TitleSuggestion]:
