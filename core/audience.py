@@ -118,13 +118,15 @@ def page_visibility_set(page: Page, *, level: str, district_ids: Iterable[int] =
     if level == "districts" and not district_ids:
         raise ValueError("A district-only page needs at least one district.")
     restricted = level in ("partners", "districts")
-    login_restrictions = PageViewRestriction.objects.filter(page=page)
+    # Only the plain login restriction belongs to the visibility field. A group or password restriction
+    # set in Wagtail's privacy dialog is stricter and stays (fail closed): saving or republishing the page
+    # must never widen it.
+    restrictions = PageViewRestriction.objects.filter(page=page)
     if restricted:
-        if not login_restrictions.filter(restriction_type=PageViewRestriction.LOGIN).exists():
-            login_restrictions.delete()
+        if not restrictions.exists():
             PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     else:
-        login_restrictions.delete()
+        restrictions.filter(restriction_type=PageViewRestriction.LOGIN).delete()
     if level == "districts":
         restriction, _ = DistrictViewRestriction.objects.get_or_create(page=page)
         restriction.districts.set(district_ids)

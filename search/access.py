@@ -26,12 +26,17 @@ class AccessScope:
     district_ids: frozenset[int]
     group_ids: frozenset[int]
     today: datetime.date
+    # The secretariat: every district and closed document, but Wagtail group restrictions still apply
+    # (as in core.permissions.user_passes_audience). Only a superuser sees everything.
+    all_districts: bool = False
 
     @property
     def cache_key(self) -> str:
         """Equal scopes see equal results (used to cache autocomplete answers per scope, never per user)."""
         if self.sees_everything:
             return "all"
+        if self.all_districts:
+            return "districts|" + ",".join(map(str, sorted(self.group_ids)))
         return "|".join(
             [
                 ",".join(sorted(self.levels)),
@@ -44,8 +49,12 @@ class AccessScope:
 
 def access_scope_for(user) -> AccessScope:
     today = timezone.localdate()
-    if user.is_authenticated and (user.is_superuser or page_permissions.sees_all_district_pages(user)):
+    if user.is_authenticated and user.is_superuser:
         return AccessScope(True, frozenset(LEVELS), frozenset(), frozenset(), today)
+    if user.is_authenticated and page_permissions.sees_all_district_pages(user):
+        return AccessScope(
+            False, frozenset(LEVELS), frozenset(), page_permissions.group_ids_of(user), today, all_districts=True
+        )
     if not user.is_authenticated:
         return AccessScope(False, frozenset(), frozenset(), frozenset(), today)
     levels = {LOGGED_IN}
@@ -70,8 +79,10 @@ def document_visible(scope: AccessScope, access) -> bool:
         return True
     if access.level not in scope.levels:
         return False
-    if access.districts is not None and not (access.districts & scope.district_ids):
-        return False
     if access.groups is not None and not (access.groups & scope.group_ids):
+        return False
+    if scope.all_districts:
+        return True
+    if access.districts is not None and not (access.districts & scope.district_ids):
         return False
     return access.scope_changes_on is None or access.scope_changes_on > scope.today

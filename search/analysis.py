@@ -38,7 +38,10 @@ _stemmer = snowballstemmer.stemmer("dutch")
 
 def fold(text: str) -> str:
     """Lower case without diacritics: "coördinator" and "coordinator" are the same word."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 

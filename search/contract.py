@@ -102,6 +102,8 @@ class SearchResponse:
     total: int
     facets: dict[str, list[FacetValue]]
     engine: str
+    # True when no result has every word, and these are the results with some of them.
+    partial: bool = False
     # "Bedoelde u ...?": a corrected query that finds something this user may see.
     suggestion: str | None = None
     # True when the hits are those of the suggestion because the query itself found nothing.

@@ -22,10 +22,13 @@ def access_q(scope: AccessScope) -> Q:
         return Q()
     allowed = Q(access_level=PUBLIC)
     if scope.levels:
-        district_ok = _requirement_q("needs_district", SearchDocumentAccess.Kind.DISTRICT, scope.district_ids)
         group_ok = _requirement_q("needs_group", SearchDocumentAccess.Kind.GROUP, scope.group_ids)
-        fresh = Q(scope_changes_on__isnull=True) | Q(scope_changes_on__gt=scope.today)
-        allowed |= Q(access_level__in=sorted(scope.levels)) & district_ok & group_ok & fresh
+        if scope.all_districts:
+            allowed |= Q(access_level__in=sorted(scope.levels)) & group_ok
+        else:
+            district_ok = _requirement_q("needs_district", SearchDocumentAccess.Kind.DISTRICT, scope.district_ids)
+            fresh = Q(scope_changes_on__isnull=True) | Q(scope_changes_on__gt=scope.today)
+            allowed |= Q(access_level__in=sorted(scope.levels)) & district_ok & group_ok & fresh
     return allowed
 
 

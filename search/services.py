@@ -54,23 +54,25 @@ def _answer(request: SearchRequest, method: str, **kwargs):
 
 
 def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResponse:
-    """With `correct`, a query that finds nothing shows the results of its corrected form instead."""
+    """With `correct`, a query that finds nothing with all its words shows the results of its corrected
+    form instead, when that form finds everything; otherwise the correction is offered as "bedoelde u"."""
     response, notice = _answer(request, "search")
     response.notice = notice
-    if request.query.is_empty:
+    if request.query.is_empty or (response.total and not response.partial):
+        return response  # every word was found: nothing to correct
+    corrections = database_engine().corrections(request.query, request.scope)
+    if not corrections:
         return response
-    corrections = database_engine().corrections(request.query)
-    if corrections:
-        corrected = dataclasses.replace(request, query=request.query.replacing(corrections), page=1)
-        if response.total == 0 and correct:
-            alternative, _notice = _answer(corrected, "search")
-            if alternative.total:
-                alternative.suggestion = corrected.query.raw
-                alternative.showing_suggestion = True
-                alternative.notice = notice
-                return alternative
-        elif _answer(corrected, "count")[0] and not response.showing_suggestion:
-            response.suggestion = corrected.query.raw
+    corrected = dataclasses.replace(request, query=request.query.replacing(corrections), page=1)
+    if correct:
+        alternative, _notice = _answer(corrected, "search")
+        if alternative.total and not alternative.partial:
+            alternative.suggestion = corrected.query.raw
+            alternative.showing_suggestion = True
+            alternative.notice = notice
+            return alternative
+    if _answer(corrected, "count")[0]:
+        response.suggestion = corrected.query.raw
     return response
 
 

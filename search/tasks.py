@@ -22,3 +22,7 @@ def refresh_directory_scopes() -> None:
     organisations and contacts every night (until then the documents concerned are hidden, see
     DocumentAccess.scope_changes_on)."""
     indexing.rebuild(["organisation", "contact"])
+    # And the vocabulary from the documents there are now: no word of a removed document lingers.
+    from .engines import database_engine
+
+    database_engine().vocabulary_refresh()

@@ -22,8 +22,11 @@ class DeactivateOrganisationsBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         active = [organisation for organisation in objects if organisation.is_active]
-        Organisation.objects.filter(pk__in=[o.pk for o in active]).update(is_active=False)
         for organisation in active:
+            # Saved one by one (not a queryset update) so that everything listening to saves follows: the
+            # search index drops the organisation and its people from partners' results at once.
+            organisation.is_active = False
+            organisation.save(update_fields=["is_active", "updated_at"])
             log(instance=organisation, action="vbg.crm.deactivated", user=user)
         return len(active), 0
 

@@ -32,6 +32,7 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
+MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
 MAX_PARTS = 25  # longer words taken as alternatives of a typed word (the most frequent first)
 MAX_WORD_CHARS = 40
 DOC = SearchDocument._meta.db_table
@@ -76,9 +77,9 @@ class SqliteFullText:
         )
         return sql, [self.expression(query, any_term=any_term), *where_params]
 
-    def id_list(self, ids: list[int]) -> tuple[str, str]:
-        """A condition on many ids with one parameter (no limit on the number of SQL variables)."""
-        return "IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+    def found_ids(self, found: list[tuple], query, *, any_term: bool, where) -> tuple[str, list]:
+        """The found ids as a subquery: one JSON parameter (no limit on the number of SQL variables)."""
+        return "SELECT value FROM json_each(%s)", [json.dumps([row[0] for row in found])]
 
     def words_containing(self, part: str, limit: int) -> list[str]:
         with connection.cursor() as cursor:
@@ -125,8 +126,11 @@ class PostgresFullText:
         )
         return sql, [rank_query, self.tsquery(query, any_term=any_term), *where_params]
 
-    def id_list(self, ids: list[int]) -> tuple[str, list]:
-        return "= ANY(%s)", ids
+    def found_ids(self, found: list[tuple], query, *, any_term: bool, where) -> tuple[str, list]:
+        """The same match again without the rank (a GIN bitmap scan is cheaper than sending the ids)."""
+        where_sql, where_params = where
+        sql = f"SELECT id FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s) AND ({where_sql})"
+        return sql, [self.tsquery(query, any_term=any_term), *where_params]
 
     def words_containing(self, part: str, limit: int) -> list[str]:
         with connection.cursor() as cursor:
@@ -186,17 +190,18 @@ class DatabaseEngine:
         """(id, doc_type, date, year, weight, score) of every match this user may see, and their tag facets."""
         if request.query.is_empty:
             return [], {}
-        sql, params = self.fts.found(request.query, any_term=any_term, where=self._where(request))
+        where = self._where(request)
+        sql, params = self.fts.found(request.query, any_term=any_term, where=where)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
             if not found:
                 return found, {}
-            ids_sql, ids_param = self.fts.id_list([row[0] for row in found])
+            ids_sql, ids_params = self.fts.found_ids(found, request.query, any_term=any_term, where=where)
             cursor.execute(
-                f"SELECT facet, key, MAX(label), COUNT(*) FROM {TAG} WHERE document_id {ids_sql} "
+                f"SELECT facet, key, MAX(label), COUNT(*) FROM {TAG} WHERE document_id IN ({ids_sql}) "
                 "GROUP BY facet, key",
-                [ids_param],
+                ids_params,
             )
             tags: dict[str, list[FacetValue]] = {}
             for facet, key, label, count in cursor.fetchall():
@@ -247,12 +252,17 @@ class DatabaseEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         request = dataclasses.replace(request, query=self.with_parts(request.query))
         found, tags = self._found(request, any_term=False)
-        if not found and len(request.query.terms) > 1:
+        partial = not found and len(request.query.terms) > 1
+        if partial:
             # Nothing has every word: show what has some of them, best first.
             found, tags = self._found(request, any_term=True)
         ids = self._page_ids(request, found)
         return SearchResponse(
-            hits=self._hits(ids, request.query), total=len(found), facets=self._facets(found, tags), engine=self.name
+            hits=self._hits(ids, request.query),
+            total=len(found),
+            facets=self._facets(found, tags),
+            engine=self.name,
+            partial=partial and bool(found),
         )
 
     def count(self, request: SearchRequest) -> int:
@@ -281,34 +291,59 @@ class DatabaseEngine:
                 suggestions.append(TitleSuggestion(title=title, url=url, doc_type=doc_type))
         return suggestions[:limit]
 
-    def corrections(self, query: analysis.ParsedQuery) -> dict[str, str]:
-        """Unknown words and the nearest known word (edit distance 1, or 2 for longer words)."""
+    def _word_found(self, word: str, scope: AccessScope) -> bool:
+        """Does this word (its stem) occur in a document the scope may see?"""
+        query = analysis.ParsedQuery(raw=word, terms=(analysis.Term(text=word, alternatives=((word,),)),))
+        request = SearchRequest(query=query, scope=scope)
+        sql, params = self.fts.found(query, any_term=False, where=self._where(request))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM ({sql}) found LIMIT 1", params)
+            return cursor.fetchone() is not None
+
+    def corrections(self, query: analysis.ParsedQuery, scope: AccessScope) -> dict[str, str]:
+        """The nearest word (edit distance 1, or 2 for longer words) that occurs in a document this user may
+        see. The vocabulary is shared by everyone, so every candidate, the typed word itself included, is
+        checked against the user's documents: a word only hidden documents contain is neither offered nor
+        treated as known (either would tell that it exists)."""
         words = [t.text for t in query.terms if len(t.alternatives[0]) == 1 and len(t.text) >= 4]
         words = [w for w in words if not w.isdigit()]
         if not words:
             return {}
-        # Synonyms count as known words too: "wietplantge" should become "wietplantage" even when only
-        # the synonym list has that word and the documents say "hennepkwekerij".
+        # The synonym list is the secretariat's, not anyone's content: its words count as known to all.
         synonym_words = {w for key in synonym_table() for w in key}
-        known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True)) | synonym_words
         corrections = {}
         for word in words:
-            if word in known:
+            if word in synonym_words:
                 continue
             sql, params = self.fts.vocabulary_candidates(word)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                candidates = cursor.fetchall()
-            candidates += [(w, 0) for w in synonym_words]
+                candidates = [*cursor.fetchall(), (word, 0), *((w, 0) for w in synonym_words)]
             limit = 1 if len(word) <= 5 else 2
-            scored = [
-                (Levenshtein.distance(word, candidate, score_cutoff=limit), -documents, candidate)
-                for candidate, documents in candidates
-            ]
-            scored = [s for s in scored if s[0] <= limit]
-            if scored:
-                corrections[word] = min(scored)[2]
+            scored = sorted(
+                {
+                    (Levenshtein.distance(word, candidate, score_cutoff=limit), -documents, candidate)
+                    for candidate, documents in candidates
+                }
+            )
+            for distance, _documents, candidate in scored[:MAX_CANDIDATE_CHECKS]:
+                if distance > limit:
+                    break
+                if candidate in synonym_words or self._word_found(candidate, scope):
+                    if candidate != word:
+                        corrections[word] = candidate
+                    break
         return corrections
+
+    def vocabulary_refresh(self) -> int:
+        """Rebuild the vocabulary from the documents there are now, so words of removed documents (an
+        anonymised contact's name) do not linger. Returns the number of words."""
+        vocabulary: Counter = Counter()
+        for text in SearchDocument.objects.values_list("text_folded", flat=True).iterator(chunk_size=2000):
+            vocabulary.update({w for w in text.split() if 3 <= len(w) <= MAX_WORD_CHARS})
+        with transaction.atomic():
+            self._vocabulary_merge(vocabulary, replace=True)
+        return len(vocabulary)
 
     # Writing -----------------------------------------------------------------------------------------
 
@@ -333,12 +368,30 @@ class DatabaseEngine:
         for doc_type, object_ids in by_type.items():
             for start in range(0, len(object_ids), 500):
                 chunk = object_ids[start : start + 500]
+                if doc_type == "contact":
+                    self._forget_words(chunk)
                 deleted += (
                     SearchDocument.objects.filter(doc_type=doc_type, object_id__in=chunk)
                     .delete()[1]
                     .get(SearchDocument._meta.label, 0)
                 )
         return deleted
+
+    def _forget_words(self, contact_ids: list[str]) -> None:
+        """A person's name must not outlive their document (anonymisation, erasure): drop the words of these
+        contact documents from the vocabulary unless another document still has them."""
+        documents = SearchDocument.objects.filter(doc_type="contact", object_id__in=contact_ids)
+        words = {w for text in documents.values_list("text_folded", flat=True) for w in text.split()}
+        if not words:
+            return
+        ids = set(documents.values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            for word in words:
+                query = analysis.ParsedQuery(raw=word, terms=(analysis.Term(text=word, alternatives=((word,),)),))
+                sql, params = self.fts.found(query, any_term=False, where=("1 = 1", []))
+                cursor.execute(f"SELECT id FROM ({sql}) found LIMIT %s", [*params, len(ids) + 1])
+                if not {row[0] for row in cursor.fetchall()} - ids:
+                    SearchTerm.objects.filter(word=word).delete()
 
     def _insert(self, documents: list[DocumentData], vocabulary: Counter | None = None) -> None:
         rows = []

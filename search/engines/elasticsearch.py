@@ -256,13 +256,16 @@ def access_filter(scope: AccessScope) -> dict:
             "minimum_should_match": 1,
         }
     }
+    # The secretariat (all_districts) passes every district requirement, yet Wagtail groups still apply.
+    district = [] if scope.all_districts else [_requirement("needs_district", "access_districts", scope.district_ids)]
+    fresh = [] if scope.all_districts else [not_yet_changed]
     restricted = {
         "bool": {
             "filter": [
                 {"terms": {"access_level": sorted(scope.levels)}},
-                _requirement("needs_district", "access_districts", scope.district_ids),
+                *district,
                 _requirement("needs_group", "access_groups", scope.group_ids),
-                not_yet_changed,
+                *fresh,
             ]
         }
     }
@@ -490,10 +493,13 @@ class ElasticsearchEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         with self._cluster("search") as client:
             raw = client.search(index=self.index_name, body=build_search_body(request)).body
-            if raw["hits"]["total"]["value"] == 0 and len(request.query.terms) > 1:
+            partial = raw["hits"]["total"]["value"] == 0 and len(request.query.terms) > 1
+            if partial:
                 # Nothing has every word: show what has some of them, best first (as the database engine).
                 raw = client.search(index=self.index_name, body=build_search_body(request, any_term=True)).body
-        return map_response(raw, request)
+        response = map_response(raw, request)
+        response.partial = partial and response.total > 0
+        return response
 
     def count(self, request: SearchRequest) -> int:
         with self._cluster("count") as client:

@@ -55,7 +55,17 @@ def portal(people):
         "ken_only": article("Wietplantage in Kennemerland", visibility="districts", districts=("KEN",)),
         "nhn_only": article("Drugsafval in de kop", visibility="districts", districts=("NHN",)),
         "draft": article("Conceptartikel over loodsen", live=False),
+        "group_only": article("Werkgroep notitie over mestkelders", visibility="partners"),
     }
+    # A Wagtail group restriction: not even the secretariat passes it unless in the group.
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.filter(page=pages["group_only"]).delete()
+    restriction = PageViewRestriction.objects.create(
+        page=pages["group_only"], restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="Werkgroep drugsafval")])
     from knowledgebase.models import JointAction
     from stakeholders.models import Municipality
 

@@ -44,7 +44,16 @@ MEMBER = AccessScope(False, frozenset({LOGGED_IN}), frozenset(), frozenset(), TO
 PARTNER = AccessScope(False, frozenset({LOGGED_IN, PLATFORM}), frozenset({1, 2}), frozenset({7}), TODAY)
 AOV = AccessScope(False, frozenset({LOGGED_IN, PLATFORM}), frozenset({3}), frozenset(), TODAY)
 SECRETARIAT = AccessScope(True, frozenset(LEVELS), frozenset(), frozenset(), TODAY)
-SCOPES = {"anonymous": ANONYMOUS, "member": MEMBER, "partner": PARTNER, "aov": AOV, "secretariat": SECRETARIAT}
+# The secretariat sees every district, but a Wagtail group restriction still applies to it.
+SECRETARIAT_GROUPS = AccessScope(False, frozenset(LEVELS), frozenset(), frozenset({7}), TODAY, all_districts=True)
+SCOPES = {
+    "anonymous": ANONYMOUS,
+    "member": MEMBER,
+    "partner": PARTNER,
+    "aov": AOV,
+    "secretariat": SECRETARIAT,
+    "secretariat_groups": SECRETARIAT_GROUPS,
+}
 
 SYNONYMS = build_table([["hennepkwekerij", "wietplantage", "kwekerij"], ["openbaar ministerie", "om"]])
 

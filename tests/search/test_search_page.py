@@ -176,3 +176,46 @@ def test_a_referral_is_found_by_no_one(client, portal, people, make_user, login_
         _client_for(client, user, login_with_mfa)
         assert _search(client, q="Vertrouwelijk").context["response"].total == 0
         assert _search(client, q="Kwetsbaarweg").context["response"].total == 0
+
+
+def test_a_misspelt_word_beside_a_good_one_shows_the_corrected_results(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    result = _search(client, q="wietplantge schuur").context["response"]
+    assert result.showing_suggestion and result.suggestion == "wietplantage schuur"
+    assert result.hits[0].title == "Hennepkwekerij in een schuur"
+
+
+def test_when_no_result_has_every_word_the_page_says_it_shows_some_of_them(client, portal, people, login_with_mfa):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    response = _search(client, q="schuur qqqxyzzy")
+    assert response.context["response"].partial and response.context["response"].total >= 1
+    assert "Niets gevonden met al uw woorden" in response.content.decode()
+
+
+def test_a_word_only_hidden_documents_contain_is_neither_suggested_nor_treated_as_known(client, portal):
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    article("Erfbezoek bij een bakker in de polder", visibility="public")
+    article("Notitie over Backer", visibility="districts", districts=("NHN",))
+    rebuild(["best_practice"])
+    result = _search(client, q="backer").context["response"]  # anonymous: Backer is hidden from them
+    assert result.showing_suggestion and result.suggestion == "bakker"
+    assert [h.title for h in result.hits] == ["Erfbezoek bij een bakker in de polder"]
+
+
+def test_an_anonymised_persons_name_leaves_the_vocabulary_at_once(portal):
+    from django.utils import timezone
+
+    from search.indexing import index_keys
+    from search.models import SearchTerm
+
+    contact = portal["contacts"]["consenting"]
+    contact.last_name = "Zwartvaarder"
+    contact.save()
+    index_keys([("contact", str(contact.pk))])
+    assert SearchTerm.objects.filter(word="zwartvaarder").exists()
+    contact.anonymised_at = timezone.now()
+    contact.save()
+    index_keys([("contact", str(contact.pk))])
+    assert not SearchTerm.objects.filter(word="zwartvaarder").exists()

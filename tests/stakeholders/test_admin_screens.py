@@ -88,16 +88,26 @@ def test_interaction_records_its_author(secretariat_client, reference_data, make
     assert interaction.created_by is not None
 
 
-def test_bulk_deactivate_keeps_the_organisations(secretariat_client, reference_data):
+def test_bulk_deactivate_keeps_the_organisations(
+    secretariat_client, reference_data, django_capture_on_commit_callbacks
+):
     from wagtail.models import ModelLogEntry
 
+    from search.models import SearchDocument
     from stakeholders.models import Organisation
 
     first, second = OrganisationFactory(name="Eerste"), OrganisationFactory(name="Tweede")
     url = f"/beheer/bulk/stakeholders/organisation/deactivate/?id={first.pk}&id={second.pk}"
     confirm = secretariat_client.get(url)
     assert confirm.status_code == 200 and "Eerste" in confirm.text and "geschiedenis blijft bewaard" in confirm.text
-    response = secretariat_client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(url)
+    # The search index follows: partners no longer find them (only the secretariat does).
+    assert set(
+        SearchDocument.objects.filter(
+            doc_type="organisation", object_id__in=[str(first.pk), str(second.pk)]
+        ).values_list("access_level", flat=True)
+    ) == {"closed"}
     assert response.status_code == 302
     assert set(Organisation.objects.filter(pk__in=[first.pk, second.pk]).values_list("is_active", flat=True)) == {False}
     assert ModelLogEntry.objects.filter(action="vbg.crm.deactivated").count() == 2
