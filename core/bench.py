@@ -125,6 +125,7 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "referral_list_coach": Scenario(
         lambda client: client.get("/doorverwijzingen/"), setup=logged_in_as("coach@demo.veiligbuitengebied.nl")
     ),
+    "progress_dashboard": Scenario(lambda client: client.get("/voortgang/"), setup=logged_in_as(PARTNER)),
     "search_sqlite": _search_scenario("sqlite"),
     "search_pg": _search_scenario("postgresql"),
     "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "referrals",
+    "monitoring",
     "accounts.apps.WagtailUsersConfig",
     "wagtail.embeds",
     "wagtail.sites",

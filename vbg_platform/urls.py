@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("doorverwijzingen/", include("referrals.urls")),
     path("zoeken/", include("search.urls")),
+    path("voortgang/", include("monitoring.urls")),
     path("beeld/", include("core.media_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.

@@ -8,7 +8,16 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     None: {"Start", "Kennisbank", "Materialen"},
-    Role.PARTNER: {"Start", "Kennisbank", "Materialen", "Platforms", "Actiepunten", "Wie is wie", "Integrale acties"},
+    Role.PARTNER: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Platforms",
+        "Actiepunten",
+        "Wie is wie",
+        "Integrale acties",
+        "Voortgang",
+    },
     Role.AOV: {
         "Start",
         "Kennisbank",
@@ -17,6 +26,7 @@ EXPECTED = {
         "Actiepunten",
         "Wie is wie",
         "Integrale acties",
+        "Voortgang",
         "Doorverwijzingen",
     },
     Role.SECRETARIAT: {
@@ -27,6 +37,7 @@ EXPECTED = {
         "Actiepunten",
         "Wie is wie",
         "Integrale acties",
+        "Voortgang",
         "Beheer inhoud",
         "Uitnodigen",
         "Doorverwijzingen in cijfers",

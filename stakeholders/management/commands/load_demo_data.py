@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from knowledgebase.demo import knowledge_demo_load
 from meetings.demo import meetings_demo_load
+from monitoring.demo import progress_demo_load
 from referrals.demo import referrals_demo_load
 from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         if meetings:
             counts = ", ".join(f"{name}: {count}" for name, count in meetings.items())
             self.stdout.write(self.style.SUCCESS(f"Meetings demo loaded ({counts})."))
+        progress = progress_demo_load(seed=seed)
+        if progress:
+            counts = ", ".join(f"{name}: {count}" for name, count in progress.items())
+            self.stdout.write(self.style.SUCCESS(f"Programme progress demo loaded ({counts})."))
         referrals = referrals_demo_load(scale=scale, seed=seed)
         if referrals:
             counts = ", ".join(f"{name}: {count}" for name, count in referrals.items())

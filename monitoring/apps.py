@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Progress of every municipality on the five programme modules (for the Stuurgroep reports)."""
+
+    name = "monitoring"
+    verbose_name = _("Voortgang")
+
+    def ready(self):
+        from core.navigation import NavItem, register
+
+        from .permissions import user_can_view_progress
+
+        register(NavItem("progress", _("Voortgang"), "monitoring:dashboard", user_can_view_progress, order=400))

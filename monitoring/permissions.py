@@ -1,0 +1,27 @@
+"""Who reads and edits programme progress (design section 3: Partners read, an AOV edits their own
+municipality, the secretariat edits everything; referral roles and the Beheerder see nothing)."""
+
+from accounts.roles import Role
+from stakeholders.permissions import aov_municipality_ids_for
+
+
+def _is_secretariat(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+def user_can_view_progress(user) -> bool:
+    return user.is_authenticated and (_is_secretariat(user) or user.has_role(Role.PARTNER, Role.AOV))
+
+
+def municipality_ids_user_can_edit(user) -> frozenset[int] | None:
+    """None means every municipality (the secretariat)."""
+    if _is_secretariat(user):
+        return None
+    return aov_municipality_ids_for(user)
+
+
+def user_can_edit_municipality(user, municipality) -> bool:
+    if not user_can_view_progress(user):
+        return False
+    allowed = municipality_ids_user_can_edit(user)
+    return allowed is None or municipality.pk in allowed

@@ -1,0 +1,101 @@
+"""Programme progress screens. Thin: permissions decide, selectors read, services write."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stakeholders.models import District, Module, Municipality
+
+from . import selectors, services
+from .forms import ParticipationForm
+from .models import Participation
+from .permissions import municipality_ids_user_can_edit, user_can_edit_municipality, user_can_view_progress
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def _year(raw) -> int:
+    years = selectors.view_years()
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return years[-1]
+    return year if year in years else years[-1]
+
+
+@login_required
+def dashboard(request):
+    _require(user_can_view_progress(request.user))
+    year = _year(request.GET.get("jaar"))
+    district_code = request.GET.get("district") or None
+    if district_code and not District.objects.filter(code=district_code).exists():
+        district_code = None
+    modules, blocks = selectors.progress_matrix(year=year, district_code=district_code)
+    editable = municipality_ids_user_can_edit(request.user)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "year": year,
+            "years": selectors.view_years(),
+            "districts": District.objects.order_by("name"),
+            "district_code": district_code,
+            "modules": modules,
+            "blocks": blocks,
+            "municipality_count": sum(len(b.rows) for b in blocks),
+            "totals": selectors.status_totals(blocks, modules),
+            "own_municipality_ids": editable or frozenset(),
+            "statuses": Participation.Status.choices,
+        },
+    )
+
+
+@login_required
+def municipality_page(request, cbs_code: str):
+    _require(user_can_view_progress(request.user))
+    municipality = get_object_or_404(Municipality.objects.select_related("district", "succeeded_by"), cbs_code=cbs_code)
+    cells, timeline = selectors.municipality_progress(municipality)
+    return render(
+        request,
+        "monitoring/municipality.html",
+        {
+            "municipality": municipality,
+            "cells": cells,
+            "timeline": timeline,
+            "can_edit": user_can_edit_municipality(request.user, municipality)
+            and (municipality.valid_until is None or municipality.valid_until >= timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def participation_edit(request, cbs_code: str, module_number: int):
+    municipality = get_object_or_404(Municipality, cbs_code=cbs_code)
+    _require(user_can_edit_municipality(request.user, municipality))
+    module = get_object_or_404(Module, number=module_number)
+    participation = Participation.objects.filter(municipality=municipality, module=module).first()
+    form = ParticipationForm(request.POST or None, instance=participation, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        services.participation_update(
+            user=request.user,
+            municipality=municipality,
+            module=module,
+            status=form.cleaned_data["status"],
+            started_on=form.cleaned_data["started_on"],
+            finished_on=form.cleaned_data["finished_on"],
+            responsible_aov=form.cleaned_data["responsible_aov"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, _("De voortgang van %(name)s is opgeslagen.") % {"name": municipality.name})
+        return redirect("monitoring:municipality", cbs_code=municipality.cbs_code)
+    return render(
+        request,
+        "monitoring/participation_form.html",
+        {"municipality": municipality, "module": module, "form": form},
+    )
