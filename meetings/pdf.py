@@ -53,7 +53,8 @@ def pdf_text(value) -> str:
         if char == "\t":
             out.append(" ")
             continue
-        if char != "\n" and unicodedata.category(char).startswith("C"):
+        # Keep soft hyphens: fpdf2 breaks long words there (table headings) and prints nothing otherwise.
+        if char not in "\n\u00ad" and unicodedata.category(char).startswith("C"):
             continue
         char = _REPLACEMENTS.get(char, char)
         try:

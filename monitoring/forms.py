@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 
-from .models import Participation
+from . import services_figures
+from .models import InformationEvening, Participation, PoliceFigures, ProgressReport, SurveyResult, Training
 from .services import participation_validate
 
 
@@ -44,3 +46,161 @@ class ParticipationForm(forms.ModelForm):
                     if field not in self.errors:
                         self.add_error(field, message)
         return cleaned
+
+
+def _errors_from(form, error: ValidationError) -> None:
+    """Put the service's Dutch messages on the fields they are about (all of them at once)."""
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _validated(form, validate, **arguments) -> None:
+    try:
+        validate(**arguments)
+    except ValidationError as error:
+        _errors_from(form, error)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SurveyResultForm(forms.ModelForm):
+    class Meta:
+        model = SurveyResult
+        fields = [
+            "year",
+            "addresses_mailed",
+            "responses",
+            "willing_to_report_pct",
+            "knows_signals_pct",
+            "report_on",
+            "press_release_on",
+        ]
+        widgets = {"report_on": DATE, "press_release_on": DATE}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        # The service gives the Dutch message for a share above 100 or a negative count, with the others.
+        for name in ("addresses_mailed", "responses", "year"):
+            self.fields[name].min_value = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("min", None)
+        for name in ("willing_to_report_pct", "knows_signals_pct"):
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.update({"step": "0.1"})
+
+    def _post_clean(self):
+        pass  # the model's own validators would repeat the service's messages in English-like form
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            _validated(self, services_figures.survey_result_validate, municipality=self.municipality, **cleaned)
+        return cleaned
+
+
+class PoliceFiguresForm(forms.ModelForm):
+    class Meta:
+        model = PoliceFigures
+        fields = ["year", "cannabis_farms", "drug_labs", "drug_dumpings"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        for field in self.fields.values():
+            field.min_value = None
+            field.validators = []
+            field.widget.attrs.pop("min", None)
+
+    def _post_clean(self):
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            _validated(self, services_figures.police_figures_validate, municipality=self.municipality, **cleaned)
+        return cleaned
+
+
+class PoliceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bestand met politiecijfers"),
+        help_text=_(
+            "Een .csv- of .xlsx-bestand van hoogstens 2 MB met de kolommen cbs-code, jaar, hennepkwekerijen, "
+            "drugslabs en drugsdumpingen. Bestaande cijfers van dezelfde gemeente en hetzelfde jaar worden vervangen."
+        ),
+    )
+
+
+class InformationEveningForm(forms.ModelForm):
+    class Meta:
+        model = InformationEvening
+        fields = ["held_on", "attendance", "materials_handed_out", "notes"]
+        widgets = {"held_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("attendance", "materials_handed_out"):
+            self.fields[name].min_value = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("min", None)
+
+    def _post_clean(self):
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            _validated(
+                self,
+                services_figures.information_evening_validate,
+                held_on=cleaned.get("held_on"),
+                attendance=cleaned.get("attendance"),
+                materials_handed_out=cleaned.get("materials_handed_out"),
+            )
+        return cleaned
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["kind", "held_on", "participants", "certificates"]
+        widgets = {"held_on": DATE, "kind": forms.RadioSelect}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        for name in ("participants", "certificates"):
+            self.fields[name].min_value = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("min", None)
+        self.fields["certificates"].help_text = _("Alleen bij e-learning; hoogstens %(max)s per gemeente.") % {
+            "max": Training.MAX_CERTIFICATES
+        }
+
+    def _post_clean(self):
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            _validated(
+                self,
+                services_figures.training_validate,
+                municipality=self.municipality,
+                training=self.instance if self.instance.pk else None,
+                kind=cleaned.get("kind"),
+                held_on=cleaned.get("held_on"),
+                participants=cleaned.get("participants"),
+                certificates=cleaned.get("certificates") or 0,
+            )
+        return cleaned
+
+
+class ProgressReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["evaluation"]
+        widgets = {"evaluation": forms.Textarea(attrs={"rows": 14})}

@@ -25,3 +25,18 @@ def user_can_edit_municipality(user, municipality) -> bool:
         return False
     allowed = municipality_ids_user_can_edit(user)
     return allowed is None or municipality.pk in allowed
+
+
+def user_can_edit_all_figures(user) -> bool:
+    """Imports of every municipality's police figures and the Stuurgroep report are the secretariat's."""
+    return _is_secretariat(user)
+
+
+def referral_count_municipality_ids(user) -> frozenset[int] | None:
+    """Module 5 counts: the secretariat sees them for every municipality (None), an AOV for their own
+    municipality only (they already see its referrals' status); Partners see none (design section 3)."""
+    if _is_secretariat(user):
+        return None
+    if user.is_authenticated and user.has_role(Role.AOV):
+        return aov_municipality_ids_for(user)
+    return frozenset()

@@ -9,10 +9,19 @@ from django.utils.translation import gettext as _
 
 from stakeholders.models import District, Module, Municipality
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import ParticipationForm
-from .models import Participation
-from .permissions import municipality_ids_user_can_edit, user_can_edit_municipality, user_can_view_progress
+from .models import InformationEvening, Participation, Training
+from .permissions import (
+    municipality_ids_user_can_edit,
+    referral_count_municipality_ids,
+    user_can_edit_all_figures,
+    user_can_edit_municipality,
+    user_can_view_progress,
+)
+from .report import dashboard_tables
+from .selectors_figures import figure_tables, year_series
+from .tables import Table, figure_tables_for_display
 
 
 def _require(allowed: bool) -> None:
@@ -29,6 +38,13 @@ def _year(raw) -> int:
     return year if year in years else years[-1]
 
 
+def _only(table: Table, name: str) -> Table:
+    """The municipality's own row of a figures table (the page of one municipality)."""
+    return Table(
+        table.slug, table.title, table.columns, [r for r in table.rows if r.heading == name and not r.total], table.note
+    )
+
+
 @login_required
 def dashboard(request):
     _require(user_can_view_progress(request.user))
@@ -36,22 +52,21 @@ def dashboard(request):
     district_code = request.GET.get("district") or None
     if district_code and not District.objects.filter(code=district_code).exists():
         district_code = None
-    modules, blocks = selectors.progress_matrix(year=year, district_code=district_code)
+    tables = dashboard_tables(year=year, district_code=district_code, user=request.user)
     editable = municipality_ids_user_can_edit(request.user)
     return render(
         request,
         "monitoring/dashboard.html",
         {
+            **tables,
             "year": year,
             "years": selectors.view_years(),
             "districts": District.objects.order_by("name"),
             "district_code": district_code,
-            "modules": modules,
-            "blocks": blocks,
-            "municipality_count": sum(len(b.rows) for b in blocks),
-            "totals": selectors.status_totals(blocks, modules),
+            "municipality_count": sum(len(b.rows) for b in tables["blocks"]),
             "own_municipality_ids": editable or frozenset(),
             "statuses": Participation.Status.choices,
+            "is_secretariat": user_can_edit_all_figures(request.user),
         },
     )
 
@@ -61,6 +76,20 @@ def municipality_page(request, cbs_code: str):
     _require(user_can_view_progress(request.user))
     municipality = get_object_or_404(Municipality.objects.select_related("district", "succeeded_by"), cbs_code=cbs_code)
     cells, timeline = selectors.municipality_progress(municipality)
+    year = _year(request.GET.get("jaar"))
+    family = [municipality.pk, *municipality.predecessors.values_list("pk", flat=True)]
+    series = year_series(municipality_ids=family)
+    existed = selectors.view_day(year)
+    figures = []
+    if (municipality.valid_from is None or municipality.valid_from <= existed) and (
+        municipality.valid_until is None or municipality.valid_until >= existed
+    ):
+        locations_for = referral_count_municipality_ids(request.user)
+        tables = figure_tables(year=year, district_code=municipality.district.code, locations_for=locations_for)
+        figures = [_only(table, municipality.name) for table in figure_tables_for_display(tables)]
+    can_edit = user_can_edit_municipality(request.user, municipality) and (
+        municipality.valid_until is None or municipality.valid_until >= timezone.localdate()
+    )
     return render(
         request,
         "monitoring/municipality.html",
@@ -68,8 +97,16 @@ def municipality_page(request, cbs_code: str):
             "municipality": municipality,
             "cells": cells,
             "timeline": timeline,
-            "can_edit": user_can_edit_municipality(request.user, municipality)
-            and (municipality.valid_until is None or municipality.valid_until >= timezone.localdate()),
+            "can_edit": can_edit,
+            "year": year,
+            "years": selectors.view_years(),
+            "figures": figures,
+            "charts": [
+                charts.survey_chart(series, slug="grafiek-enquete"),
+                charts.police_chart(series, slug="grafiek-politie"),
+            ],
+            "evenings": InformationEvening.objects.filter(municipality_id__in=family).select_related("municipality"),
+            "trainings": Training.objects.filter(municipality_id__in=family).select_related("municipality"),
         },
     )
 

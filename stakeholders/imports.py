@@ -94,7 +94,8 @@ def _decode_csv(raw: bytes) -> str:
     raise ImportFileError(_("Dit CSV-bestand kan niet worden gelezen. Sla het op als CSV UTF-8 en probeer opnieuw."))
 
 
-def _load_dataset(name: str, raw: bytes) -> tablib.Dataset:
+def load_table_file(name: str, raw: bytes) -> tablib.Dataset:
+    """A .csv (UTF-8 or Windows-1252, ; , or tab) or a real .xlsx as a dataset; anything else a Dutch error."""
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
         if not raw.startswith(b"PK\x03\x04"):
@@ -124,7 +125,7 @@ def import_file_rows(*, kind: str, name: str, raw: bytes) -> tuple[list[dict], l
         raise ImportFileError(_("Het bestand is groter dan 2 MB. Splits het in kleinere bestanden."))
     if not raw.strip():
         raise ImportFileError(_("Het bestand is leeg."))
-    dataset = _load_dataset(name, raw)
+    dataset = load_table_file(name, raw)
     aliases = {alias: key for key, names in COLUMNS[kind].items() for alias in names}
     headings = [_heading_key(h) for h in (dataset.headers or [])]
     mapping = {index: aliases[h] for index, h in enumerate(headings) if h in aliases}

@@ -5,7 +5,6 @@ comparable; agenda and minutes as PDF. Who may do what, and the bad input: clear
 import datetime
 import random
 import re
-import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from meetings.selectors_minutes import version_compare
 from meetings.services import minutes as services
 from notifications.models import Notification
 from tests.meetings.factories import meeting
+from tests.pdfs import pdf_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -89,19 +89,6 @@ def _published(people, page, *, days: int = 14) -> Minutes:
 def _close_period(minutes) -> None:
     Minutes.objects.filter(pk=minutes.pk).update(comments_until=timezone.now() - datetime.timedelta(minutes=1))
     minutes.refresh_from_db()
-
-
-def _pdf_strings(content: bytes) -> str:
-    """The text shown by a PDF made with the standard fonts: the (…) Tj strings of its content streams."""
-    found = []
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            data = zlib.decompress(stream.group(1))
-        except zlib.error:
-            continue
-        for text in re.finditer(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data):
-            found.append(re.sub(rb"\\(.)", rb"\1", text.group(1)).decode("cp1252"))
-    return " ".join(found)
 
 
 def _status(minutes) -> str:
@@ -554,7 +541,7 @@ def test_agenda_pdf_for_members_in_house_style(people, clients, held):
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
     assert response.content.startswith(b"%PDF")
-    text = _pdf_strings(response.content)
+    text = pdf_strings(response.content)
     assert "Overleg Zoë en Reneé" in text  # Dutch characters print as they are
     assert "VEILIG BUITENGEBIED" in text and "Platform Kennemerland" in text
     assert "1." in text and "Agendapunt 1" in text and "15 min." in text and "Bespreken" in text
@@ -568,14 +555,14 @@ def test_minutes_pdf_says_concept_until_adopted(people, clients, held, next_meet
     response = clients["member"].get(f"/overleg/{held.pk}/notulen.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    text = _pdf_strings(response.content)
+    text = pdf_strings(response.content)
     assert "Overleg Zoë en Reneé" in text and "CONCEPT" in text and "Tweede alinea." in text
     assert str(people["present"].contact) in text  # the attendance list
     assert clients["other_district"].get(f"/overleg/{held.pk}/notulen.pdf").status_code == 404
 
     _close_period(minutes)
     services.minutes_adopt(user=people["secretariat"], minutes=minutes, adopted_at_meeting=next_meeting)
-    text = _pdf_strings(clients["member"].get(f"/overleg/{held.pk}/notulen.pdf").content)
+    text = pdf_strings(clients["member"].get(f"/overleg/{held.pk}/notulen.pdf").content)
     assert "CONCEPT" not in text and "Vastgesteld in het overleg van" in text
 
 

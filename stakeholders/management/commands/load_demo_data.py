@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from knowledgebase.demo import knowledge_demo_load
 from meetings.demo import meetings_demo_load
-from monitoring.demo import progress_demo_load
+from monitoring.demo import figures_demo_load, progress_demo_load
 from referrals.demo import referrals_demo_load
 from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
@@ -44,6 +44,10 @@ class Command(BaseCommand):
         if progress:
             counts = ", ".join(f"{name}: {count}" for name, count in progress.items())
             self.stdout.write(self.style.SUCCESS(f"Programme progress demo loaded ({counts})."))
+        figures = figures_demo_load(seed=seed)
+        if figures:
+            counts = ", ".join(f"{name}: {count}" for name, count in figures.items())
+            self.stdout.write(self.style.SUCCESS(f"Programme figures demo loaded ({counts})."))
         referrals = referrals_demo_load(scale=scale, seed=seed)
         if referrals:
             counts = ", ".join(f"{name}: {count}" for name, count in referrals.items())

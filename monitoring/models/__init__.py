@@ -1,0 +1,13 @@
+from .figures import InformationEvening, PoliceFigures, SurveyResult, Training
+from .participation import Participation, ParticipationChange
+from .report import ProgressReport
+
+__all__ = [
+    "InformationEvening",
+    "Participation",
+    "ParticipationChange",
+    "PoliceFigures",
+    "ProgressReport",
+    "SurveyResult",
+    "Training",
+]
