@@ -52,6 +52,7 @@ def logged_in_as(email: str) -> Callable[[Client], None]:
 
 
 PARTNER = "partner@demo.veiligbuitengebied.nl"
+SECRETARIAT = "secretariaat@demo.veiligbuitengebied.nl"
 
 
 def _liander_page(client: Client) -> HttpResponse:
@@ -109,6 +110,13 @@ def _search_measurement(kind: str, vendor: str | None) -> Measurement:
     return Measurement(measure, vendor=vendor)
 
 
+def _last_years_report(client: Client) -> HttpResponse:
+    """The Stuurgroep report of last year, the one the secretariat prepares at the start of a year."""
+    from django.utils import timezone
+
+    return client.get(f"/voortgang/rapportage/{timezone.localdate().year - 1}/stuurgroep.pdf")
+
+
 SCENARIOS: dict[str, Scenario | Measurement] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
@@ -125,7 +133,9 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "referral_list_coach": Scenario(
         lambda client: client.get("/doorverwijzingen/"), setup=logged_in_as("coach@demo.veiligbuitengebied.nl")
     ),
-    "progress_dashboard": Scenario(lambda client: client.get("/voortgang/"), setup=logged_in_as(PARTNER)),
+    # The secretariat's view is the heaviest: it adds the module 5 counts with their suppression.
+    "progress_dashboard": Scenario(lambda client: client.get("/voortgang/"), setup=logged_in_as(SECRETARIAT)),
+    "progress_report_pdf": Scenario(_last_years_report, setup=logged_in_as(SECRETARIAT)),
     "search_sqlite": _search_scenario("sqlite"),
     "search_pg": _search_scenario("postgresql"),
     "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),
