@@ -97,6 +97,7 @@ def _modules_2_to_4_cells(f: Figures) -> list:
 
 
 def figure_tables_for_display(tables: FigureTables) -> list[Table]:
+    # Some headings hold a soft hyphen (U+00AD, invisible) where a long word may break in a narrow column.
     year = tables.year
     result = [
         Table(
@@ -104,8 +105,8 @@ def figure_tables_for_display(tables: FigureTables) -> list[Table]:
             title=_("Module 1: bewonersenquête %(year)s") % {"year": year},
             columns=[
                 _("Gemeente"),
-                _("Aange\u00adschreven adressen"),
-                _("Ingevulde vragen\u00adlijsten"),
+                _("Aange­schreven adressen"),
+                _("Ingevulde vragen­lijsten"),
                 _("Respons"),
                 _("Meldingsbereid"),
                 _("Kent de signalen"),
@@ -124,15 +125,15 @@ def figure_tables_for_display(tables: FigureTables) -> list[Table]:
             title=_("Modules 2, 3 en 4 in %(year)s") % {"year": year},
             columns=[
                 _("Gemeente"),
-                _("Informatie\u00adavonden"),
+                _("Informatie­avonden"),
                 _("Aanwezigen"),
                 _("Uitgereikte materialen"),
                 _("Deelnemers e-learning"),
                 _("Certificaten"),
                 _("Certificaten tot nu (max. 10)"),
                 _("Aanwezigen training"),
-                _("Platform\u00adoverleggen gehouden"),
-                _("Overleggen bij\u00adgewoond"),
+                _("Platform­overleggen gehouden"),
+                _("Overleggen bij­gewoond"),
             ],
             rows=_rows(tables, _modules_2_to_4_cells),
             note=_(
