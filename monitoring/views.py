@@ -87,6 +87,7 @@ def municipality_page(request, cbs_code: str):
         locations_for = referral_count_municipality_ids(request.user)
         tables = figure_tables(year=year, district_code=municipality.district.code, locations_for=locations_for)
         figures = [_only(table, municipality.name) for table in figure_tables_for_display(tables)]
+        figures = [table for table in figures if table.rows]  # e.g. module 5 of another AOV's municipality
     can_edit = user_can_edit_municipality(request.user, municipality) and (
         municipality.valid_until is None or municipality.valid_until >= timezone.localdate()
     )

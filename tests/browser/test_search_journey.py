@@ -50,6 +50,18 @@ def test_partner_searches_with_suggestions_synonyms_and_facets(live, page, synon
     facets.get_by_role("link", name="Alles tonen").click()
     expect(page).not_to_have_url(re.compile("type="))
 
+    # A wider search, narrowed by theme and then by district: only what belongs to Kennemerland stays.
+    page.get_by_role("combobox", name="Zoeken in het portaal").fill("wietplantage")
+    page.get_by_role("combobox", name="Zoeken in het portaal").press("Enter")
+    expect(page.locator(".search-hit h3").filter(has_text="Hennepkwekerij in een schuur")).to_have_count(1)
+    facets.get_by_role("region", name="Thema").get_by_role("link", name="Hennepteelt").click()
+    expect(page).to_have_url(re.compile("theme=hennep"))
+    facets.get_by_role("region", name="District").get_by_role("link", name="Kennemerland").click()
+    expect(page).to_have_url(re.compile("district="))
+    titles = page.locator(".search-hit h3")
+    expect(titles.filter(has_text="Wietplantage in Kennemerland")).to_have_count(1)
+    expect(titles.filter(has_text="Hennepkwekerij in een schuur")).to_have_count(0)
+
     page.get_by_role("combobox", name="Zoeken in het portaal").fill(SECRET_WORD[:-2] + "n")
     page.get_by_role("combobox", name="Zoeken in het portaal").press("Enter")
     expect(page.get_by_text("U ziet de resultaten voor")).to_be_visible()  # the member's own district minutes

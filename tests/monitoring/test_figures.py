@@ -476,3 +476,11 @@ def test_report_urls_reject_unknown_years_and_formats(client, secretariat, login
     _as(client, secretariat, login_with_mfa)
     assert client.get("/voortgang/rapportage/2019/stuurgroep.pdf").status_code == 404
     assert client.get("/voortgang/rapportage/2022/stuurgroep.exe").status_code == 404
+
+
+def test_an_aov_sees_no_referral_counts_on_another_municipalitys_page(client, aov, login_with_mfa, locations):
+    _as(client, aov, login_with_mfa)
+    own = _cells(client.get(f"/voortgang/{HOLLANDS_KROON}/?jaar={THIS_YEAR}").content.decode())
+    assert own["tabel-module-5"][1][0] == "Hollands Kroon"
+    other = _cells(client.get(f"/voortgang/GM0361/?jaar={THIS_YEAR}").content.decode())  # Alkmaar, same district
+    assert "tabel-module-5" not in other and "tabel-module-1" in other
