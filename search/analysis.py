@@ -170,9 +170,15 @@ def _matcher(query: ParsedQuery):
     stems = {stem(w) for w in exact}
     parts = {term.text for term in query.terms if term.allows_parts}
 
+    seen: dict[str, bool] = {}  # a passage repeats its words: fold and stem each word once
+
     def matches(word: str) -> bool:
-        folded = fold(word)
-        return folded in exact or stem(folded) in stems or any(part in folded for part in parts)
+        found = seen.get(word)
+        if found is None:
+            folded = fold(word)
+            found = folded in exact or stem(folded) in stems or any(part in folded for part in parts)
+            seen[word] = found
+        return found
 
     return matches
 
