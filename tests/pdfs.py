@@ -12,9 +12,10 @@ def pdf_strings(content: bytes) -> str:
 def pdf_string_list(content: bytes) -> list[str]:
     """Every (…) Tj string of a PDF's content streams, in the order they are drawn."""
     found = []
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # fpdf2 ends each line with "\n"; a compressed stream may itself end in a "\r" byte, so none is stripped.
+    for stream in re.finditer(rb"stream\n(.*?)\nendstream", content, re.S):
         try:
-            data = zlib.decompress(stream.group(1))
+            data = zlib.decompressobj().decompress(stream.group(1))
         except zlib.error:
             continue
         for text in re.finditer(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data):

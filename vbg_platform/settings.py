@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "referrals",
     "monitoring",
+    "surveys",
     "accounts.apps.WagtailUsersConfig",
     "wagtail.embeds",
     "wagtail.sites",

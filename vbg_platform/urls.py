@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
 from knowledgebase.feeds import PublicPagesSitemap
+from surveys.urls import public_urlpatterns as surveys_public_urls
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("doorverwijzingen/", include("referrals.urls")),
     path("zoeken/", include("search.urls")),
     path("voortgang/", include("monitoring.urls")),
+    path("enquetes/", include("surveys.urls")),
+    path("vragenlijst/", include((surveys_public_urls, "questionnaire"))),
     path("beeld/", include("core.media_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Wagtail's own password login must not exist: every way in goes through our login and MFA.

@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import Municipality
+
+from .models import Campaign, Question
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["municipality", "title", "opens_on", "closes_on", "mayor_name", "letter_text"]
+        widgets = {"opens_on": DATE, "closes_on": DATE, "letter_text": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter_text"].required = False
+        if self.instance._state.adding:
+            self.fields["municipality"].queryset = municipalities
+        else:
+            del self.fields["municipality"]  # a campaign stays with its municipality
+
+    def _post_clean(self):
+        """The service validates and saves (dates, state); the model's own checks would only repeat them."""
+
+
+class QuestionForm(forms.Form):
+    text_nl = forms.CharField(label=_("Vraag"), max_length=500)
+    text_en = forms.CharField(label=_("Vraag in het Engels (mag leeg blijven)"), max_length=500, required=False)
+    kind = forms.ChoiceField(label=_("Soort vraag"), choices=Question.Kind.choices, widget=forms.RadioSelect)
+    choices_text = forms.CharField(
+        label=_("Antwoorden"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Eén antwoord per regel; laat leeg bij een open vraag."),
+    )
+    required = forms.BooleanField(label=_("Verplicht om te beantwoorden"), required=False)
+
+
+class AddressFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Adressenbestand"),
+        help_text=_(
+            "Een .csv- of .xlsx-bestand van hoogstens 2 MB met de kolommen straat, huisnummer, postcode en plaats "
+            "(naam mag erbij). Het bestand wordt niet bewaard: alleen het aantal adressen blijft over."
+        ),
+    )
+
+
+class ReportTextsForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["action_perspective", "press_release"]
+        widgets = {
+            "action_perspective": forms.Textarea(attrs={"rows": 8}),
+            "press_release": forms.Textarea(attrs={"rows": 12}),
+        }
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Uw code"),
+        max_length=40,
+        help_text=_("De code staat in de brief van de burgemeester, bijvoorbeeld ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    # A field people never see or fill in; simple bots do (the bot trap).
+    website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+
+
+def municipalities_for(user, permission_check):
+    return Municipality.objects.current().filter(
+        pk__in=[m.pk for m in Municipality.objects.current() if permission_check(user, m)]
+    )

@@ -1,0 +1,102 @@
+"""The mail-merge letters: one A4 page per address with the mayor's letter, the code, the short web address
+and a QR code (segno, no network). Made in memory from the uploaded addresses, which are never stored."""
+
+import io
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from fpdf.enums import XPos, YPos
+
+from meetings.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
+
+
+def answer_url(code: str | None = None) -> str:
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    if code is None:
+        return base + reverse("questionnaire:start")
+    return base + reverse("questionnaire:by_code", args=[code.replace("-", "")])
+
+
+class LetterPDF(HouseStylePDF):
+    def footer(self):
+        """Letters carry no page numbers: each page goes to another address."""
+
+
+def letters_pdf(*, campaign, addresses: list[dict], codes: list[str]) -> bytes:
+    pdf = LetterPDF(district=_("Gemeente %(name)s") % {"name": campaign.municipality.name}, title=campaign.title)
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    paragraphs = [p.strip() for p in campaign.letter_text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    for index, (address, code) in enumerate(zip(addresses, codes, strict=True)):
+        if index:
+            pdf.add_page()
+        pdf.set_font(FONT, "", 10.5)
+        pdf.set_text_color(*INK)
+        pdf.set_y(40)
+        for line in (
+            address.get("naam") or _("De bewoners van"),
+            address["adres"],
+            f"{address['postcode']}  {address['plaats']}",
+        ):
+            pdf.cell(0, 5.2, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(80)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(0, 5, pdf_text(f"{campaign.municipality.name}, {today}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+        pdf.set_font(FONT, "B", 12)
+        pdf.set_text_color(*BLUE)
+        pdf.multi_cell(0, 6, pdf_text(campaign.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+        pdf.set_font(FONT, "", 10.5)
+        pdf.set_text_color(*INK)
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 5.2, pdf_text(paragraph), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2.5)
+        pdf.ln(2)
+        pdf.cell(0, 5.2, pdf_text(_("Met vriendelijke groet,")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 5.2, pdf_text(campaign.mayor_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 5.2, pdf_text(_("burgemeester van %(name)s") % {"name": campaign.municipality.name}))
+        _code_box(pdf, code, campaign)
+    return pdf.render()
+
+
+def _code_box(pdf, code: str, campaign) -> None:
+    top = pdf.h - 78
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.4)
+    pdf.rect(pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, 52)
+    qr = io.BytesIO()
+    segno.make(answer_url(code), error="m").save(qr, kind="png", scale=6, border=2)
+    qr.seek(0)
+    pdf.image(qr, x=pdf.w - pdf.r_margin - 46, y=top + 3, w=44, h=44)
+    pdf.set_xy(pdf.l_margin + 5, top + 5)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(*BLUE)
+    pdf.cell(0, 6, pdf_text(_("Vul de vragenlijst in (ongeveer 5 minuten)")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(pdf.l_margin + 5)
+    pdf.set_font(FONT, "", 10)
+    pdf.set_text_color(*INK)
+    closes = formats.date_format(campaign.closes_on, "j F Y")
+    pdf.multi_cell(
+        110,
+        5,
+        pdf_text(
+            _(
+                "Scan de QR-code of ga naar %(url)s en vul uw code in. Dat kan tot en met %(date)s. "
+                "Uw antwoorden zijn anoniem."
+            )
+            % {"url": answer_url(), "date": closes}
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_xy(pdf.l_margin + 5, top + 34)
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 5, pdf_text(_("Uw persoonlijke code:")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(pdf.l_margin + 5)
+    pdf.set_font("Courier", "B", 16)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 8, code)

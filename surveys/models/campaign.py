@@ -1,0 +1,113 @@
+"""A survey campaign of one municipality, its questions and its log.
+
+The letters PDF is the only place where codes meet addresses. It lives as a private file (never under a media
+URL) until the campaign opens, then it is deleted and the deletion logged; the address file itself is never
+stored."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "concept", _("In voorbereiding")
+        OPEN = "open", _("Open")
+        CLOSED = "gesloten", _("Gesloten")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        "stakeholders.Municipality",
+        on_delete=models.PROTECT,
+        related_name="survey_campaigns",
+        verbose_name=_("gemeente"),
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    opens_on = models.DateField(_("opent op"))
+    closes_on = models.DateField(_("sluit op"))
+    mayor_name = models.CharField(_("naam van de burgemeester"), max_length=200)
+    letter_text = models.TextField(
+        _("tekst van de brief"),
+        max_length=6000,
+        help_text=_("De brief van de burgemeester. De code, het webadres en de QR-code komen er vanzelf onder."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    addresses_count = models.PositiveIntegerField(_("aangeschreven adressen"), default=0)
+    letters_file = models.FileField(upload_to="private/survey-letters/", blank=True, editable=False)
+    action_perspective = models.TextField(_("handelingsperspectief"), blank=True, max_length=10000)
+    press_release = models.TextField(_("concept-persbericht"), blank=True, max_length=10000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gt=models.F("opens_on")), name="campaign_closes_after_opening"
+            )
+        ]
+        verbose_name = _("enquêtecampagne")
+        verbose_name_plural = _("enquêtecampagnes")
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Eén antwoord")
+        MULTIPLE = "multiple", _("Meer antwoorden mogelijk")
+        TEXT = "text", _("Open antwoord")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=40)
+    kind = models.CharField(_("soort vraag"), max_length=10, choices=Kind.choices)
+    text_nl = models.CharField(_("vraag"), max_length=500)
+    text_en = models.CharField(_("vraag in het Engels"), max_length=500, blank=True)
+    choices = models.JSONField(default=list)  # [{"value", "nl", "en"}]
+    required = models.BooleanField(_("verplicht"), default=False)
+    standard = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="question_code_once_per_campaign")]
+
+    def __str__(self):
+        return self.text_nl
+
+    @property
+    def text(self) -> str:
+        return self.text_en if get_language() == "en" and self.text_en else self.text_nl
+
+    def choice_list(self) -> list[tuple[str, str]]:
+        english = get_language() == "en"
+        return [(c["value"], (c.get("en") if english and c.get("en") else c["nl"])) for c in self.choices]
+
+
+class CampaignLogEntry(models.Model):
+    """What happened to a campaign's letters and status, and who did it (no codes, no addresses)."""
+
+    class Action(models.TextChoices):
+        CREATED = "aangemaakt", _("aangemaakt")
+        LETTERS_MADE = "brieven_gemaakt", _("brieven gemaakt")
+        LETTERS_DOWNLOADED = "brieven_gedownload", _("brieven gedownload")
+        LETTERS_DELETED = "brieven_verwijderd", _("brieven verwijderd")
+        OPENED = "geopend", _("geopend")
+        CLOSED = "gesloten", _("gesloten")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.action}"
