@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -48,6 +49,17 @@ class ParticipationForm(forms.ModelForm):
         return cleaned
 
 
+def _counts_without_browser_minimum(form, names) -> None:
+    """Counts: the service gives the Dutch message for a negative number (with the other problems at once);
+    the form still refuses a number no real count reaches, before it can overflow the database column."""
+    for name in names:
+        field = form.fields[name]
+        field.min_value = None
+        field.validators = [MaxValueValidator(services_figures.MAX_COUNT)]
+        field.widget.attrs.pop("min", None)
+        field.widget.attrs["max"] = services_figures.MAX_COUNT
+
+
 def _errors_from(form, error: ValidationError) -> None:
     """Put the service's Dutch messages on the fields they are about (all of them at once)."""
     for field, messages in error.message_dict.items():
@@ -83,10 +95,7 @@ class SurveyResultForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         # The service gives the Dutch message for a share above 100 or a negative count, with the others.
-        for name in ("addresses_mailed", "responses", "year"):
-            self.fields[name].min_value = None
-            self.fields[name].validators = []
-            self.fields[name].widget.attrs.pop("min", None)
+        _counts_without_browser_minimum(self, ("addresses_mailed", "responses", "year"))
         for name in ("willing_to_report_pct", "knows_signals_pct"):
             self.fields[name].validators = []
             self.fields[name].widget.attrs.update({"step": "0.1"})
@@ -109,10 +118,7 @@ class PoliceFiguresForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        for field in self.fields.values():
-            field.min_value = None
-            field.validators = []
-            field.widget.attrs.pop("min", None)
+        _counts_without_browser_minimum(self, self.fields)
 
     def _post_clean(self):
         pass
@@ -140,12 +146,10 @@ class InformationEveningForm(forms.ModelForm):
         fields = ["held_on", "attendance", "materials_handed_out", "notes"]
         widgets = {"held_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("attendance", "materials_handed_out"):
-            self.fields[name].min_value = None
-            self.fields[name].validators = []
-            self.fields[name].widget.attrs.pop("min", None)
+        self.municipality = municipality
+        _counts_without_browser_minimum(self, ("attendance", "materials_handed_out"))
 
     def _post_clean(self):
         pass
@@ -156,6 +160,7 @@ class InformationEveningForm(forms.ModelForm):
             _validated(
                 self,
                 services_figures.information_evening_validate,
+                municipality=self.municipality,
                 held_on=cleaned.get("held_on"),
                 attendance=cleaned.get("attendance"),
                 materials_handed_out=cleaned.get("materials_handed_out"),
@@ -172,10 +177,7 @@ class TrainingForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        for name in ("participants", "certificates"):
-            self.fields[name].min_value = None
-            self.fields[name].validators = []
-            self.fields[name].widget.attrs.pop("min", None)
+        _counts_without_browser_minimum(self, ("participants", "certificates"))
         self.fields["certificates"].help_text = _("Alleen bij e-learning; hoogstens %(max)s per gemeente.") % {
             "max": Training.MAX_CERTIFICATES
         }

@@ -35,7 +35,8 @@ def user_can_edit_all_figures(user) -> bool:
 def referral_count_municipality_ids(user) -> frozenset[int] | None:
     """Module 5 counts: the secretariat sees them for every municipality (None), an AOV for their own
     municipality only (they already see its referrals' status); Partners see none (design section 3)."""
-    if _is_secretariat(user):
+    # Like referrals/permissions.py: the role decides, never is_superuser (a Beheerder may be a superuser).
+    if user.is_authenticated and user.has_role(Role.SECRETARIAT):
         return None
     if user.is_authenticated and user.has_role(Role.AOV):
         return aov_municipality_ids_for(user)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from referrals.figures import HIDDEN, THRESHOLD, suppress
+from referrals.figures import suppress_table
 from referrals.models import VulnerableLocation
 from stakeholders.models import Municipality
 
@@ -159,10 +159,7 @@ def _location_counts(year: int, row_for: dict[int, int], row_ids: list[int]) -> 
         row = row_for.get(entry["municipality_id"])
         if row is not None:
             matrix[row][entry["state"]] = matrix[row].get(entry["state"], 0) + entry["n"]
-    shown = suppress(matrix, LOCATION_STATES)
-    raw_totals = {state: sum(matrix[pk].get(state, 0) for pk in row_ids) for state in LOCATION_STATES}
-    raw_totals["total"] = sum(raw_totals.values())
-    totals = {key: (HIDDEN if 0 < value < THRESHOLD else value) for key, value in raw_totals.items()}
+    shown, totals = suppress_table(matrix, LOCATION_STATES)
     return shown, totals
 
 

@@ -46,10 +46,25 @@ def year_errors(*, municipality, year, first_year: int = PROGRAMME_START.year) -
     return None
 
 
-def date_errors(day: datetime.date | None) -> str | None:
+def date_errors(day: datetime.date | None, municipality=None) -> str | None:
     if day and not (PROGRAMME_START <= day <= timezone.localdate()):
         return _("Kies een datum tussen 1 januari 2021 (de start van het programma) en vandaag.")
+    if day and municipality is not None:
+        if municipality.valid_until and day > municipality.valid_until:
+            successor = municipality.succeeded_by
+            return _("%(name)s bestond op die dag niet meer; vul het in bij %(successor)s.") % {
+                "name": municipality.name,
+                "successor": successor.name if successor else _("de nieuwe gemeente"),
+            }
+        if municipality.valid_from and day < municipality.valid_from:
+            return _("%(name)s bestond op die dag nog niet.") % {"name": municipality.name}
     return None
+
+
+def family_ids(municipality) -> list[int]:
+    """A municipality with the one it merged into and all that merged into that: one programme history."""
+    root = municipality.succeeded_by or municipality
+    return [root.pk, *root.predecessors.values_list("pk", flat=True)]
 
 
 def _raise(errors: dict) -> None:
@@ -154,12 +169,25 @@ class PoliceImportResult:
     updated: int
 
 
+MAX_COUNT = 1_000_000  # far above any real count, far below what the database column holds
+
+
 def _whole_number(text) -> int | None:
+    """A whole number as a person writes it; anything else (1e400, Infinity, NaN, 2.5, =1+1) is None. The
+    exponent is checked before any conversion: "1e1000000" would otherwise cost minutes of CPU."""
+    raw = str(text if text is not None else "").strip()
+    if not raw or len(raw) > 12:
+        return None
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(raw)
     except (InvalidOperation, ValueError):
         return None
-    return int(value) if value == value.to_integral_value() else None
+    if not value.is_finite() or value.adjusted() > 9:
+        return None
+    if value != value.to_integral_value():
+        return None
+    number = int(value)
+    return number if abs(number) <= MAX_COUNT else None
 
 
 def police_figures_import(*, user, name: str, raw: bytes) -> PoliceImportResult:
@@ -197,7 +225,7 @@ def police_figures_import(*, user, name: str, raw: bytes) -> PoliceImportResult:
         year = _whole_number(row["year"])
         counts = {key: _whole_number(row[key]) for key in ("cannabis_farms", "drug_labs", "drug_dumpings")}
         if any(value is None or value < 0 for value in counts.values()):
-            problems.append(_("de aantallen moeten hele getallen van 0 of meer zijn"))
+            problems.append(_("de aantallen moeten hele getallen van 0 tot 1.000.000 zijn"))
         if municipality is not None:
             message = year_errors(municipality=municipality, year=year, first_year=POLICE_FIRST_YEAR)
             if message:
@@ -235,8 +263,8 @@ def police_figures_import(*, user, name: str, raw: bytes) -> PoliceImportResult:
 # --- Module 2: information evenings --------------------------------------------------------------------------
 
 
-def information_evening_validate(*, held_on, attendance, materials_handed_out) -> None:
-    errors = {"held_on": date_errors(held_on) if held_on else _("Vul de datum in.")}
+def information_evening_validate(*, held_on, attendance, materials_handed_out, municipality=None) -> None:
+    errors = {"held_on": date_errors(held_on, municipality) if held_on else _("Vul de datum in.")}
     for field, value in (("attendance", attendance), ("materials_handed_out", materials_handed_out)):
         if value is None or value < 0:
             errors[field] = _("Vul een aantal van 0 of meer in.")
@@ -257,7 +285,9 @@ def information_evening_save(
     _require_edit(user, municipality)
     if evening is not None and evening.municipality_id != municipality.pk:
         raise PermissionDenied
-    information_evening_validate(held_on=held_on, attendance=attendance, materials_handed_out=materials_handed_out)
+    information_evening_validate(
+        held_on=held_on, attendance=attendance, materials_handed_out=materials_handed_out, municipality=municipality
+    )
     evening = evening or InformationEvening(municipality=municipality)
     evening.held_on, evening.attendance = held_on, attendance
     evening.materials_handed_out, evening.notes, evening.updated_by = materials_handed_out, notes, user
@@ -269,7 +299,7 @@ def information_evening_save(
 
 
 def training_validate(*, municipality, kind, held_on, participants, certificates, training=None) -> None:
-    errors = {"held_on": date_errors(held_on) if held_on else _("Vul de datum in.")}
+    errors = {"held_on": date_errors(held_on, municipality) if held_on else _("Vul de datum in.")}
     if participants is None or participants < 0:
         errors["participants"] = _("Vul een aantal van 0 of meer in.")
     if certificates is None or certificates < 0:
@@ -279,7 +309,10 @@ def training_validate(*, municipality, kind, held_on, participants, certificates
     elif participants is not None and certificates > participants:
         errors["certificates"] = _("Er zijn meer certificaten dan deelnemers.")
     elif certificates:
-        others = Training.objects.filter(municipality=municipality).exclude(pk=getattr(training, "pk", None))
+        # The cap holds for the municipality with its merged predecessors (or successor) together.
+        others = Training.objects.filter(municipality_id__in=family_ids(municipality)).exclude(
+            pk=getattr(training, "pk", None)
+        )
         issued = others.aggregate(n=Sum("certificates"))["n"] or 0
         if issued + certificates > Training.MAX_CERTIFICATES:
             errors["certificates"] = _(
@@ -300,8 +333,8 @@ def training_save(*, user, municipality, training: Training | None = None, kind:
     _require_edit(user, municipality)
     if training is not None and training.municipality_id != municipality.pk:
         raise PermissionDenied
-    # Lock the municipality so two people cannot both issue the last certificates.
-    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+    # Lock the family's municipalities so two people cannot both issue the last certificates.
+    list(Municipality.objects.select_for_update().filter(pk__in=family_ids(municipality)))
     training_validate(
         municipality=municipality,
         kind=kind,

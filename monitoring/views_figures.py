@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from stakeholders.models import Municipality
 
@@ -136,7 +135,7 @@ def information_evening_edit(request, cbs_code: str, pk: int | None = None):
         form_class=InformationEveningForm,
         save=services_figures.information_evening_save,
         noun="evening",
-        with_municipality=False,
+        with_municipality=True,
         kind="informatieavond",
     )
 
@@ -157,9 +156,10 @@ def training_edit(request, cbs_code: str, pk: int | None = None):
 
 
 @login_required
-@require_POST
 def entry_delete(request, cbs_code: str, kind: str, pk: int):
-    municipality = _editable_municipality(request, cbs_code)
+    municipality = _editable_municipality(request, cbs_code)  # before anything else: others get a 404
+    if request.method != "POST":
+        raise Http404
     model = {"informatieavond": InformationEvening, "training": Training}.get(kind)
     if model is None:
         raise Http404

@@ -1,8 +1,11 @@
 """Figures without people: counts per municipality and status (or outcome), with small cells hidden.
 
-A count under 5 shows as "<5". So that a hidden cell cannot be worked out from a row or column total, each
-row and column with a hidden cell gets a second hidden cell (the smallest visible one): secondary
-suppression, as statistics offices do. Totals under 5 are hidden too."""
+A count under 5 shows as "<5". The table is protected together with its totals (each row's total and a
+totals row): every row and column, the totals included, that has a hidden cell gets a second one (the
+smallest visible count, possibly a total), so a total minus the visible cells never gives a single count; and
+where the hidden cells of a line add up to little (less than 5 for each of them), a further cell is hidden,
+so a total cannot pin them (two hidden cells beside a total of 8 could only be 4 and 4). This is the
+statistics offices' secondary suppression, applied until nothing changes."""
 
 from collections import defaultdict
 
@@ -12,31 +15,60 @@ from .models import Referral
 
 THRESHOLD = 5
 HIDDEN = "<5"
+TOTAL = "total"
+ALL_ROWS = object()  # the key of the totals row inside the algorithm
 
 
-def suppress(matrix: dict[str, dict[str, int]], columns: list[str]) -> dict[str, dict[str, int | str]]:
+def suppress_table(
+    matrix: dict[str, dict[str, int]], columns: list[str]
+) -> tuple[dict[str, dict[str, int | str]], dict[str, int | str]]:
+    """(rows with their "total", the totals row with its grand "total"), hidden cells as "<5"."""
     rows = list(matrix)
-    hidden = {(r, c) for r in rows for c in columns if 0 < matrix[r].get(c, 0) < THRESHOLD}
+    all_rows = [*rows, ALL_ROWS]
+    all_columns = [*columns, TOTAL]
+    value: dict[tuple, int] = {}
+    for r in rows:
+        for c in columns:
+            value[(r, c)] = matrix[r].get(c, 0)
+        value[(r, TOTAL)] = sum(value[(r, c)] for c in columns)
+    for c in all_columns:
+        value[(ALL_ROWS, c)] = sum(value[(r, c)] for r in rows)
+    hidden = {cell for cell, v in value.items() if 0 < v < THRESHOLD}
+    # Each line is its cells plus the total they add up to (the last cell).
+    lines = [[(r, c) for c in all_columns] for r in all_rows] + [[(r, c) for r in all_rows] for c in all_columns]
 
-    def _second(cells):
-        candidates = [cell for cell in cells if cell not in hidden and matrix[cell[0]].get(cell[1], 0) > 0]
-        return min(candidates, key=lambda cell: matrix[cell[0]].get(cell[1], 0), default=None)
+    def exposed(line) -> bool:
+        cells = [cell for cell in line if cell in hidden]
+        if not cells:
+            return False
+        if len(cells) == 1:
+            return True
+        total_hidden = line[-1] in hidden
+        return not total_hidden and sum(value[cell] for cell in cells) < THRESHOLD * len(cells)
 
     changed = True
     while changed:
         changed = False
-        for line in [[(r, c) for c in columns] for r in rows] + [[(r, c) for r in rows] for c in columns]:
-            if sum(1 for cell in line if cell in hidden) == 1:
-                extra = _second(line)
-                if extra is not None:
-                    hidden.add(extra)
+        for line in lines:
+            if exposed(line):
+                candidates = [cell for cell in line if cell not in hidden and value[cell] > 0]
+                if not candidates:
+                    candidates = [cell for cell in line if cell not in hidden]
+                if candidates:
+                    hidden.add(min(candidates, key=lambda cell: (value[cell], cell[1] == TOTAL)))
                     changed = True
-    shown: dict[str, dict[str, int | str]] = {}
-    for r in rows:
-        shown[r] = {c: (HIDDEN if (r, c) in hidden else matrix[r].get(c, 0)) for c in columns}
-        total = sum(matrix[r].get(c, 0) for c in columns)
-        shown[r]["total"] = HIDDEN if 0 < total < THRESHOLD else total
-    return shown
+
+    def shown(cell):
+        return HIDDEN if cell in hidden else value[cell]
+
+    table = {r: {c: shown((r, c)) for c in all_columns} for r in rows}
+    totals = {c: shown((ALL_ROWS, c)) for c in all_columns}
+    return table, totals
+
+
+def suppress(matrix: dict[str, dict[str, int]], columns: list[str]) -> dict[str, dict[str, int | str]]:
+    """The rows only (pages that show no totals row still protect as if they did)."""
+    return suppress_table(matrix, columns)[0]
 
 
 def counts_by_municipality(*, by: str = "status") -> tuple[list[str], dict[str, dict[str, int | str]]]:
