@@ -117,6 +117,37 @@ def _last_years_report(client: Client) -> HttpResponse:
     return client.get(f"/voortgang/rapportage/{timezone.localdate().year - 1}/stuurgroep.pdf")
 
 
+def _survey_submit() -> Scenario:
+    """One complete response: the code from the letter, then the filled-in questionnaire (two requests)."""
+    codes: list[str] = []
+
+    def setup(client: Client) -> None:
+        from surveys.bench import fresh_open_campaign
+
+        codes.extend(fresh_open_campaign(count=WARMUP_REQUESTS + 2000))
+
+    def request(client: Client) -> HttpResponse:
+        from surveys.bench import ANSWERS
+
+        client.post("/vragenlijst/", {"code": codes.pop(), "website": ""})
+        return client.post("/vragenlijst/invullen/", {**ANSWERS, "action": "versturen"})
+
+    return Scenario(request, setup=setup)
+
+
+def _survey_results() -> Scenario:
+    """The results page of the demo campaign with the most responses (2,000 at BENCH_SCALE=10)."""
+    url: list[str] = []
+
+    def setup(client: Client) -> None:
+        from surveys.bench import busiest_closed_campaign
+
+        logged_in_as(SECRETARIAT)(client)
+        url.append(f"/enquetes/{busiest_closed_campaign().pk}/resultaten")
+
+    return Scenario(lambda client: client.get(url[-1]), setup=setup)
+
+
 SCENARIOS: dict[str, Scenario | Measurement] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
@@ -136,6 +167,8 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     # The secretariat's view is the heaviest: it adds the module 5 counts with their suppression.
     "progress_dashboard": Scenario(lambda client: client.get("/voortgang/"), setup=logged_in_as(SECRETARIAT)),
     "progress_report_pdf": Scenario(_last_years_report, setup=logged_in_as(SECRETARIAT)),
+    "survey_submit": _survey_submit(),
+    "survey_results": _survey_results(),
     "search_sqlite": _search_scenario("sqlite"),
     "search_pg": _search_scenario("postgresql"),
     "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),

@@ -2,11 +2,12 @@
 other municipalities. Another municipality's numbers never appear on their own, and a campaign with fewer than
 MIN_RESPONSES responses does not count in that average (so no small group can be worked out)."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import Campaign, OpenAnswer, Question, Response
+from django.db.models import Count
+
+from .models import Campaign, OpenAnswer, Question
 from .questions import RESPONDENT_TYPE
 
 MIN_RESPONSES = 10
@@ -43,79 +44,84 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
 
 
-def _counts(answers: list[dict], code: str) -> Counter:
-    counter: Counter = Counter()
+def tally(answers) -> dict:
+    """One pass over the answers: per question how many answered and how often each value was chosen, for
+    everyone and per respondent type. Stored on a campaign when it closes (its answers no longer change)."""
+    result = {"responses": 0, "all": {}, "by_type": {}}
+
+    def add(bucket: dict, answer: dict) -> None:
+        bucket["_n"] = bucket.get("_n", 0) + 1
+        for code, value in answer.items():
+            question = bucket.setdefault(code, {"_answered": 0})
+            question["_answered"] += 1
+            for chosen in value if isinstance(value, list) else [value]:
+                question[chosen] = question.get(chosen, 0) + 1
+
     for answer in answers:
-        value = answer.get(code)
-        if isinstance(value, list):
-            counter.update(value)
-        elif value:
-            counter[value] += 1
-    return counter
+        result["responses"] += 1
+        add(result["all"], answer)
+        add(result["by_type"].setdefault(answer.get(RESPONDENT_TYPE, ""), {}), answer)
+    return result
+
+
+def campaign_tally(campaign: Campaign) -> dict:
+    if campaign.status == Campaign.Status.CLOSED and campaign.tallies:
+        return campaign.tallies
+    return tally(campaign.responses.values_list("answers", flat=True).iterator(chunk_size=2000))
 
 
 def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:
     """Mean of the other municipalities' shares (each closed campaign with enough responses counts once)."""
-    others = list(
-        Campaign.objects.filter(status=Campaign.Status.CLOSED)
-        .exclude(municipality=campaign.municipality)
-        .values_list("pk", flat=True)
-    )
-    by_campaign: dict = {}
-    for campaign_id, answers in Response.objects.filter(campaign_id__in=others).values_list("campaign_id", "answers"):
-        by_campaign.setdefault(campaign_id, []).append(answers)
-    usable = {pk: answers for pk, answers in by_campaign.items() if len(answers) >= MIN_RESPONSES}
+    others = Campaign.objects.filter(status=Campaign.Status.CLOSED).exclude(municipality=campaign.municipality)
+    usable = [t for t in others.values_list("tallies", flat=True) if t and t.get("responses", 0) >= MIN_RESPONSES]
     sums: dict[tuple[str, str], Decimal] = {}
-    for answers in usable.values():
+    for other in usable:
         for question in questions:
             if not question.standard or question.kind == Question.Kind.TEXT:
                 continue
-            counts = _counts(answers, question.code)
+            counts = other["all"].get(question.code, {})
             for value, _label in question.choice_list():
                 key = (question.code, value)
-                sums[key] = sums.get(key, Decimal(0)) + Decimal(counts[value]) * 100 / len(answers)
+                sums[key] = sums.get(key, Decimal(0)) + Decimal(counts.get(value, 0)) * 100 / other["responses"]
     averages = {key: (total / len(usable)).quantize(Decimal("0.1")) for key, total in sums.items()} if usable else {}
     return averages, len(usable)
 
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
     questions = list(campaign.questions.all())
-    answers = list(campaign.responses.values_list("answers", flat=True))
-    total = len(answers)
+    counted = campaign_tally(campaign)
+    total = counted["responses"]
+    everyone = counted["all"]
     averages, others_count = _others_average(campaign, questions)
     type_question = next((q for q in questions if q.code == RESPONDENT_TYPE), None)
-    type_counts = _counts(answers, RESPONDENT_TYPE)
+    type_counts = everyone.get(RESPONDENT_TYPE, {})
     types = [
-        (value, label, type_counts[value])
+        (value, label, type_counts.get(value, 0))
         for value, label in (type_question.choice_list() if type_question else [])
-        if type_counts[value] >= MIN_RESPONSES
+        if type_counts.get(value, 0) >= MIN_RESPONSES
     ]
-    by_type_answers = {value: [a for a in answers if a.get(RESPONDENT_TYPE) == value] for value, _l, _n in types}
+    open_counts = dict(
+        OpenAnswer.objects.filter(response__campaign=campaign).values_list("question_id").annotate(n=Count("pk"))
+    )
     results = []
     for question in questions:
         if question.kind == Question.Kind.TEXT:
-            answered = OpenAnswer.objects.filter(response__campaign=campaign, question=question).count() if total else 0
-            results.append(QuestionResult(question, answered, []))
+            results.append(QuestionResult(question, open_counts.get(question.pk, 0), []))
             continue
-        counts = _counts(answers, question.code)
-        answered = sum(1 for a in answers if a.get(question.code))
-        groups = {
-            type_value: (_counts(group, question.code), sum(1 for a in group if a.get(question.code)))
-            for type_value, group in by_type_answers.items()
-        }
-        choices = []
-        for value, label in question.choice_list():
-            by_type = {type_value: _share(c[value], n) for type_value, (c, n) in groups.items()}
-            choices.append(
-                ChoiceResult(
-                    value=value,
-                    label=label,
-                    count=counts[value],
-                    share=_share(counts[value], answered),
-                    others_share=averages.get((question.code, value)),
-                    by_type=by_type,
-                )
+        counts = everyone.get(question.code, {})
+        answered = counts.get("_answered", 0)
+        groups = {value: counted["by_type"].get(value, {}).get(question.code, {}) for value, _l, _n in types}
+        choices = [
+            ChoiceResult(
+                value=value,
+                label=label,
+                count=counts.get(value, 0),
+                share=_share(counts.get(value, 0), answered),
+                others_share=averages.get((question.code, value)),
+                by_type={t: _share(g.get(value, 0), g.get("_answered", 0)) for t, g in groups.items()},
             )
+            for value, label in question.choice_list()
+        ]
         results.append(QuestionResult(question, answered, choices))
     return CampaignResults(
         campaign=campaign,

@@ -282,14 +282,15 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
 
 
 def campaign_figures(campaign: Campaign) -> dict:
-    """The numbers that go into the module 1 figures: counted the same way for the results page."""
-    responses = list(campaign.responses.values_list("answers", flat=True))
-    total = len(responses)
+    """The numbers that go into the module 1 figures, counted as on the results page."""
+    from .selectors import campaign_tally
+
+    counted = campaign_tally(campaign)
+    total = counted["responses"]
 
     def share(code):
-        if not total:
-            return Decimal("0.0")
-        return (Decimal(sum(1 for a in responses if a.get(code) == YES)) * 100 / total).quantize(Decimal("0.1"))
+        chosen = counted["all"].get(code, {}).get(YES, 0)
+        return (Decimal(chosen) * 100 / total).quantize(Decimal("0.1")) if total else Decimal("0.0")
 
     return {
         "addresses_mailed": campaign.addresses_count,
@@ -309,9 +310,12 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError(_("Alleen een open enquête kan worden gesloten."))
+    from .selectors import tally
+
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
-    campaign.save(update_fields=["status", "closed_at"])
+    campaign.tallies = tally(campaign.responses.values_list("answers", flat=True).iterator(chunk_size=2000))
+    campaign.save(update_fields=["status", "closed_at", "tallies"])
     InvitationCode.objects.filter(campaign=campaign).update(draft="")
     figures = campaign_figures(campaign)
     SurveyResult.objects.update_or_create(

@@ -39,6 +39,8 @@ class Campaign(models.Model):
     letters_file = models.FileField(upload_to="private/survey-letters/", blank=True, editable=False)
     action_perspective = models.TextField(_("handelingsperspectief"), blank=True, max_length=10000)
     press_release = models.TextField(_("concept-persbericht"), blank=True, max_length=10000)
+    # Counts per question and answer, made once when the campaign closes (see selectors.tally).
+    tallies = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -339,11 +339,16 @@ def test_other_municipalities_count_in_the_comparison_only_with_ten_responses(se
         closes_on=TODAY + datetime.timedelta(days=10),
         mayor_name="X",
     )
-    Campaign.objects.filter(pk=small.pk).update(status="gesloten", addresses_count=50)
-    for _ in range(9):
-        Response.objects.create(campaign=small, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
+    def close_with(n):
+        Response.objects.filter(campaign=small).delete()
+        for _ in range(n):
+            Response.objects.create(campaign=small, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
+        Campaign.objects.filter(pk=small.pk).update(status="open", addresses_count=50)
+        services.campaign_close(campaign=Campaign.objects.get(pk=small.pk))
+
+    close_with(9)
     assert campaign_results(open_campaign).others_count == 0
-    Response.objects.create(campaign=small, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
+    close_with(10)
     results = campaign_results(open_campaign)
     assert results.others_count == 1
     willing = next(r for r in results.questions if r.question.code == "meldingsbereid")

@@ -6,6 +6,7 @@ from monitoring.demo import figures_demo_load, progress_demo_load
 from referrals.demo import referrals_demo_load
 from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
+from surveys.demo import survey_demo_load
 
 
 class Command(BaseCommand):
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         if figures:
             counts = ", ".join(f"{name}: {count}" for name, count in figures.items())
             self.stdout.write(self.style.SUCCESS(f"Programme figures demo loaded ({counts})."))
+        surveys, demo_codes = survey_demo_load(scale=scale, seed=seed)
+        if surveys:
+            counts = ", ".join(f"{name}: {count}" for name, count in surveys.items())
+            self.stdout.write(self.style.SUCCESS(f"Survey demo loaded ({counts})."))
+            self.stdout.write(f"Try the questionnaire at /vragenlijst/ with a demo code: {', '.join(demo_codes)}")
         referrals = referrals_demo_load(scale=scale, seed=seed)
         if referrals:
             counts = ", ".join(f"{name}: {count}" for name, count in referrals.items())
