@@ -14,10 +14,10 @@ from meetings.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
 
 
 def answer_url(code: str | None = None) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    if code is None:
-        return base + reverse("questionnaire:start")
-    return base + reverse("questionnaire:by_code", args=[code.replace("-", "")])
+    """The QR code carries the code after a "#": browsers never send that part to a server, so the code
+    appears in no server or proxy log; the page's script copies it into the form."""
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("questionnaire:start")
+    return url if code is None else f"{url}#{code.replace('-', '')}"
 
 
 class LetterPDF(HouseStylePDF):

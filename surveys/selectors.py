@@ -11,6 +11,8 @@ from .models import Campaign, OpenAnswer, Question
 from .questions import RESPONDENT_TYPE
 
 MIN_RESPONSES = 10
+# An average of one municipality would be that municipality's own numbers under another name.
+MIN_OTHER_MUNICIPALITIES = 2
 
 
 @dataclass
@@ -71,9 +73,19 @@ def campaign_tally(campaign: Campaign) -> dict:
 
 
 def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:
-    """Mean of the other municipalities' shares (each closed campaign with enough responses counts once)."""
-    others = Campaign.objects.filter(status=Campaign.Status.CLOSED).exclude(municipality=campaign.municipality)
-    usable = [t for t in others.values_list("tallies", flat=True) if t and t.get("responses", 0) >= MIN_RESPONSES]
+    """Mean over the other municipalities, each with its latest closed campaign that had enough responses (a
+    municipality counts once, however often it held the survey)."""
+    others = (
+        Campaign.objects.filter(status=Campaign.Status.CLOSED)
+        .exclude(municipality=campaign.municipality)
+        .order_by("municipality_id", "-closes_on")
+        .values_list("municipality_id", "tallies")
+    )
+    latest: dict[int, dict] = {}
+    for municipality_id, tallies in others:
+        if tallies and tallies.get("responses", 0) >= MIN_RESPONSES:
+            latest.setdefault(municipality_id, tallies)
+    usable = list(latest.values()) if len(latest) >= MIN_OTHER_MUNICIPALITIES else []
     sums: dict[tuple[str, str], Decimal] = {}
     for other in usable:
         for question in questions:

@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 import re
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,7 +102,13 @@ def campaign_update(*, user, campaign: Campaign, title: str, opens_on, closes_on
     if not user_can_manage_campaign(user, campaign):
         raise PermissionDenied
     _require_draft(campaign)
-    if campaign.letters_file and (letter_text != campaign.letter_text or closes_on != campaign.closes_on):
+    printed = (letter_text, closes_on, title, mayor_name)
+    if campaign.letters_file and printed != (
+        campaign.letter_text,
+        campaign.closes_on,
+        campaign.title,
+        campaign.mayor_name,
+    ):
         raise ValidationError(
             _("De brieven zijn al gemaakt. Maak ze opnieuw als de tekst of de sluitingsdatum verandert.")
         )
@@ -126,7 +133,8 @@ def question_add(*, user, campaign: Campaign, text_nl: str, text_en: str, kind: 
     if len(lines) > 12:
         raise ValidationError({"choices_text": _("Geef hoogstens 12 antwoorden.")})
     last = campaign.questions.order_by("-position").values_list("position", flat=True).first() or 0
-    number = campaign.questions.filter(standard=False).count() + 1
+    own = campaign.questions.filter(standard=False).values_list("code", flat=True)
+    number = max((int(code.rsplit("-", 1)[1]) for code in own if code.rsplit("-", 1)[-1].isdigit()), default=0) + 1
     return Question.objects.create(
         campaign=campaign,
         position=last + 10,
@@ -170,6 +178,8 @@ def read_addresses(*, name: str, raw: bytes) -> list[dict]:
     if not raw.strip():
         raise ImportFileError(_("Het bestand is leeg."))
     dataset = load_table_file(name, raw)
+    if dataset.height > MAX_ADDRESSES:
+        raise ImportFileError(_("Hoogstens %(max)s adressen per enquête.") % {"max": MAX_ADDRESSES})
     aliases = {alias: key for key, names in ADDRESS_COLUMNS.items() for alias in names}
     headings = [" ".join(str(h or "").strip().lower().replace("_", " ").split()) for h in (dataset.headers or [])]
     mapping = {index: aliases[h] for index, h in enumerate(headings) if h in aliases}
@@ -231,6 +241,7 @@ def letters_make(*, user, campaign: Campaign, name: str, raw: bytes) -> int:
     new_codes = [codes.new_code() for _ in addresses]
     content = letters_pdf(campaign=campaign, addresses=addresses, codes=new_codes)
     del addresses  # the addresses go no further than this function
+    secrets.SystemRandom().shuffle(new_codes)  # row ids must not follow the order of the address file
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _require_draft(campaign)
@@ -343,6 +354,13 @@ def campaigns_advance(*, today: datetime.date | None = None) -> dict[str, int]:
 # --- Answering -------------------------------------------------------------------------------------------------
 
 
+def unusable_code_message() -> str:  # noqa: N802 - a message, translated when it is shown
+    return _(
+        "Met deze code kunt u de vragenlijst niet (meer) invullen. Controleer de code in de brief: met elke code "
+        "kan de vragenlijst één keer worden ingevuld."
+    )
+
+
 class CodeRefused(ValidationError):
     """A code that cannot be used; the message says why in plain Dutch (and never whether a code exists
     elsewhere)."""
@@ -358,11 +376,10 @@ def code_lookup(typed: str) -> tuple[str, InvitationCode]:
         .first()
     )
     if invitation is None:
-        raise CodeRefused(_("Deze code kennen we niet. Controleer de code in de brief."))
+        # Used and unknown codes get the same answer: nobody can test whether an address has responded.
+        raise CodeRefused(unusable_code_message())
     campaign = invitation.campaign
     today = timezone.localdate()
-    if invitation.used:
-        raise CodeRefused(_("Met deze code is de vragenlijst al ingevuld. Dank u wel!"))
     if campaign.status == Campaign.Status.CLOSED or today > campaign.closes_on:
         raise CodeRefused(_("Deze enquête is gesloten. Dank u voor uw belangstelling."))
     if campaign.status != Campaign.Status.OPEN or today < campaign.opens_on:
@@ -381,10 +398,27 @@ def draft_load(code: str, invitation: InvitationCode) -> dict:
         return {}
 
 
-def draft_save(*, code: str, invitation: InvitationCode, answers: dict) -> None:
-    InvitationCode.objects.filter(pk=invitation.pk, used=False).update(
-        draft=codes.draft_encrypt(code, json.dumps(answers))
-    )
+def draft_clean(questions: list[Question], posted: dict) -> dict:
+    """What may be kept halfway: only values the questions allow, one for a single choice, text bounded."""
+    kept = {}
+    for question in questions:
+        values = [v for v in posted.get(question.code, []) if v]
+        if question.kind == Question.Kind.TEXT:
+            if values and values[0].strip():
+                kept[question.code] = [values[0][:4000]]
+            continue
+        allowed = {value for value, _label in question.choice_list()}
+        values = [v for v in dict.fromkeys(values) if v in allowed]
+        if question.kind == Question.Kind.SINGLE:
+            values = values[:1]
+        if values:
+            kept[question.code] = values
+    return kept
+
+
+def draft_save(*, code: str, invitation: InvitationCode, questions: list[Question], posted: dict) -> None:
+    answers = draft_clean(questions, posted)
+    InvitationCode.objects.filter(pk=invitation.pk).update(draft=codes.draft_encrypt(code, json.dumps(answers)))
 
 
 def answers_validate(questions: list[Question], data: dict) -> dict:
@@ -413,20 +447,35 @@ def answers_validate(questions: list[Question], data: dict) -> dict:
     return answers
 
 
-@transaction.atomic
 def response_submit(*, code: str, answers: dict) -> Response:
-    """One response per code: the code is marked used in the same transaction that stores the answers."""
-    invitation = (
-        InvitationCode.objects.select_for_update()
-        .select_related("campaign")
-        .filter(code_hash__in=codes.code_hashes(code))
-        .first()
-    )
-    if invitation is None or invitation.used:
-        raise CodeRefused(_("Met deze code is de vragenlijst al ingevuld. Dank u wel!"))
-    campaign = invitation.campaign
-    if campaign.status != Campaign.Status.OPEN or not (campaign.opens_on <= timezone.localdate() <= campaign.closes_on):
-        raise CodeRefused(_("Deze enquête is gesloten. Dank u voor uw belangstelling."))
+    """One response per code. The code row is deleted first, in a transaction of its own (the one that deletes
+    it wins a double submit); the response is stored in a second one, so no single transaction holds both.
+    Should storing fail, the code is given back so the resident can try again."""
+    with transaction.atomic():
+        invitation = (
+            InvitationCode.objects.select_for_update()
+            .select_related("campaign")
+            .filter(code_hash__in=codes.code_hashes(code))
+            .first()
+        )
+        if invitation is None:
+            raise CodeRefused(unusable_code_message())
+        campaign = invitation.campaign
+        if campaign.status != Campaign.Status.OPEN or not (
+            campaign.opens_on <= timezone.localdate() <= campaign.closes_on
+        ):
+            raise CodeRefused(_("Deze enquête is gesloten. Dank u voor uw belangstelling."))
+        if InvitationCode.objects.filter(pk=invitation.pk).delete()[0] != 1:
+            raise CodeRefused(unusable_code_message())
+    try:
+        with transaction.atomic():
+            return _response_store(campaign, answers)
+    except Exception:
+        InvitationCode.objects.create(campaign=campaign, code_hash=codes.code_hash(code))
+        raise
+
+
+def _response_store(campaign: Campaign, answers: dict) -> Response:
     questions = {q.code: q for q in campaign.questions.all()}
     closed = {k: v for k, v in answers.items() if k in questions and questions[k].kind != Question.Kind.TEXT}
     response = Response.objects.create(
@@ -440,9 +489,6 @@ def response_submit(*, code: str, answers: dict) -> Response:
         for k, v in answers.items()
         if k in questions and questions[k].kind == Question.Kind.TEXT
     )
-    invitation.used = True
-    invitation.draft = ""
-    invitation.save(update_fields=["used", "draft"])
     return response
 
 

@@ -25,5 +25,4 @@ public_urlpatterns = [
     path("", views.start, name="start"),
     path("invullen/", views.answer, name="answer"),
     path("bedankt/", views.thanks, name="thanks"),
-    path("<str:code>/", views.by_code, name="by_code"),
 ]

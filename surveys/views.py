@@ -195,9 +195,19 @@ def campaign_status(request, pk, action: str):
     return redirect("surveys:campaign", pk=campaign.pk)
 
 
+def _closed_or_back(request, campaign):
+    """Results only after closing: a page reloaded while answers come in would show each one on its own."""
+    if campaign.status == Campaign.Status.CLOSED:
+        return None
+    messages.info(request, _("De resultaten komen beschikbaar zodra de enquête gesloten is."))
+    return redirect("surveys:campaign", pk=campaign.pk)
+
+
 @login_required
 def results(request, pk):
     campaign = _campaign(request, pk)
+    if (back := _closed_or_back(request, campaign)) is not None:
+        return back
     secretariat = user_can_read_open_answers(request.user)
     return render(
         request,
@@ -238,6 +248,8 @@ def report_texts(request, pk):
 @login_required
 def report_pdf(request, pk):
     campaign = _campaign(request, pk)
+    if (back := _closed_or_back(request, campaign)) is not None:
+        return back
     response = HttpResponse(report.compact_report_pdf(campaign, quotable_only=True), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="enquete-{campaign.municipality.cbs_code}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -264,47 +276,44 @@ def _count_attempt(request) -> None:
         cache.set(key, 1, CODE_WINDOW)
 
 
+def _start_page(request, *, form=None, error: str | None = None, status: int = 200):
+    """The code page, with a message when a code could not be used (never an exception: a bound-less form)."""
+    return render(request, "surveys/start.html", {"form": form or CodeForm(), "error": error}, status=status)
+
+
 @never_cache
 def start(request):
-    """Type the code from the letter; wrong codes are counted per client address (no enumeration)."""
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if _too_many_attempts(request):
-            form.add_error("code", _("Te veel pogingen. Probeer het over een kwartier opnieuw."))
-            status = 429
-        elif form.is_valid() and not form.cleaned_data["website"]:
-            return _enter(request, form.cleaned_data["code"], form)
-        elif form.is_valid():
-            form.add_error("code", _("Deze code klopt niet. Een code heeft 12 tekens, zoals ABCD-EFGH-JKMN."))
-    response = render(request, "surveys/start.html", {"form": form}, status=status)
-    return response
-
-
-def _enter(request, typed: str, form):
+    """Type the code from the letter (the QR code fills it in); wrong codes are counted per client address."""
+    if request.method != "POST":
+        return _start_page(request)
+    form = CodeForm(request.POST)
+    if _too_many_attempts(request):
+        return _start_page(
+            request, form=form, error=_("Te veel pogingen. Probeer het over een kwartier opnieuw."), status=429
+        )
+    if not form.is_valid() or form.cleaned_data["website"]:
+        _count_attempt(request)
+        return _start_page(
+            request, form=form, error=_("Deze code klopt niet. Een code heeft 12 tekens, zoals ABCD-EFGH-JKMN.")
+        )
     try:
-        code, _invitation = services.code_lookup(typed)
+        code, _invitation = services.code_lookup(form.cleaned_data["code"])
     except services.CodeRefused as refused:
         _count_attempt(request)
-        form.add_error("code", refused.messages[0])
-        return render(request, "surveys/start.html", {"form": form}, status=200)
+        return _start_page(request, form=form, error=refused.messages[0])
     request.session.cycle_key()
     request.session[SESSION_CODE] = code
     return redirect("questionnaire:answer")
 
 
-@never_cache
-def by_code(request, code: str):
-    """From the QR code: the code moves into the session at once, so it is not left in the address bar."""
-    if _too_many_attempts(request):
-        form = CodeForm()
-        form.add_error("code", _("Te veel pogingen. Probeer het over een kwartier opnieuw."))
-        return render(request, "surveys/start.html", {"form": form}, status=429)
-    return _enter(request, code, CodeForm(initial={"code": code}))
-
-
-def _posted_answers(request, questions) -> dict:
-    return {q.code: request.POST.getlist(q.code) for q in questions}
+def _leave(request, *, error: str | None = None, message: str | None = None):
+    """Forget the code in this browser: the next person at the same computer starts from the code page."""
+    request.session.pop(SESSION_CODE, None)
+    request.session.cycle_key()
+    if message:
+        messages.success(request, message)
+        return redirect("questionnaire:start")
+    return _start_page(request, error=error)
 
 
 @never_cache
@@ -315,34 +324,30 @@ def answer(request):
     try:
         code, invitation = services.code_lookup(code)
     except services.CodeRefused as refused:
-        request.session.pop(SESSION_CODE, None)
-        form = CodeForm()
-        form.add_error("code", refused.messages[0])
-        return render(request, "surveys/start.html", {"form": form})
+        return _leave(request, error=refused.messages[0])
     campaign = invitation.campaign
     questions = list(campaign.questions.all())
     answers = services.draft_load(code, invitation)
     errors = {}
     if request.method == "POST":
-        posted = _posted_answers(request, questions)
+        posted = {q.code: request.POST.getlist(q.code) for q in questions}
         if request.POST.get("action") == "opslaan":
-            partial = {k: v for k, v in posted.items() if any(v)}
-            services.draft_save(code=code, invitation=invitation, answers=partial)
-            messages.success(request, _("Uw antwoorden zijn bewaard. Met dezelfde code gaat u later verder."))
-            return redirect("questionnaire:answer")
+            services.draft_save(code=code, invitation=invitation, questions=questions, posted=posted)
+            return _leave(
+                request,
+                message=_("Uw antwoorden zijn bewaard. Vul later dezelfde code in om verder te gaan."),
+            )
         try:
             valid = services.answers_validate(questions, posted)
             services.response_submit(code=code, answers=valid)
         except services.CodeRefused as refused:
-            request.session.pop(SESSION_CODE, None)
-            form = CodeForm()
-            form.add_error("code", refused.messages[0])
-            return render(request, "surveys/start.html", {"form": form})
+            return _leave(request, error=refused.messages[0])
         except ValidationError as error:
             errors = error.message_dict
-            answers = posted
+            answers = services.draft_clean(questions, posted)
         else:
             request.session.pop(SESSION_CODE, None)
+            request.session.cycle_key()
             return redirect("questionnaire:thanks")
     return render(
         request,

@@ -1,7 +1,8 @@
-"""Codes and answers, kept apart by construction: a code row knows only its keyed hash and whether it was used;
-a response knows its campaign, the day it was sent and the answers, nothing that leads back to a code (no
-foreign key, no time of day, a random primary key), and no code leads to an address after the letters are
-deleted."""
+"""Codes and answers, kept apart by construction. A code row holds only its keyed hash and exists until the
+code is used: then it is deleted, in a transaction of its own, before the response is stored in another. A
+response knows its campaign, the day it was sent and the answers, nothing that leads back to a code (no
+foreign key, no time of day, a random primary key). Code rows are inserted in random order, so their ids say
+nothing about the order of the address file."""
 
 import uuid
 
@@ -11,13 +12,9 @@ from django.db import models
 class InvitationCode(models.Model):
     campaign = models.ForeignKey("surveys.Campaign", on_delete=models.CASCADE, related_name="codes")
     code_hash = models.CharField(max_length=64, unique=True)
-    used = models.BooleanField(default=False)
     # Answers saved halfway, encrypted with a key derived from the code itself: only the holder of the letter
     # can read them, and they are erased when the response is sent.
     draft = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["campaign", "used"])]
 
     def __str__(self):
         return f"code {self.pk}"

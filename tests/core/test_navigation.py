@@ -41,6 +41,7 @@ EXPECTED = {
         "Beheer inhoud",
         "Uitnodigen",
         "Doorverwijzingen in cijfers",
+        "Enquêtes",
     },
     Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
     Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},

@@ -4,12 +4,10 @@ figures that closing puts into monitoring."""
 
 import datetime
 import io
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import timezone
 
 from accounts.roles import Role
 from monitoring.models import SurveyResult
@@ -18,82 +16,9 @@ from surveys import services
 from surveys.models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Response
 from tests.pdfs import pdf_string_list
 from tests.referrals.conftest import aov_of
+from tests.surveys.helpers import FULL, OPMEER, TODAY, _answer, _as, _codes_from, address_csv
 
 pytestmark = pytest.mark.django_db
-OPMEER = "GM0432"
-TODAY = timezone.localdate()
-CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user(Role.SECRETARIAT, district=None)
-
-
-@pytest.fixture
-def campaign(secretariat):
-    return services.campaign_create(
-        user=secretariat,
-        municipality=Municipality.objects.get(cbs_code=OPMEER),
-        title="Enquête buitengebied Opmeer",
-        opens_on=TODAY,
-        closes_on=TODAY + datetime.timedelta(days=30),
-        mayor_name="Joost Nieuwenhuizen",
-    )
-
-
-def address_csv(n: int, *, street: str = "Dorpsweg") -> bytes:
-    lines = ["straat;huisnummer;postcode;plaats"] + [
-        f"{street};{i};1716 A{chr(65 + i % 26)};Opmeer" for i in range(1, n + 1)
-    ]
-    return "\n".join(lines).encode()
-
-
-def _codes_from(letters: bytes) -> list[str]:
-    return [text for text in pdf_string_list(letters) if CODE.match(text)]
-
-
-@pytest.fixture
-def letters(campaign, secretariat):
-    services.letters_make(
-        user=secretariat, campaign=campaign, name="adressen.csv", raw=address_csv(30, street="Zuidzijde")
-    )
-    campaign.refresh_from_db()
-    with campaign.letters_file.open("rb") as handle:
-        return _codes_from(handle.read())
-
-
-@pytest.fixture
-def open_campaign(campaign, letters, secretariat):
-    services.campaign_open(user=secretariat, campaign=campaign)
-    campaign.refresh_from_db()
-    return campaign
-
-
-def _as(client, user, login_with_mfa):
-    login_with_mfa(client, user)
-    return client
-
-
-FULL = {
-    "respondent_type": "bewoner",
-    "kent_signalen": "ja",
-    "meldingsbereid": "ja",
-    "benaderd": "nee",
-    "vertrouwen_politie": "4",
-    "vertrouwen_gemeente": "3",
-}
-
-
-def _answer(client, code: str, data: dict, action: str = "versturen"):
-    start = client.post("/vragenlijst/", {"code": code, "website": ""})
-    assert start.status_code == 302, start.content.decode()[:2000]
-    return client.post("/vragenlijst/invullen/", {**data, "action": action})
 
 
 # --- Campaigns and access ---------------------------------------------------------------------------------
@@ -249,10 +174,10 @@ def test_a_resident_answers_once_and_the_response_cannot_be_linked_to_the_code(c
     fields = {f.name for f in Response._meta.get_fields()}
     assert fields == {"id", "campaign", "submitted_on", "respondent_type", "answers", "open_answers"}
     assert isinstance(stored.submitted_on, datetime.date) and not isinstance(stored.submitted_on, datetime.datetime)
-    assert InvitationCode.objects.filter(used=True).count() == 1
+    assert InvitationCode.objects.filter(campaign=open_campaign).count() == 29  # the used code is gone
     assert not any(f.is_relation and f.related_model is InvitationCode for f in Response._meta.get_fields())
     again = client.post("/vragenlijst/", {"code": letters[0], "website": ""})
-    assert "al ingevuld" in again.content.decode()
+    assert "niet (meer) invullen" in again.content.decode()
     assert Response.objects.count() == 1
 
 
@@ -260,7 +185,7 @@ def test_missing_required_answers_store_nothing(client, open_campaign, letters):
     response = _answer(client, letters[1], {"respondent_type": "bewoner"})
     assert response.status_code == 200
     assert "Beantwoord deze vraag." in response.content.decode()
-    assert not Response.objects.exists() and not InvitationCode.objects.filter(used=True).exists()
+    assert not Response.objects.exists() and InvitationCode.objects.count() == 30
 
 
 def test_answers_are_kept_for_later_under_the_code(client, open_campaign, letters):
@@ -268,14 +193,14 @@ def test_answers_are_kept_for_later_under_the_code(client, open_campaign, letter
     assert not Response.objects.exists()
     stored = InvitationCode.objects.exclude(draft="").get()
     assert "eigenaar" not in stored.draft  # encrypted with a key derived from the code
-    client.logout()
+    assert "survey_code" not in client.session  # the next person at this computer starts from the code page
     page = client.post("/vragenlijst/", {"code": letters[2].lower().replace("-", " "), "website": ""}, follow=True)
     assert 'value="eigenaar" checked' in page.content.decode()
 
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("ABCD", "12 tekens"), ("ABCD-EFGH-JKMN", "kennen we niet")],
+    [("ABCD", "12 tekens"), ("ABCD-EFGH-JKMN", "niet (meer) invullen")],
 )
 def test_unknown_or_malformed_codes_are_refused(client, open_campaign, typed, message):
     response = client.post("/vragenlijst/", {"code": typed, "website": ""})
@@ -328,29 +253,29 @@ def test_closing_fills_the_module_1_figures_with_the_same_numbers(
     assert "40,0%" in text and "66,7%" in text
 
 
-def test_other_municipalities_count_in_the_comparison_only_with_ten_responses(secretariat, open_campaign):
+def test_the_comparison_needs_two_other_municipalities_with_ten_responses(secretariat, open_campaign):
     from surveys.selectors import campaign_results
 
-    small = services.campaign_create(
-        user=secretariat,
-        municipality=Municipality.objects.get(cbs_code="GM0392"),
-        title="Klein",
-        opens_on=TODAY,
-        closes_on=TODAY + datetime.timedelta(days=10),
-        mayor_name="X",
-    )
-    def close_with(n):
-        Response.objects.filter(campaign=small).delete()
+    def closed(cbs_code, n):
+        other = services.campaign_create(
+            user=secretariat,
+            municipality=Municipality.objects.get(cbs_code=cbs_code),
+            title=f"Elders {cbs_code} {n}",
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=10),
+            mayor_name="X",
+        )
         for _ in range(n):
-            Response.objects.create(campaign=small, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
-        Campaign.objects.filter(pk=small.pk).update(status="open", addresses_count=50)
-        services.campaign_close(campaign=Campaign.objects.get(pk=small.pk))
+            Response.objects.create(campaign=other, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
+        Campaign.objects.filter(pk=other.pk).update(status="open", addresses_count=50)
+        services.campaign_close(campaign=Campaign.objects.get(pk=other.pk))
 
-    close_with(9)
-    assert campaign_results(open_campaign).others_count == 0
-    close_with(10)
+    closed("GM0392", 10)
+    closed("GM0361", 9)
+    assert campaign_results(open_campaign).others_count == 0  # one usable municipality: no "average"
+    closed("GM0361", 10)
     results = campaign_results(open_campaign)
-    assert results.others_count == 1
+    assert results.others_count == 2
     willing = next(r for r in results.questions if r.question.code == "meldingsbereid")
     assert willing.choices[0].others_share == 100
 
@@ -359,9 +284,11 @@ def test_only_the_secretariat_reads_every_open_answer(
     client, make_user, secretariat, login_with_mfa, open_campaign, letters
 ):
     _answer(client.__class__(), letters[6], {**FULL, "opmerking": "Mijn buurman op nummer 4 kweekt."})
+    services.campaign_close(campaign=open_campaign)
     aov = aov_of(make_user, OPMEER, "NHN")
     _as(client, aov, login_with_mfa)
-    assert "buurman" not in client.get(f"/enquetes/{open_campaign.pk}/resultaten").content.decode()
+    page = client.get(f"/enquetes/{open_campaign.pk}/resultaten")
+    assert page.status_code == 200 and "buurman" not in page.content.decode()
     answer = OpenAnswer.objects.get()
     assert client.post(f"/enquetes/{open_campaign.pk}/antwoorden/{answer.pk}/", {"quotable": "1"}).status_code == 404
     client.logout()
