@@ -14,7 +14,7 @@ from . import codes
 from .models import Campaign, InvitationCode, OpenAnswer, Question, Response
 from .questions import STANDARD_QUESTIONS
 from .selectors import tally
-from .services import DEFAULT_LETTER, campaign_figures
+from .services import DEFAULT_LETTER, campaign_figures, standard_questions_add
 
 CLOSED = ["GM0432", "GM0420", "GM0396"]  # Opmeer, Medemblik, Heemskerk
 OPEN = "GM1911"  # Hollands Kroon
@@ -37,20 +37,7 @@ def _campaign(municipality, *, opens_on, closes_on, status, addresses):
         status=status,
         addresses_count=addresses,
     )
-    Question.objects.bulk_create(
-        Question(
-            campaign=campaign,
-            position=(i + 1) * 10,
-            code=q["code"],
-            kind=q["kind"],
-            text_nl=q["nl"],
-            text_en=q["en"],
-            choices=q["choices"],
-            required=q["required"],
-            standard=True,
-        )  # fmt: skip
-        for i, q in enumerate(STANDARD_QUESTIONS)
-    )
+    standard_questions_add(campaign)
     return campaign
 
 

@@ -73,6 +73,13 @@ def campaign_create(*, user, municipality, title: str, opens_on, closes_on, mayo
         letter_text=letter_text or DEFAULT_LETTER,
         created_by=user,
     )
+    standard_questions_add(campaign)
+    _log(campaign, CampaignLogEntry.Action.CREATED, user)
+    return campaign
+
+
+def standard_questions_add(campaign: Campaign) -> None:
+    """Every campaign starts with a copy of the programme's standard questions (comparable across municipalities)."""
     Question.objects.bulk_create(
         Question(
             campaign=campaign,
@@ -87,8 +94,6 @@ def campaign_create(*, user, municipality, title: str, opens_on, closes_on, mayo
         )
         for index, q in enumerate(STANDARD_QUESTIONS)
     )
-    _log(campaign, CampaignLogEntry.Action.CREATED, user)
-    return campaign
 
 
 def _require_draft(campaign) -> None:

@@ -1,5 +1,5 @@
 """Browser tests: Playwright drives Debian's /usr/bin/chromium against a real ASGI server
-(uvicorn in a thread), so websocket journeys run end to end. Never `playwright install`."""
+(uvicorn in a thread), so websocket journeys run end to end. No browser is downloaded: the system one is used."""
 
 import asyncio
 import os
