@@ -66,6 +66,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "portal_search.change_synonymgroup",
         "portal_search.delete_synonymgroup",
         "portal_search.view_synonymgroup",
+        "notifications.view_sentmail",
     ],
     Role.COACH: [],
     Role.COACH_COORDINATOR: [],

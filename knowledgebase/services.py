@@ -230,6 +230,7 @@ def content_flag_create(*, user, page: KnowledgePage, comment: str) -> ContentFl
         title=_("Pagina moet worden bijgewerkt: %(title)s") % {"title": page.title},
         body=comment,
         url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        subject=page,
     )
     return flag
 
@@ -296,3 +297,39 @@ def knowledge_workflow_ensure() -> None:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for index in [*KnowledgeIndexPage.objects.all(), *MaterialsIndexPage.objects.all()]:
         WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+
+
+# --- Followers ---------------------------------------------------------------------------------------
+
+
+def knowledge_page_announce(*, page, published_by=None) -> int:
+    """Tell those who follow one of the page's themes or districts, once per page and person; `notify`
+    leaves out whoever may not see the page (a district-only page reaches only that district)."""
+    from notifications.events import event_for
+    from notifications.selectors import already_notified, followers_of
+
+    event = event_for("knowledge.new_page")
+    theme_ids = list(page.themes.values_list("pk", flat=True))
+    district_ids = set(page.districts.values_list("pk", flat=True)) | set(
+        page.visible_districts.values_list("pk", flat=True)
+    )
+    done = already_notified(kind=event.code, subject=page)
+    followers = followers_of(event, district_ids=district_ids, theme_ids=theme_ids).exclude(pk__in=done)
+    if published_by is not None:
+        followers = followers.exclude(pk=published_by.pk)
+    themes = ", ".join(page.themes.values_list("name", flat=True))
+    title = (
+        _("Nieuw in de kennisbank (%(themes)s): %(title)s") % {"themes": themes, "title": page.title}
+        if themes
+        else _("Nieuw in de kennisbank: %(title)s") % {"title": page.title}
+    )
+    notified = notify(
+        recipients=followers,
+        kind=event.code,
+        title=title,
+        url=page.url or "",
+        subject=page,
+        district_id=min(district_ids) if len(district_ids) == 1 else None,
+        theme_ids=theme_ids,
+    )
+    return len(notified)

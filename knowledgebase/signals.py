@@ -1,4 +1,5 @@
-"""Tell the author of a contribution what the secretariat decided, in the portal.
+"""Tell the author of a contribution what the secretariat decided, and followers of a theme or district
+that a page on it was published.
 
 These receivers take the dispatch_uid of Wagtail's own approval and rejection mails: this app is
 ready before wagtail.admin, so Wagtail's connect with the same uid is ignored. Its mails would lead
@@ -7,11 +8,12 @@ partners to an admin they cannot open."""
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
-from wagtail.signals import workflow_approved, workflow_rejected
+from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
 from notifications.services import notify
 
 from .models import KnowledgePage
+from .services import knowledge_page_announce
 
 
 def _contribution(workflow_state):
@@ -50,4 +52,12 @@ def tell_author_it_is_published(sender, instance, user, **kwargs):
         kind="knowledge.published",
         title=_("Uw bijdrage is gepubliceerd: %(title)s") % {"title": page.title},
         url=page.url or "",
+        subject=page,
     )
+
+
+@receiver(page_published, dispatch_uid="knowledge_page_tell_followers")
+def tell_followers(sender, instance, revision=None, **kwargs):
+    page = getattr(instance, "specific", instance)
+    if isinstance(page, KnowledgePage):
+        knowledge_page_announce(page=page, published_by=getattr(revision, "user", None))

@@ -40,3 +40,12 @@ def remind_unanswered_invitations() -> None:
     from .services.agenda import invitations_remind
 
     invitations_remind()
+
+
+@db_periodic_task(crontab(hour="6", minute="30"))
+def send_reminders() -> None:
+    """The meeting the day after tomorrow; action items due soon or past their date."""
+    from .services.reminders import action_item_reminders_send, meeting_reminders_send
+
+    meeting_reminders_send()
+    action_item_reminders_send()

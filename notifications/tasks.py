@@ -1,22 +1,38 @@
+"""Notification mail at once (retried when the mail server is down), digests and clean-up."""
+
+import datetime
+
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from core.tasks import send_templated_mail
-from core.utils import absolute_url
+from .models import Delivery, Notification
 
-from .models import Notification
+RETENTION = datetime.timedelta(days=365)
 
 
-@db_task(retries=3, retry_delay=60)
+@db_task(retries=5, retry_delay=60)
 def send_notification_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or notification.emailed_at or not notification.recipient.is_active:
-        return
-    send_templated_mail.call_local(
-        to=[notification.recipient.email],
-        subject=_("Nieuwe melding: %(title)s") % {"title": notification.title},
-        template="notifications/email/notification",
-        context={"notification": notification, "link": absolute_url(notification.url) if notification.url else ""},
-    )
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    from .mail import notification_email_send
+
+    notification_email_send(notification_id)
+
+
+@db_periodic_task(crontab(hour="7", minute="0"))
+def send_daily_digests() -> None:
+    from .mail import digests_send
+
+    digests_send(frequency=Delivery.DAILY)
+
+
+@db_periodic_task(crontab(day_of_week="1", hour="7", minute="10"))
+def send_weekly_digests() -> None:
+    from .mail import digests_send
+
+    digests_send(frequency=Delivery.WEEKLY)
+
+
+@db_periodic_task(crontab(hour="4", minute="15"))
+def purge_old_notifications() -> None:
+    """A year is long enough to look back; older notifications (and their mail log) go."""
+    Notification.objects.filter(created_at__lt=timezone.now() - RETENTION).delete()

@@ -124,6 +124,7 @@ def referral_create(
         kind="referrals.new",
         title=_("Er is een nieuwe doorverwijzing"),
         url=_referral_url(referral),
+        subject=referral,
     )
     return referral
 
@@ -142,11 +143,13 @@ def coach_assign(*, user, referral: Referral, coach) -> Referral:
     referral.status = Status.ASSIGNED
     referral.save(update_fields=["coach", "status", "updated_at"])
     ReferralStatusChange.objects.create(referral=referral, actor=user, from_status=previous, to_status=Status.ASSIGNED)
+    _tell_referrer(referral, actor=user)
     notify(
         recipients=[coach],
         kind="referrals.assigned",
         title=_("Er is een doorverwijzing aan u toegewezen"),
         url=_referral_url(referral),
+        subject=referral,
     )
     return referral
 
@@ -202,7 +205,21 @@ def status_change(
     ReferralStatusChange.objects.create(
         referral=referral, actor=user, from_status=previous, to_status=to_status, text=text
     )
+    _tell_referrer(referral, actor=user)
     return referral
+
+
+def _tell_referrer(referral: Referral, *, actor) -> None:
+    """The AOV who referred follows the status; the notification names no status, person or place."""
+    if referral.referred_by_id is None or referral.referred_by_id == actor.pk:
+        return
+    notify(
+        recipients=[referral.referred_by],
+        kind="referrals.status_changed",
+        title=_("De status van een doorverwijzing is gewijzigd"),
+        url=_referral_url(referral),
+        subject=referral,
+    )
 
 
 @transaction.atomic

@@ -251,5 +251,5 @@ def test_a_multi_line_title_becomes_one_line(make_user, mailoutbox, django_captu
 
     user = make_user(Role.PARTNER)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[user], kind="test", title="Agenda\r\nBcc: evil@example.com", url="/")
+        notify(recipients=[user], kind="actions.assigned", title="Agenda\r\nBcc: evil@example.com", url="/")
     assert len(mailoutbox) == 1 and "\n" not in mailoutbox[0].subject

@@ -2,9 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.sanitize import clean_plain_text
+from notifications.services import notify
 
 from ..models import ActionItem, ActionItemUpdate, AgendaItem, Decision, MeetingPage
 from ..permissions import user_can_manage_meetings, user_can_update_action_item
@@ -88,7 +90,22 @@ def action_item_add(
             "agenda_item_id": item.agenda_item_id,
         },
     )
+    _tell_owner(item, assigned_by=user)
     return item
+
+
+def _tell_owner(item: ActionItem, *, assigned_by) -> None:
+    from .reminders import action_item_owner_users
+
+    owners = action_item_owner_users(item).exclude(pk=assigned_by.pk)
+    notify(
+        recipients=owners,
+        kind="actions.assigned",
+        title=_("Nieuw actiepunt voor u: %(text)s") % {"text": item.description[:120]},
+        url=reverse("meetings:action_update", args=[item.pk]),
+        subject=item,
+        district_id=item.district_id,
+    )
 
 
 @transaction.atomic

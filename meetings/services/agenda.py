@@ -66,6 +66,8 @@ def agenda_publish(*, user, meeting: MeetingPage) -> int:
         kind="meetings.agenda_published",
         title=_("Agenda gepubliceerd: %(title)s") % {"title": meeting.title},
         url=meeting.url or "",
+        subject=meeting,
+        district_id=district_id,
         email=False,  # the invitation mail with the .ics is the e-mail
     )
     return len(invited)

@@ -200,6 +200,8 @@ def minutes_submit_to_chair(*, user, minutes: Minutes) -> Minutes:
         kind="meetings.minutes_review",
         title=_("Notulen ter beoordeling: %(title)s") % {"title": minutes.meeting.title},
         url=minutes_url(minutes.meeting_id),
+        subject=minutes.meeting,
+        district_id=_district_id(minutes.meeting),
         body=_("Keur de notulen goed of vraag om aanpassing."),
     )
     return minutes
@@ -232,6 +234,8 @@ def minutes_chair_decide(*, user, minutes: Minutes, approve: bool, comment: str 
         kind="meetings.minutes_chair_decided",
         title=title % {"title": minutes.meeting.title},
         url=minutes_url(minutes.meeting_id),
+        subject=minutes.meeting,
+        district_id=_district_id(minutes.meeting),
         body=comment,
     )
     return minutes
@@ -275,11 +279,13 @@ def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_
     present_ids = {u.pk for u in present}
     title = _("Concept-notulen gepubliceerd: %(title)s") % {"title": meeting.title}
     url = minutes_url(meeting.pk)
+    about = {"subject": meeting, "district_id": _district_id(meeting)}
     notify(
         recipients=present,
         kind="meetings.minutes_published",
         title=title,
         url=url,
+        **about,
         body=_("U was aanwezig. U kunt per agendapunt reageren tot %(until)s.")
         % {"until": _when(minutes.comments_until)},
     )
@@ -288,6 +294,7 @@ def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_
         kind="meetings.minutes_published",
         title=title,
         url=url,
+        **about,
     )
     return minutes
 
@@ -365,6 +372,7 @@ def minutes_adopt(*, user, minutes: Minutes, adopted_at_meeting: MeetingPage) ->
         kind="meetings.minutes_adopted",
         title=_("Notulen vastgesteld: %(title)s") % {"title": meeting.title},
         url=minutes_url(meeting.pk),
-        email=False,
+        subject=meeting,
+        district_id=_district_id(meeting),
     )
     return minutes

@@ -81,7 +81,12 @@ def test_notification_appears_on_the_bell_without_reload(live, page, make_user, 
     expect(bell).to_have_attribute("data-live", "true")
     expect(bell.locator("[data-unread-count]")).to_have_text("0")
     in_server(
-        notify, recipients=[user], kind="test", title="Er is een nieuwe doorverwijzing", url="/meldingen/", email=False
+        notify,
+        recipients=[user],
+        kind="announcement",
+        title="Er is een nieuwe doorverwijzing",
+        url="/meldingen/",
+        email=False,
     )
     expect(bell.locator("[data-unread-count]")).to_have_text("1")
     expect(page.locator("[data-bell-announcer]")).to_have_text("Er is een nieuwe doorverwijzing")

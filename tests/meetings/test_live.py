@@ -299,7 +299,7 @@ def test_the_bells_messages_on_the_users_group_are_ignored(client, ken_partner, 
         communicator = _communicator(ken_meeting.pk, cookie)
         connected, _ = await communicator.connect()
         assert connected
-        await sync_to_async(notify)(recipients=[ken_partner], kind="test", title="Iets anders", email=False)
+        await sync_to_async(notify)(recipients=[ken_partner], kind="announcement", title="Iets anders", email=False)
         assert await communicator.receive_nothing(timeout=0.5)
         await communicator.disconnect()
 

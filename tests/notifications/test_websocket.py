@@ -62,9 +62,9 @@ def test_partner_receives_count_and_live_notifications(client, make_user):
         connected, _ = await communicator.connect()
         assert connected
         assert await communicator.receive_json_from() == {"type": "count", "unread": 0}
-        await sync_to_async(notify)(recipients=[user], kind="test", title="Agenda gepubliceerd", url="/", email=False)
+        await sync_to_async(notify)(recipients=[user], kind="announcement", title="Agenda gepubliceerd", url="/")
         message = await communicator.receive_json_from(timeout=5)
-        assert message["type"] == "new" and message["title"] == "Agenda gepubliceerd" and message["unread"] == 1
+        assert message["type"] == "new" and message["title"] == "Agenda gepubliceerd"
         await communicator.disconnect()
 
     _run(scenario)
@@ -110,7 +110,61 @@ def test_deactivation_closes_the_socket_and_sends_nothing_more(client, make_user
         await sync_to_async(deactivate)()
         output = await communicator.receive_output(timeout=5)
         assert output["type"] == "websocket.close" and output["code"] == 4401
-        await sync_to_async(notify)(recipients=[user], kind="test", title="Mag niet aankomen", email=False)
+        await sync_to_async(notify)(recipients=[user], kind="announcement", title="Mag niet aankomen", email=False)
         assert await communicator.receive_nothing(timeout=0.5)
 
     _run(scenario)
+
+
+def test_a_push_about_a_subject_the_user_can_no_longer_see_is_dropped(client, make_user):
+    """The socket checks the subject again, as the list does: the partner left the district in between."""
+    import datetime
+
+    from notifications.models import Notification
+    from notifications.realtime import push_to_user, user_group  # noqa: F401
+    from notifications.services import _push_message
+    from stakeholders.models import Membership
+    from tests.meetings.factories import meeting
+
+    user = make_user(Role.PARTNER, district="KEN")
+    page = meeting("KEN", title="Besloten overleg")
+    [notification] = notify(recipients=[user], kind="meetings.agenda_published", title="Agenda: Besloten", subject=page)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    def leave_district():
+        Membership.objects.filter(organisation__affiliations__contact=user.contact).update(
+            until=datetime.date.today() - datetime.timedelta(days=1)
+        )
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        assert (await communicator.receive_json_from())["unread"] == 1
+        await sync_to_async(leave_district)()
+        fresh = await sync_to_async(Notification.objects.get)(pk=notification.pk)
+        await sync_to_async(push_to_user)(user.pk, _push_message(fresh))
+        assert await communicator.receive_nothing(timeout=1)
+        await communicator.disconnect()
+
+    _run(scenario)
+
+
+def test_the_channel_layer_is_redis_when_redis_url_is_set_else_in_memory():
+    """CI runs the suite a second time with REDIS_URL: then every websocket test above goes through Redis."""
+    import os
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+    from channels_redis.core import RedisChannelLayer
+
+    from notifications.realtime import push_to_user, user_group
+
+    layer = get_channel_layer()
+    assert isinstance(layer, RedisChannelLayer if os.environ.get("REDIS_URL") else InMemoryChannelLayer)
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(424242), channel)
+    assert push_to_user(424242, {"type": "notification.count", "unread": 3})
+    assert async_to_sync(layer.receive)(channel) == {"type": "notification.count", "unread": 3}
+    async_to_sync(layer.group_discard)(user_group(424242), channel)

@@ -48,11 +48,15 @@
     socket.onmessage = function (event) {
       var data = JSON.parse(event.data);
       if (typeof data.unread === "number") { setCount(data.unread); }
-      if (data.type === "new" && data.title) { announce(data.title); }
+      if (data.type === "new") {
+        setCount((parseInt(badge.textContent, 10) || 0) + 1);
+        if (data.title) { announce(data.title); }
+      }
     };
     socket.onclose = function (event) {
       bell.setAttribute("data-live", "false");
       if (event.code === 4401) { closedForGood = true; return; }  // no (longer) access: stop trying
+      poll();  // catch up at once with what came in while the socket was down, then every 30 s
       startPolling();
       if (!closedForGood) {
         window.setTimeout(connect, delay + Math.floor(Math.random() * 500));
