@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from knowledgebase.demo import knowledge_demo_load
 from meetings.demo import meetings_demo_load
 from monitoring.demo import figures_demo_load, progress_demo_load
+from notifications.demo import notifications_demo_load
 from referrals.demo import referrals_demo_load
 from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
@@ -58,4 +59,8 @@ class Command(BaseCommand):
         if referrals:
             counts = ", ".join(f"{name}: {count}" for name, count in referrals.items())
             self.stdout.write(self.style.SUCCESS(f"Referral demo loaded, all fictitious ({counts})."))
+        notifications = notifications_demo_load()
+        if notifications:
+            counts = ", ".join(f"{name}: {count}" for name, count in notifications.items())
+            self.stdout.write(self.style.SUCCESS(f"Notifications demo loaded ({counts})."))
         return summary
