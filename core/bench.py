@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from notifications.bench import ws_broadcast
 
 WARMUP_REQUESTS = 5
 
@@ -174,6 +175,7 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),
     "search_relevance_pg": _search_measurement("relevance", "postgresql"),
     "search_rebuild": _search_measurement("rebuild", None),
+    "ws_broadcast": Measurement(ws_broadcast),
 }
 
 

@@ -13,6 +13,7 @@ from django.db import models
 
 def _scopes() -> list[tuple[type[models.Model], Callable]]:
     """Subject model -> its app's `visible_to(user)`. A subject of any other type is shown to nobody."""
+    from core.permissions import platform_district_ids, sees_all_district_pages
     from knowledgebase.models import KnowledgePage
     from knowledgebase.permissions import knowledge_pages_visible_to
     from meetings.models import ActionItem, MeetingPage
@@ -20,10 +21,14 @@ def _scopes() -> list[tuple[type[models.Model], Callable]]:
     from referrals.models import Referral
     from referrals.permissions import referrals_visible_to
     from stakeholders.models import District, Organisation
-    from stakeholders.permissions import districts_for, organisations_visible_to
+    from stakeholders.permissions import organisations_visible_to
 
     def districts_visible_to(user):
-        return District.objects.all() if user.is_superuser or _is_secretariat(user) else districts_for(user)
+        """A platform's announcements are district-only content: Partners and AOVs of the platform (not a
+        coach or FG through the organisation they work at) and the secretariat, as for district pages."""
+        if sees_all_district_pages(user):
+            return District.objects.all()
+        return District.objects.filter(pk__in=platform_district_ids(user))
 
     return [
         (MeetingPage, meetings_visible_to),
@@ -33,12 +38,6 @@ def _scopes() -> list[tuple[type[models.Model], Callable]]:
         (Organisation, organisations_visible_to),
         (District, districts_visible_to),
     ]
-
-
-def _is_secretariat(user) -> bool:
-    from accounts.roles import Role
-
-    return user.has_role(Role.SECRETARIAT)
 
 
 def _scope_for(model: type[models.Model] | None) -> Callable | None:
@@ -67,9 +66,28 @@ def _holds_role_for(user, kind: str) -> bool:
     return event is not None and bool(event.roles & user.roles)
 
 
+def _prime_roles(users: list) -> None:
+    """Everyone's roles in one query instead of one per person (a broadcast reaches hundreds)."""
+    from accounts.models import User
+    from accounts.roles import ROLE_BY_GROUP_NAME
+
+    todo = [user for user in users if not hasattr(user, "_roles_cache") and user.pk]
+    if not todo:
+        return
+    names: dict[int, set[str]] = defaultdict(set)
+    for user_id, name in User.groups.through.objects.filter(user_id__in=[u.pk for u in todo]).values_list(
+        "user_id", "group__name"
+    ):
+        names[user_id].add(name)
+    for user in todo:
+        user._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for n in names[user.pk] if n in ROLE_BY_GROUP_NAME)
+
+
 def recipients_who_may_see(users: Iterable, subject: models.Model | None, kind: str) -> list:
     """At sending: active users, in a role the event is for, who may see the subject (if there is one)."""
-    users = [user for user in users if user.is_active and _holds_role_for(user, kind)]
+    users = [user for user in users if user.is_active]
+    _prime_roles(users)
+    users = [user for user in users if _holds_role_for(user, kind)]
     if subject is None:
         return users
     scope = _scope_for(type(subject))
@@ -102,3 +120,15 @@ def user_can_send_announcements(user) -> bool:
     from accounts.roles import Role
 
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+def sent_mails_visible_to(user):
+    """The mail log, for the secretariat: every mail except those about referrals. Who was told of a
+    referral, and when, is more than the counts the secretariat may know of them (design section 3)."""
+    from .events import EVENTS
+    from .models import SentMail
+
+    if not user.is_authenticated or not user.has_perm("notifications.view_sentmail"):
+        return SentMail.objects.none()
+    confidential = [event.code for event in EVENTS.values() if event.confidential]
+    return SentMail.objects.exclude(notifications__kind__in=confidential)

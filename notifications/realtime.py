@@ -14,10 +14,18 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+# Sends in flight at once: enough to overlap the round trips, well below the Redis client's pool of 100.
+CONCURRENT_SENDS = 10
+
+
 async def _send_all(layer, messages: list[tuple[int, dict]]) -> None:
-    results = await asyncio.gather(
-        *(layer.group_send(user_group(user_id), message) for user_id, message in messages), return_exceptions=True
-    )
+    gate = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def send(user_id: int, message: dict) -> None:
+        async with gate:
+            await layer.group_send(user_group(user_id), message)
+
+    results = await asyncio.gather(*(send(user_id, message) for user_id, message in messages), return_exceptions=True)
     failures = [r for r in results if isinstance(r, BaseException)]
     if failures:
         raise failures[0]

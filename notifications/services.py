@@ -66,23 +66,21 @@ def notify(
         )
     notifications = Notification.objects.bulk_create(rows)
     if notifications:
-        ids = [n.pk for n in notifications]
-        transaction.on_commit(lambda: _deliver(ids))
+        pushes = [(n.recipient_id, _push_message(n)) for n in notifications]
+        mails = [n.pk for n in notifications if n.delivery == Delivery.IMMEDIATE]
+        transaction.on_commit(lambda: _deliver(pushes, mails))
     return notifications
 
 
-def _deliver(notification_ids: list[int]) -> None:
-    notifications = list(Notification.objects.filter(pk__in=notification_ids))
-    push_many([(n.recipient_id, _push_message(n)) for n in notifications])
+def _deliver(pushes: list[tuple[int, dict]], mail_ids: list[int]) -> None:
+    push_many(pushes)
     from .tasks import send_notification_email
 
-    for notification in notifications:
-        if notification.delivery != Delivery.IMMEDIATE:
-            continue
+    for notification_id in mail_ids:
         try:
-            send_notification_email(notification.pk)
+            send_notification_email(notification_id)
         except Exception:  # noqa: BLE001 - the queue being down must not lose the notification
-            logger.exception("Could not queue the e-mail for notification %s", notification.pk)
+            logger.exception("Could not queue the e-mail for notification %s", notification_id)
 
 
 def _push_message(notification: Notification) -> dict:

@@ -43,7 +43,8 @@ def meeting_reminders_send(*, now=None) -> int:
     now = now or timezone.now()
     start = timezone.localtime(now).date() + datetime.timedelta(days=REMINDER_DAYS_AHEAD)
     count = 0
-    meetings = MeetingPage.objects.live().filter(starts_at__date=start)
+    # Locked until this run commits: a second run at the same time waits, then finds everyone reminded.
+    meetings = MeetingPage.objects.live().filter(starts_at__date=start).select_for_update(of=("self",))
     for meeting in meetings:
         district_id = meeting.get_parent().specific.district_id
         declined = meeting.invitations.filter(response=Invitation.Response.DECLINED).values("contact_id")
@@ -64,7 +65,12 @@ def meeting_reminders_send(*, now=None) -> int:
 def action_item_reminders_send(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     count = 0
-    items = ActionItem.objects.open().filter(due_date__isnull=False, meeting__live=True).select_related("meeting")
+    items = (
+        ActionItem.objects.open()
+        .filter(due_date__isnull=False, meeting__live=True)
+        .select_related("meeting")
+        .select_for_update(of=("self",))  # as for meetings: two runs at once remind once
+    )
     for item in items.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)):
         count += _notify_once(
             recipients=action_item_owner_users(item),

@@ -1,0 +1,382 @@
+"""The `ws_broadcast` bench (issue #9): one notification to many open bells, through Redis.
+
+The real ASGI app runs in a uvicorn subprocess on a free loopback port, on the bench database and a Redis
+db of its own. Logged-in Partner users (no MFA) hold its websocket open from one asyncio loop here, and this
+process calls `notify` for all of them, the way any capability does. Latency is the time from just before
+the notify call to a client receiving its `new` message."""
+
+import asyncio
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from channels.layers import channel_layers
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.test import override_settings
+from django.utils.module_loading import import_string
+
+BENCH_EMAIL = "ws-bench-{:03d}@bench.invalid"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
+# A Redis db of the bench's own, so it never meets other users of a shared Redis.
+BENCH_REDIS_DB = 3
+# The prefix settings.py gives the channel layer when REDIS_URL is set (the server subprocess uses it).
+LAYER_PREFIX = "vbg"
+DELIVERY_TIMEOUT = 10.0  # seconds after the notify call; later counts as lost
+SERVER_START_TIMEOUT = 60.0
+CONNECT_CONCURRENCY = 25  # websocket handshakes in flight at once
+
+
+def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: int = 10, warmup: int = 2) -> dict:
+    """`clients` websockets receive `warmup + broadcasts` notifications; the timed ones give the figures."""
+    try:
+        import uvicorn  # noqa: F401
+        import websockets  # noqa: F401
+    except ImportError:
+        return {"name": name, "skipped": "needs uvicorn and websockets (requirements-dev.txt)"}
+    redis_url = _bench_redis_url(getattr(settings, "REDIS_URL", "") or DEFAULT_REDIS_URL)
+    problem = _redis_problem(redis_url)
+    if problem:
+        return {"name": name, "skipped": f"no Redis at {_redis_address(redis_url)}: {problem}"}
+    database_url = _database_url()
+    if database_url is None:
+        return {"name": name, "skipped": f"the server subprocess cannot share a {connection.vendor} database"}
+
+    users = bench_users(clients)
+    user_ids = [user.pk for user in users]
+    _forget(user_ids=user_ids, redis_url=redis_url)  # leftovers of an interrupted run
+    session_keys: list[str] = []
+    layer = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": LAYER_PREFIX, "capacity": settings.CHANNEL_CAPACITY},
+        }
+    }
+    try:
+        _open_sessions(users, into=session_keys)
+        with (
+            _asgi_server(database_url=database_url, redis_url=redis_url) as port,
+            override_settings(CHANNEL_LAYERS=layer),
+        ):
+            channel_layers.backends.clear()
+            latencies, lost, notify_durations = asyncio.run(
+                _run_clients(
+                    port=port,
+                    session_keys=session_keys,
+                    rounds=warmup + broadcasts,
+                    timed_from=warmup,
+                    broadcast=lambda title: _broadcast(user_ids, title),
+                )
+            )
+    finally:
+        channel_layers.backends.clear()
+        _close_sessions(session_keys)
+        _forget(user_ids=user_ids, redis_url=redis_url)
+
+    latencies.sort()
+    notify_durations.sort()
+    return {
+        "name": name,
+        "clients": clients,
+        "broadcasts": broadcasts,
+        "p50_ms": _ms(_percentile(latencies, 50)),
+        "p95_ms": _ms(_percentile(latencies, 95)),
+        "max_ms": _ms(latencies[-1] if latencies else None),
+        "lost": lost,
+        # How long the notify call itself took (writes, commit, then the pushes on commit): the floor of the latency.
+        "notify_ms": _ms(_percentile(notify_durations, 50)),
+        "layer": "redis",
+    }
+
+
+# --- Setup: users, sessions, the server ------------------------------------------------------------------------
+
+
+def bench_users(count: int) -> list:
+    """`count` active Partner users (no MFA), created once and reused by later runs."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import GROUP_NAMES, Role
+
+    emails = [BENCH_EMAIL.format(number) for number in range(1, count + 1)]
+    with transaction.atomic():
+        partner, _created = Group.objects.get_or_create(name=GROUP_NAMES[Role.PARTNER])
+        existing = {user.email: user for user in User.objects.filter(email__in=emails)}
+        users = []
+        for number, email in enumerate(emails, start=1):
+            user = existing.get(email)
+            if user is None:  # no password: nobody logs in with these accounts
+                user = User.objects.create_user(email, first_name="Bench", last_name=f"Websocket {number:03d}")
+            elif not user.is_active:
+                user.is_active = True
+                user.save(update_fields=["is_active"])
+            users.append(user)
+        partner.user_set.add(*users)
+    return users
+
+
+def _open_sessions(users: list, *, into: list[str]) -> None:
+    """One logged-in session per user, stored where the server reads sessions (the shared database); their
+    keys go `into` the list as they are made, so a failure half-way still has them cleaned up."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.services import session_register
+
+    store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    for user in users:
+        store = store_class()
+        store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        into.append(store.session_key)
+        session_register(user=user, session_key=store.session_key)
+
+
+def _close_sessions(keys: list[str]) -> None:
+    from accounts.models import UserSession
+
+    store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    for key in keys:
+        store_class(session_key=key).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
+
+
+def _forget(*, user_ids: list[int], redis_url: str) -> None:
+    """Remove what the bench leaves: its users' notifications and their channel-layer groups (only those keys)."""
+    import redis
+
+    from notifications.models import Notification
+    from notifications.realtime import user_group
+
+    Notification.objects.filter(recipient_id__in=user_ids).delete()
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        client.delete(*[f"{LAYER_PREFIX}:group:{user_group(pk)}" for pk in user_ids])
+    finally:
+        client.close()
+
+
+def _bench_redis_url(url: str) -> str:
+    """The same Redis server, the bench's own db."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return urlunsplit(parts._replace(path=f"/{BENCH_REDIS_DB}"))
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "db"] + [("db", str(BENCH_REDIS_DB))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _redis_address(url: str) -> str:
+    """The URL without credentials, for messages."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def _redis_problem(url: str) -> str | None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means: no usable Redis, skip
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        client.close()
+    return None
+
+
+def _database_url() -> str | None:
+    """This process's database as a DATABASE_URL for the server (the test database too, under pytest)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if db["NAME"] == ":memory:" or "mode=memory" in str(db["NAME"]):
+            return None
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    if connection.vendor == "postgresql":
+        auth = quote(db.get("USER") or "", safe="")
+        if db.get("PASSWORD"):
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        host = quote(db.get("HOST") or "", safe="")
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}{'@' if auth else ''}{host}{port}/{quote(db['NAME'], safe='')}"
+    return None
+
+
+@contextmanager
+def _asgi_server(*, database_url: str, redis_url: str) -> Iterator[int]:
+    """The real ASGI app under uvicorn in a subprocess on a free loopback port; always stopped."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "vbg_platform.settings"),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DEBUG": "false",
+        "VBG_TESTING": "true",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "vbg_platform.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
+            command, cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_listening(process, port, log)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_listening(process: subprocess.Popen, port: int, log) -> None:
+    """uvicorn loads the app before it binds, so an accepted connection means the app is ready."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            output = log.read().decode(errors="replace")[-3000:]
+            raise RuntimeError(f"The ASGI server exited with {process.returncode}:\n{output}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The ASGI server did not listen on port {port} within {SERVER_START_TIMEOUT} s")
+            time.sleep(0.1)
+
+
+# --- The measurement --------------------------------------------------------------------------------------------
+
+
+def _broadcast(user_ids: list[int], title: str) -> tuple[float, float]:
+    """The product path: notify everyone; its pushes run when the transaction commits. Returns start and end.
+    The recipients are fresh instances each time, as a caller's are (nothing cached on them, such as roles)."""
+    from accounts.models import User
+    from notifications.services import notify
+
+    recipients = list(User.objects.filter(pk__in=user_ids))
+    started = time.perf_counter()
+    with transaction.atomic():
+        notify(recipients=recipients, kind="announcement", title=title, email=False)
+    return started, time.perf_counter()
+
+
+async def _run_clients(
+    *,
+    port: int,
+    session_keys: list[str],
+    rounds: int,
+    timed_from: int,
+    broadcast: Callable[[str], tuple[float, float]],
+) -> tuple[list[float], int, list[float]]:
+    """Connect every client, then broadcast `rounds` times, one after the other. Returns the latencies (s) of
+    the rounds from `timed_from` on, the number of messages not received in time, and the notify durations."""
+    from websockets.asyncio.client import connect
+
+    uri = f"ws://127.0.0.1:{port}/ws/notifications/"
+    origin = f"http://127.0.0.1:{port}"
+    expected = len(session_keys)
+    arrivals: dict[str, dict[int, float]] = {}
+    all_arrived: dict[str, asyncio.Event] = {}
+    handshakes = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def open_client(key: str):
+        async with handshakes:
+            websocket = await connect(
+                uri,
+                origin=origin,
+                additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}"},
+                open_timeout=30,
+                ping_interval=None,
+            )
+            first = json.loads(await asyncio.wait_for(websocket.recv(), timeout=30))
+            if first.get("type") != "count":
+                raise RuntimeError(f"Expected the unread count first, got {first!r}")
+            return websocket
+
+    async def read(index: int, websocket) -> None:
+        async for raw in websocket:
+            arrived = time.perf_counter()
+            message = json.loads(raw)
+            if message.get("type") != "new":
+                continue
+            got = arrivals.setdefault(message["title"], {})
+            got[index] = arrived
+            if len(got) == expected:
+                all_arrived.setdefault(message["title"], asyncio.Event()).set()
+
+    sockets = await asyncio.gather(*(open_client(key) for key in session_keys))
+    readers = [asyncio.create_task(read(index, websocket)) for index, websocket in enumerate(sockets)]
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    durations: list[float] = []
+    lost = 0
+    # One thread for every notify call: one database connection, closed at the end.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ws-bench-notify") as executor:
+        try:
+            for number in range(1, rounds + 1):
+                title = f"Bench-mededeling {number}"
+                done = all_arrived.setdefault(title, asyncio.Event())
+                started, finished = await loop.run_in_executor(executor, broadcast, title)
+                remaining = started + DELIVERY_TIMEOUT - time.perf_counter()
+                try:
+                    await asyncio.wait_for(done.wait(), timeout=max(remaining, 0))
+                except TimeoutError:
+                    pass
+                got = dict(arrivals.get(title, {}))
+                lost += expected - len(got)
+                if number > timed_from:
+                    latencies.extend(arrived - started for arrived in got.values())
+                    durations.append(finished - started)
+        finally:
+            await loop.run_in_executor(executor, connections.close_all)
+            for reader in readers:
+                reader.cancel()
+            await asyncio.gather(*(websocket.close() for websocket in sockets), return_exceptions=True)
+            await asyncio.gather(*readers, return_exceptions=True)
+    return latencies, lost, durations
+
+
+def _percentile(sorted_values: list[float], percent: float) -> float | None:
+    """Nearest rank, as core.bench: always a measured value."""
+    if not sorted_values:
+        return None
+    rank = max(math.ceil(percent / 100 * len(sorted_values)), 1)
+    return sorted_values[rank - 1]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
