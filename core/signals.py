@@ -3,8 +3,9 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import page_cache
 from .audience import page_audience_refresh
 from .models import DistrictViewRestriction
 
@@ -37,3 +38,15 @@ def restriction_changed(sender, instance, raw=False, **kwargs):
 def restriction_members_changed(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         restriction_changed(type(instance), instance)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def published_or_unpublished_pages_leave_the_page_cache(sender, **kwargs):
+    page_cache.invalidate()
+
+
+@receiver(post_delete)
+def deleted_pages_leave_the_page_cache(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        page_cache.invalidate()

@@ -3,6 +3,7 @@ from django.http import Http404
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
+from .page_cache import mark_public
 from .permissions import user_can_view_page
 
 
@@ -12,6 +13,8 @@ def serve_only_to_the_pages_audience(page, request, serve_args, serve_kwargs):
     gets 404 (not Wagtail's login page): the page's existence is not revealed. Password-protected
     pages are left to Wagtail's own password form."""
     if user_can_view_page(request.user, page):
+        if not request.user.is_authenticated and not page.get_view_restrictions():
+            mark_public(request)  # anyone may see it: the anonymous rendering may be shared
         return None
     if any(r.restriction_type == PageViewRestriction.PASSWORD for r in page.get_view_restrictions()):
         return None

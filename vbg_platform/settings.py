@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +152,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,7 +165,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "vbg"},
+            # One server process shares one receive queue among all its sockets: a broadcast to a few
+            # hundred open bells must fit in it (the default of 100 drops the rest).
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "vbg", "capacity": CHANNEL_CAPACITY},
         }
     }
 else:
@@ -174,7 +178,9 @@ else:
             "LOCATION": "vbg_cache",
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+    }
 
 # --- Background work (huey): SQLite file embedded, Redis at scale -----------------------------
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)

@@ -94,10 +94,10 @@ def test_notification_appears_on_the_bell_without_reload(live, page, make_user, 
 
 def test_language_switch(live, page):
     page.goto(f"{live.url}/account/inloggen/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_role("button", name="Nederlands").click()
+    page.get_by_role("link", name="Nederlands").click()
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
 
 

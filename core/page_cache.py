@@ -1,0 +1,147 @@
+"""A shared cache for public Wagtail pages seen by anonymous visitors, and the Cache-Control rules that keep
+everything else out of shared caches.
+
+Only a response that the page-serving hook marked as public (live, audience "public", no view restriction)
+and that was rendered for an anonymous request without cookies to set is stored. Every key carries a
+version number; publishing, unpublishing, moving or deleting a page and any privacy change bump it, so a
+page made private is never served from the cache again, not even once. Responses to logged-in users are
+private; the referral register sends no-store itself."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+TTL_SECONDS = 300  # also bounds how long a changed footer or menu can lag behind
+MARK = "_vbg_public_page"
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def mark_public(request) -> None:
+    """Called while serving a page that anyone may see; the response may then be shared."""
+    setattr(request, MARK, True)
+
+
+def version() -> int:
+    try:
+        return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
+        logger.warning("Page cache unreachable", exc_info=True)
+        return 0
+
+
+def invalidate(**kwargs) -> None:
+    """Forget every cached page at once (a version bump: old keys expire by themselves). Bumped now and
+    again after commit: a request that rendered the old state in between stored under a version no one
+    looks up any more."""
+    from django.db import transaction
+
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - the old entries still expire after TTL_SECONDS
+        logger.warning("Page cache version bump failed", exc_info=True)
+
+
+def _language(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _key(request, current_version: int) -> str:
+    raw = f"{request.get_host()}|{_language(request)}|{request.get_full_path()}"
+    return f"pagecache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _may_look_up(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(("/beheer/", "/account/", "/ws/"))
+    )
+
+
+def _may_store(request, response) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        getattr(request, MARK, False)
+        and request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and user is not None
+        and not user.is_authenticated
+        and "Cache-Control" not in response
+    )
+
+
+class PageCacheMiddleware:
+    """Placed after WhiteNoise (static files have their own forever headers) and before the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        if _may_look_up(request):
+            current = version()
+            if current:
+                key = _key(request, current)
+                hit = _get(key)
+                if hit is not None:
+                    return _response_from(hit, request)
+        response = self.get_response(request)
+        if key is not None and _may_store(request, response):
+            _set(key, response)
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            response["X-Cache"] = "MISS"
+            return response
+        return _private_unless_set(request, response)
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache read failed", exc_info=True)
+        return None
+
+
+def _set(key, response) -> None:
+    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    try:
+        cache.set(key, stored, timeout=TTL_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache write failed", exc_info=True)
+
+
+def _response_from(stored: dict, request) -> HttpResponse:
+    response = HttpResponse(b"" if request.method == "HEAD" else stored["content"])
+    for header, value in stored["headers"].items():
+        response[header] = value
+    response["Content-Length"] = str(len(stored["content"]))
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response["X-Cache"] = "HIT"
+    return response
+
+
+def _private_unless_set(request, response):
+    """Everything not shared above stays out of shared caches. A view that decided itself (the referral
+    register's no-store, a public image's public max-age) is left alone."""
+    if "Cache-Control" not in response:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
