@@ -64,7 +64,8 @@ def _send(*, user, kind: str, subject: str, template: str, context: dict, notifi
             },
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    log = SentMail(recipient=user, to=user.email, subject=subject[:250], kind=kind)
+    confidential = any(EVENTS[n.kind].confidential for n in notifications)
+    log = SentMail(recipient=user, to=user.email, subject=subject[:250], kind=kind, confidential=confidential)
     try:
         message.send()
     except Exception as error:

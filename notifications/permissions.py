@@ -131,4 +131,4 @@ def sent_mails_visible_to(user):
     if not user.is_authenticated or not user.has_perm("notifications.view_sentmail"):
         return SentMail.objects.none()
     confidential = [event.code for event in EVENTS.values() if event.confidential]
-    return SentMail.objects.exclude(notifications__kind__in=confidential)
+    return SentMail.objects.filter(confidential=False).exclude(notifications__kind__in=confidential)

@@ -19,6 +19,9 @@ class SentMail(models.Model):
     notifications = models.ManyToManyField("notifications.Notification", blank=True, related_name="mails")
     sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True, db_index=True)
     error = models.CharField(_("fout"), max_length=300, blank=True)
+    # Set when the mail is about a referral: kept out of the log's screens even after the notification it
+    # carried is purged.
+    confidential = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-sent_at"]

@@ -64,6 +64,12 @@ def test_the_mail_log_does_not_tell_the_secretariat_who_was_told_about_a_referra
         for view in ("edit", "history", "usage"):
             response = client.get(f"/beheer/snippets/notifications/sentmail/{view}/{mail.pk}/")
             assert response.status_code != 200 or people["coach"].email not in response.text
+    # Still hidden once the notifications it carried are purged (after a year).
+    from notifications.models import Notification
+
+    Notification.objects.filter(kind__startswith="referrals.").delete()
+    assert people["coach"].email not in client.get("/beheer/snippets/notifications/sentmail/").text
+    assert all(mail.confidential for mail in referral_mails)
 
 
 # --- Reminders: two runs at once remind once ---------------------------------------------------------
