@@ -10,7 +10,14 @@ BENCH_PG_DB ?= vbg_bench_$(BENCH_SCALE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install install-dev translations setup-db worker clean-bench
+WORKERS ?= 2
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 8001
+# The production server: the ASGI app (HTTP and websockets) under uvicorn with WORKERS processes. Settings come
+# from the environment or .env (see .env.example); deploy/ holds the nginx site and systemd units around it.
+UVICORN := $(BIN)/uvicorn vbg_platform.asgi:application --ws websockets-sansio --lifespan off --no-access-log
+
+.PHONY: run test bench lint install install-dev translations setup-db worker clean-bench serve release
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,12 +55,37 @@ run: setup-db
 worker: install
 	DEBUG=true $(MANAGE) run_huey
 
+# The release steps of the README, safe to repeat.
+release: translations
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --no-input -v0
+	$(MANAGE) seed_reference_data >/dev/null
+
+# Production serving on this machine (behind the proxy of deploy/nginx): web workers plus one background worker.
+serve: release
+	@echo "Serving on http://$(SERVE_HOST):$(SERVE_PORT)/ with $(WORKERS) workers (Ctrl+C stops)"
+	@$(MANAGE) run_huey --quiet & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(UVICORN) --host $(SERVE_HOST) --port $(SERVE_PORT) --workers $(WORKERS)
+
 test: install-dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Backups (README, "Backups"): database + MEDIA_ROOT + manifest into $(BACKUP_DIR)/<UTC timestamp>/ (default
+# var/backups), never the secrets. `make restore BACKUP=var/backups/<timestamp> [RESTORE_ARGS="--yes --force"]`
+# restores into the EMPTY database of DATABASE_URL; it asks once unless --yes or CI=true.
+.PHONY: backup restore
+backup: install
+	@scripts/backup.sh
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [RESTORE_ARGS=--yes]" >&2; exit 2; }
+	@scripts/restore.sh "$(BACKUP)" $(RESTORE_ARGS)
 
 # The bench database is built once at BENCH_SCALE and reused (brought up to date: migrations and the demo of
 # apps added since are idempotent); `make clean-bench` rebuilds it from scratch.

@@ -12,6 +12,7 @@ from surveys.urls import public_urlpatterns as surveys_public_urls
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("health/live/", core_views.liveness, name="liveness"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("taal/<str:code>/", core_views.language_choose, name="language_choose"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -84,3 +84,9 @@ def test_the_language_link_sets_the_cookie_and_refuses_other_sites(client, refer
     assert client.get("/taal/en/?volgende=https://evil.example/")["Location"] == "/"
     assert client.get("/taal/en/?volgende=//evil.example/")["Location"] == "/"
     assert client.get("/taal/xx/").status_code == 404
+
+
+def test_the_liveness_check_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/live/")
+    assert response.status_code == 200 and response.content == b"ok" and "no-cache" in response["Cache-Control"]
