@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,19 @@ def _key(request, current_version: int) -> str:
     return f"pagecache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def _is_page_url(request) -> bool:
+    """Only Wagtail's page-serving URL can give a cacheable page: other views cost no cache round trip."""
+    try:
+        return resolve(request.path_info).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
+
+
 def _may_look_up(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(("/beheer/", "/account/", "/ws/"))
+        and _is_page_url(request)
     )
 
 
