@@ -71,26 +71,20 @@ def action_item_reminders_send(*, today: datetime.date | None = None) -> int:
         .select_related("meeting")
         .select_for_update(of=("self",))  # as for meetings: two runs at once remind once
     )
-    for item in items.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)):
-        count += _notify_once(
-            recipients=action_item_owner_users(item),
-            kind="actions.due_soon",
-            subject=item,
-            title=_("Actiepunt klaar op %(date)s: %(text)s")
-            % {"date": date_format(item.due_date, "j F"), "text": item.description[:120]},
-            url=_action_item_url(item),
-            district_id=item.district_id,
-        )
-    for item in items.filter(due_date__lt=today):
-        count += _notify_once(
-            recipients=action_item_owner_users(item),
-            kind="actions.overdue",
-            subject=item,
-            title=_("Actiepunt over de datum (%(date)s): %(text)s")
-            % {"date": date_format(item.due_date, "j F"), "text": item.description[:120]},
-            url=_action_item_url(item),
-            district_id=item.district_id,
-        )
+    due_soon = items.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    for kind, title, batch in (
+        ("actions.due_soon", _("Actiepunt klaar op %(date)s: %(text)s"), due_soon),
+        ("actions.overdue", _("Actiepunt over de datum (%(date)s): %(text)s"), items.filter(due_date__lt=today)),
+    ):
+        for item in batch:
+            count += _notify_once(
+                recipients=action_item_owner_users(item),
+                kind=kind,
+                subject=item,
+                title=title % {"date": date_format(item.due_date, "j F"), "text": item.description[:120]},
+                url=_action_item_url(item),
+                district_id=item.district_id,
+            )
     return count
 
 
