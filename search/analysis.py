@@ -6,13 +6,13 @@ The database engine indexes the stems made here; Elasticsearch does the same wit
 drop operators identically. Nothing a user types reaches a query language unescaped: a query is reduced
 to words of letters and digits before any engine sees it."""
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
-from django.utils.html import escape
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -91,11 +91,11 @@ class ParsedQuery:
         found.update(w for phrase in self.phrases for w in phrase)
         return found
 
-    def replacing(self, corrections: dict[str, str]) -> "ParsedQuery":
+    def replacing(self, corrections: dict[str, str], *, synonyms: dict | None = None) -> "ParsedQuery":
         """The same query with some words corrected (for "bedoelde u")."""
         text = " ".join(corrections.get(term.text, term.text) for term in self.terms)
         extra = " ".join(f'"{" ".join(p)}"' for p in self.phrases)
-        return parse_query(f"{text} {extra}".strip())
+        return parse_query(f"{text} {extra}".strip(), synonyms=synonyms)
 
 
 def _synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -165,7 +165,9 @@ def _terms_with_synonyms(tokens: list[str], table: dict) -> list[Term]:
 _ANY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=64)
 def _matcher(query: ParsedQuery):
+    """One matcher per query (queries are immutable): the hits of a page share most of their words."""
     exact = query.all_words
     stems = {stem(w) for w in exact}
     parts = {term.text for term in query.terms if term.allows_parts}
@@ -175,6 +177,8 @@ def _matcher(query: ParsedQuery):
     def matches(word: str) -> bool:
         found = seen.get(word)
         if found is None:
+            if len(seen) > 20_000:  # the matcher is kept per query (lru_cache): stay small
+                seen.clear()
             folded = fold(word)
             found = folded in exact or stem(folded) in stems or any(part in folded for part in parts)
             seen[word] = found
@@ -183,20 +187,34 @@ def _matcher(query: ParsedQuery):
     return matches
 
 
-def highlight(text: str, query: ParsedQuery) -> str:
+def highlight(text: str, query: ParsedQuery, *, matches=None) -> str:
     """Escaped text with <mark> around every matching word (titles)."""
-    matches = _matcher(query)
+    matches = matches or _matcher(query)
     out, last = [], 0
     for match in _ANY_WORD.finditer(text):
-        out.append(escape(text[last : match.start()]))
         word = match.group()
-        out.append(f"<mark>{escape(word)}</mark>" if matches(word) else escape(word))
+        # html.escape is what django.utils.html.escape applies, without a SafeString per piece.
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(word)}</mark>" if matches(word) else html.escape(word))
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(html.escape(text[last:]))
     return "".join(out)
 
 
 SNIPPET_SCAN_CHARS = 6000  # long minutes: look for the best passage in their first pages only
+
+
+def _densest_window(positions: list[int], length: int) -> int:
+    """The first position whose window [position, position + length) holds the most positions (the first
+    such one on a tie). Positions are ascending."""
+    best, start, end = -1, 0, 0
+    for index, first in enumerate(positions):
+        end = max(end, index)
+        while end < len(positions) and positions[end] < first + length:
+            end += 1
+        if end - index > best:
+            best, start = end - index, first
+    return start
 
 
 def snippet(text: str, query: ParsedQuery, *, length: int = 240) -> str:
@@ -209,11 +227,7 @@ def snippet(text: str, query: ParsedQuery, *, length: int = 240) -> str:
     if not positions or len(text) <= length:
         start = 0
     else:
-        best, start = -1, 0
-        for first in positions:
-            count = sum(1 for p in positions if first <= p < first + length)
-            if count > best:
-                best, start = count, first
+        start = _densest_window(positions, length)
         start = max(0, start - length // 4)
         space = text.rfind(" ", 0, start)
         start = 0 if space < 0 else space + 1
@@ -221,5 +235,5 @@ def snippet(text: str, query: ParsedQuery, *, length: int = 240) -> str:
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    body = highlight(text[start:end], query)
+    body = highlight(text[start:end], query, matches=matches)
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")

@@ -3,6 +3,7 @@ and "bedoelde u" suggestions that only ever name words this user can find."""
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from .analysis import parse_query
 from .contract import FACETS, SORTS, SearchRequest, SearchResponse, TitleSuggestion
 from .engines import database_engine, elasticsearch_engine
 from .engines.base import SearchUnavailable
+from .synonyms import synonym_table
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
@@ -55,15 +57,25 @@ def _answer(request: SearchRequest, method: str, **kwargs):
 
 def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResponse:
     """With `correct`, a query that finds nothing with all its words shows the results of its corrected
-    form instead, when that form finds everything; otherwise the correction is offered as "bedoelde u"."""
+    form instead, when that form finds everything; otherwise the correction is offered as "bedoelde u".
+
+    Without Elasticsearch the database answers everything in one session (on PostgreSQL: one transaction,
+    its settings made once)."""
+    database = database_engine()
+    with nullcontext() if elasticsearch_engine() is not None else database.session():
+        return _portal_search(request, database, correct=correct)
+
+
+def _portal_search(request: SearchRequest, database, *, correct: bool) -> SearchResponse:
     response, notice = _answer(request, "search")
     response.notice = notice
     if request.query.is_empty or (response.total and not response.partial):
         return response  # every word was found: nothing to correct
-    corrections = database_engine().corrections(request.query, request.scope)
+    synonyms = synonym_table()
+    corrections = database.corrections(request.query, request.scope, synonyms=synonyms)
     if not corrections:
         return response
-    corrected = dataclasses.replace(request, query=request.query.replacing(corrections), page=1)
+    corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms), page=1)
     if correct:
         alternative, _notice = _answer(corrected, "search")
         if alternative.total and not alternative.partial:
@@ -71,6 +83,8 @@ def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResp
             alternative.showing_suggestion = True
             alternative.notice = notice
             return alternative
+        # The corrected form does not find every word either: a count of it would be 0 too.
+        return response
     if _answer(corrected, "count")[0]:
         response.suggestion = corrected.query.raw
     return response

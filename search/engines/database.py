@@ -9,10 +9,11 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from rapidfuzz.distance import Levenshtein
 
 from .. import analysis
@@ -26,6 +27,7 @@ from ..contract import (
     SearchResponse,
     TitleSuggestion,
 )
+from ..db_sql import POSTGRES_GIN_MERGE
 from ..models import SearchDocument, SearchDocumentAccess, SearchTag, SearchTerm
 from ..selectors import visible_documents
 from ..synonyms import synonym_table
@@ -61,6 +63,12 @@ class SqliteFullText:
     def cursor(self):
         return connection.cursor()
 
+    def session(self):
+        return nullcontext()
+
+    def merge_pending(self) -> None:
+        """FTS5 merges its own segments."""
+
     def expression(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
         terms = [" OR ".join(_fts_phrase(a) for a in term.alternatives) for term in query.terms]
         parts = [f"({' OR '.join(f'({t})' for t in terms)})"] if any_term and terms else [f"({t})" for t in terms]
@@ -95,6 +103,9 @@ class SqliteFullText:
             )
             return [row[0] for row in cursor.fetchall()]
 
+    def words_containing_many(self, parts: list[str], limit: int) -> dict[str, list[str]]:
+        return {part: self.words_containing(part, limit) for part in parts}
+
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}
         expression = " OR ".join(f'"{g}"' for g in sorted(grams))
@@ -105,11 +116,16 @@ class SqliteFullText:
         )
 
 
+_LEXEMES: dict[str, str | None] = {}
+
+
 class PostgresFullText:
     """tsvector with the `dutch` configuration (GIN index) ranked by ts_rank_cd; the whole query is one
     tsquery; pg_trgm on the vocabulary for parts of words and typos."""
 
     term_table = SearchTerm._meta.db_table
+    # pg_trgm's default, set explicitly so a server setting cannot change which words are suggested.
+    SIMILARITY_THRESHOLD = 0.3
 
     def tsquery(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
         terms = [" | ".join(f"({_ts_phrase(a)})" for a in term.alternatives) for term in query.terms]
@@ -123,51 +139,185 @@ class PostgresFullText:
         The rank looks at every alternative, so a partial match (second try) still ranks."""
         where_sql, where_params = where
         alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
-        rank_query = " | ".join(f"({_ts_phrase(a)})" for a in alternatives) or "''"
+        rank_sql, rank_lateral, rank_params = self.rank(alternatives)
         sql = (
-            f"SELECT id, doc_type, date, year, weight, ts_rank_cd(search_vector, to_tsquery('dutch', %s)) "
-            f"FROM {DOC} WHERE search_vector @@ to_tsquery('dutch', %s) AND ({where_sql})"
+            f"SELECT id, doc_type, date, year, weight, {rank_sql} FROM {DOC}{rank_lateral} "
+            f"WHERE search_vector @@ to_tsquery('dutch', %s) AND ({where_sql})"
         )
-        return sql, [rank_query, self.tsquery(query, any_term=any_term), *where_params]
+        return sql, [*rank_params, self.tsquery(query, any_term=any_term), *where_params]
 
-    def found_with_tags(self, query, *, any_term: bool, where: tuple[str, list]) -> tuple[str, list]:
-        """The matches and their tag counts in one statement: the match and the access filter run once, in a
-        materialised CTE, instead of once for the hits and again for the facets. Rows with kind 0 are
-        matches (id, doc_type, date, year, weight, score); kind 1 are tag counts (facet, key, label, count)."""
-        found_sql, params = self.found(query, any_term=any_term, where=where)
-        sql = (
-            f"WITH m (id, doc_type, date, year, weight, score) AS MATERIALIZED ({found_sql}) "
-            "SELECT 0, id, doc_type, date, year, weight::float8, score::float8, NULL::text, NULL::text FROM m "
-            "UNION ALL "
-            "SELECT 1, NULL, t.facet, NULL, NULL, COUNT(*)::float8, NULL, t.key, MAX(t.label) "
-            f"FROM {TAG} t WHERE t.document_id = ANY(ARRAY(SELECT id FROM m)) GROUP BY t.facet, t.key"
+    # ts_rank_cd with these weights ({D, C, B, A}) gives, for one lexeme, nA + nB / 512: its number of title (A)
+    # and text (B) positions, exact in a float4 (a lexeme keeps at most 256 positions).
+    _COUNTS_WEIGHTS = "'{0, 0, 0.001953125, 1}'"
+
+    def rank(self, alternatives: list[tuple[str, ...]]) -> tuple[str, str, list]:
+        """ts_rank_cd(search_vector, alternative | alternative | ...) as (select expression, lateral join,
+        params), computed the same, bit for bit, but 3-4 times faster when every alternative is one word.
+
+        ts_rank_cd of an OR of lexemes is slow (it looks for covers of the whole query at every position),
+        but its value is simple: every position of any of the lexemes is a cover of its own and adds its
+        weight, so the rank is the sum over positions of 1.0 (title, A) or 0.4 (text, B; the only classes
+        portal_search_vector_update writes). That sum is computed in float8 from each distinct lexeme's
+        counts of A and B positions (one cheap single-lexeme ts_rank_cd each) and rounded to float4 once, as
+        ts_rank_cd rounds its own float8 sum; all terms are exact in float8, so the order of adding does not
+        matter. Phrases (covers longer than one position) and words that make several lexemes keep the
+        plain ts_rank_cd. tests/search/test_fast_paths.py compares both on every document."""
+        lexemes = self.lexemes([a[0] for a in alternatives if len(a) == 1])
+        decomposable = all(len(a) == 1 for a in alternatives) and None not in lexemes.values()
+        if not decomposable:
+            rank_query = " | ".join(f"({_ts_phrase(a)})" for a in alternatives) or "''"
+            return "ts_rank_cd(search_vector, to_tsquery('dutch', %s))", "", [rank_query]
+        distinct = sorted({lexeme for lexeme in lexemes.values() if lexeme})
+        if not distinct:  # only stop words: to_tsquery is empty and so is the rank
+            return "0::real", "", []
+        columns = ", ".join(
+            f"ts_rank_cd({self._COUNTS_WEIGHTS}, search_vector, %s::tsquery)::float8 AS c{i}"
+            for i in range(len(distinct))
         )
-        return sql, params
+        total = " + ".join(
+            f"floor(r.c{i}) + (r.c{i} - floor(r.c{i})) * 512 * 0.4::real::float8" for i in range(len(distinct))
+        )
+        # OFFSET 0 keeps the lateral subquery as it is, so each ts_rank_cd runs once per row.
+        return f"({total})::real", f" CROSS JOIN LATERAL (SELECT {columns} OFFSET 0) r", distinct
+
+    def lexemes(self, words: list[str]) -> dict[str, str | None]:
+        """Each word's tsquery in the `dutch` configuration: "'lexeme'", "" for a stop word, or None when it
+        makes more than one lexeme. Read from the database once per word and process (they depend only on
+        the configuration)."""
+        missing = [w for w in dict.fromkeys(words) if w not in _LEXEMES]
+        if missing:
+            with self.cursor() as cursor:
+                cursor.execute(
+                    "SELECT w, numnode(q), q::text FROM unnest(%s::text[]) AS w, to_tsquery('dutch', w) AS q",
+                    [missing],
+                )
+                found = {word: ("" if nodes == 0 else text if nodes == 1 else None) for word, nodes, text in cursor}
+            if len(_LEXEMES) > 50_000:
+                _LEXEMES.clear()
+            _LEXEMES.update(found)
+        return {w: _LEXEMES.get(w) for w in words}
+
+    def found_page(
+        self, query, *, any_term: bool, where: tuple[str, list], by_date: bool, offset: int, limit: int
+    ) -> tuple[str, list]:
+        """Everything a result page needs in one statement: the match and the access filter run once, in a
+        materialised CTE; only the requested page is ordered out and read in full, the rest is counted.
+        Rows by kind: 0 = a hit of the page (id, doc_type, title, body, url, object_id, date, position);
+        1 = a tag count (facet, key, label, count); 2 = a type count (doc_type, count); 3 = a year count.
+        The order is the one `DatabaseEngine._page_ids` applies in Python (score × weight, then newest, then
+        id): the same float8 product, so the same hits in the same order."""
+        found_sql, params = self.found(query, any_term=any_term, where=where)
+        order = "date DESC NULLS LAST, id" if by_date else "score::float8 * weight DESC, date DESC NULLS LAST, id"
+        sql = (
+            f"WITH m (id, doc_type, date, year, weight, score) AS MATERIALIZED ({found_sql}), "
+            f"p AS (SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM m "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) "
+            "SELECT 0, d.id, d.doc_type, d.title, d.body, d.url, d.object_id, d.date, p.position::float8 "
+            f"FROM p JOIN {DOC} d ON d.id = p.id "
+            "UNION ALL "
+            "SELECT 1, NULL, t.facet, t.key, MAX(t.label), NULL, NULL, NULL, COUNT(*)::float8 "
+            f"FROM {TAG} t WHERE t.document_id = ANY(ARRAY(SELECT id FROM m)) GROUP BY t.facet, t.key "
+            "UNION ALL "
+            "SELECT 2, NULL, doc_type, NULL, NULL, NULL, NULL, NULL, COUNT(*)::float8 FROM m GROUP BY doc_type "
+            "UNION ALL "
+            "SELECT 3, NULL, year::text, NULL, NULL, NULL, NULL, NULL, COUNT(*)::float8 FROM m "
+            "WHERE year IS NOT NULL GROUP BY year"
+        )
+        return sql, [*params, limit, offset]
+
+    def session(self):
+        return _postgres_session(self.SIMILARITY_THRESHOLD)
 
     @contextmanager
     def cursor(self):
-        """A cursor whose planner prices random reads as on SSD or in memory (random_page_cost 1.1, the
-        usual advice for such servers; the default 4 assumes spinning disks). With the default the planner
-        reads all 20,000 documents instead of the GIN index's matches: 21 ms against 12 ms per search at
-        BENCH_SCALE=10. SET LOCAL keeps the setting to this transaction."""
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
+        """A cursor inside a search session (see `_postgres_session`)."""
+        with self.session(), connection.cursor() as cursor:
             yield cursor
 
+    def merge_pending(self) -> None:
+        """Move the new entries of the GIN indexes from their pending lists into the indexes (see db_sql):
+        after a write, not at the next search. Needs the indexes' owner; without that, autovacuum does it."""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(POSTGRES_GIN_MERGE)
+        except DatabaseError as exc:
+            logger.warning("Could not merge the search indexes' pending entries: %s", exc)
+
     def words_containing(self, part: str, limit: int) -> list[str]:
+        return self.words_containing_many([part], limit)[part]
+
+    def words_containing_many(self, parts: list[str], limit: int) -> dict[str, list[str]]:
+        """For each part, the vocabulary words containing it (most frequent first): one statement for all.
+        Parts are words of letters and digits (analysis.words), so they hold no LIKE wildcards."""
+        found: dict[str, list[str]] = {part: [] for part in parts}
+        if not parts:
+            return found
         with self.cursor() as cursor:
             cursor.execute(
-                f"SELECT word FROM {self.term_table} WHERE word LIKE %s ORDER BY documents DESC, word LIMIT %s",
-                [f"%{part}%", limit],
+                "SELECT t.part, w.word FROM unnest(%s::text[]) WITH ORDINALITY AS t(part, n) CROSS JOIN LATERAL "
+                f"(SELECT word, documents FROM {self.term_table} WHERE word LIKE '%%' || t.part || '%%' "
+                "ORDER BY documents DESC, word LIMIT %s) w ORDER BY t.n, w.documents DESC, w.word",
+                [list(parts), limit],
             )
-            return [row[0] for row in cursor.fetchall()]
+            for part, word in cursor.fetchall():
+                found[part].append(word)
+        return found
 
-    def vocabulary_candidates(self, word: str) -> tuple[str, list]:
-        return (
-            f"SELECT word, documents FROM {self.term_table} WHERE word %% %s "
-            "ORDER BY similarity(word, %s) DESC LIMIT 50",
-            [word, word],
+    def correction_candidates(
+        self, limits: dict[str, int], where: tuple[str, list]
+    ) -> tuple[dict[str, list[tuple[str, int]]], set[str]]:
+        """For every typed word at once, in one statement: its nearest vocabulary words (trigram index, only
+        lengths an edit distance of `limit` can reach), and which of these words and the typed words
+        themselves occur in a document the access filter `where` lets through. Returns the candidates
+        (word, documents) per typed word and the set of words found in visible documents."""
+        where_sql, where_params = where
+        typed = list(limits)
+        sql = (
+            "SELECT t.word, c.word, c.documents, EXISTS (SELECT 1 FROM "
+            f"{DOC} WHERE search_vector @@ to_tsquery('dutch', c.word) AND ({where_sql})) "
+            "FROM unnest(%s::text[], %s::int[]) AS t(word, edits) CROSS JOIN LATERAL ("
+            f"(SELECT word, documents FROM {self.term_table} WHERE word %% t.word "
+            "AND length(word) BETWEEN length(t.word) - t.edits AND length(t.word) + t.edits "
+            "ORDER BY similarity(word, t.word) DESC LIMIT 50) "
+            "UNION ALL SELECT t.word, 0) c"
         )
+        candidates: dict[str, list[tuple[str, int]]] = {word: [] for word in typed}
+        visible: set[str] = set()
+        with self.cursor() as cursor:
+            cursor.execute(sql, [*where_params, typed, [limits[w] for w in typed]])
+            for word, candidate, documents, found in cursor.fetchall():
+                candidates[word].append((candidate, documents))
+                if found:
+                    visible.add(candidate)
+        return candidates, visible
+
+
+def _postgres_session(similarity_threshold: float):
+    """One transaction for a search's statements, with the planner settings they need, set once.
+
+    random_page_cost 1.1 prices random reads as on SSD or in memory (the usual advice for such servers; the
+    default 4 assumes spinning disks). With the default the planner reads all 20,000 documents instead of
+    the GIN index's matches: 21 ms against 12 ms per search at BENCH_SCALE=10. SET LOCAL keeps the settings
+    to this transaction. Nested sessions (a search inside portal_search's session) reuse the outer one."""
+    if getattr(connection, "_portal_search_session", False):
+        return nullcontext()
+    return _new_postgres_session(similarity_threshold)
+
+
+@contextmanager
+def _new_postgres_session(similarity_threshold: float):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('random_page_cost', '1.1', true), "
+                "set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(similarity_threshold)],
+            )
+        connection._portal_search_session = True
+        try:
+            yield
+        finally:
+            connection._portal_search_session = False
 
 
 def full_text_for_vendor():
@@ -175,6 +325,33 @@ def full_text_for_vendor():
 
 
 # --- The engine -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _compiled_where(vendor: str, scope: AccessScope, filters: tuple[tuple[str, str], ...]) -> tuple[str, tuple]:
+    """`visible_documents(scope, filters)` compiled to SQL. A pure function of its arguments (the scope
+    holds the day), so it is compiled once per scope and filters, not for every statement (about 3 ms
+    of Python each time)."""
+    queryset = visible_documents(scope, dict(filters))
+    compiler = queryset.query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(queryset.query.where)
+    except EmptyResultSet:  # e.g. a year that is no year
+        return "1 = 0", ()
+    except FullResultSet:  # the secretariat without filters
+        return "1 = 1", ()
+    return sql, tuple(params)
+
+
+@dataclasses.dataclass
+class _Result:
+    """What a search found: the hits of the requested page, how many matches in all, and facet counts."""
+
+    total: int = 0
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+    types: Counter = dataclasses.field(default_factory=Counter)
+    years: Counter = dataclasses.field(default_factory=Counter)
+    tags: dict[str, list[FacetValue]] = dataclasses.field(default_factory=dict)
 
 
 class DatabaseEngine:
@@ -188,10 +365,12 @@ class DatabaseEngine:
     def with_parts(self, query: analysis.ParsedQuery) -> analysis.ParsedQuery:
         """Words of the index that contain a typed word become alternatives of it: "lab" also looks for
         "drugslab". Taken from the vocabulary (trigram index), so matching stays one full-text query."""
+        parts = list(dict.fromkeys(term.text for term in query.terms if term.allows_parts))
+        containing = self.fts.words_containing_many(parts, MAX_PARTS) if parts else {}
         terms = []
         for term in query.terms:
             if term.allows_parts:
-                longer = [w for w in self.fts.words_containing(term.text, MAX_PARTS) if w != term.text]
+                longer = [w for w in containing[term.text] if w != term.text]
                 term = dataclasses.replace(term, alternatives=(*term.alternatives, *((w,) for w in longer)))
             terms.append(term)
         return dataclasses.replace(query, terms=tuple(terms))
@@ -199,22 +378,27 @@ class DatabaseEngine:
     def _where(self, request: SearchRequest) -> tuple[str, list]:
         """The WHERE clause of `visible_documents` (the access filter and the facet filters), compiled by
         the ORM, to be applied to the matching rows only."""
-        queryset = visible_documents(request.scope, request.filters)
-        compiler = queryset.query.get_compiler(connection=connection)
-        try:
-            return compiler.compile(queryset.query.where)
-        except EmptyResultSet:  # e.g. a year that is no year
-            return "1 = 0", []
-        except FullResultSet:  # the secretariat without filters
-            return "1 = 1", []
+        sql, params = _compiled_where(connection.vendor, request.scope, tuple(sorted(request.filters.items())))
+        return sql, list(params)
 
-    def _found(self, request: SearchRequest, *, any_term: bool) -> tuple[list[tuple], dict]:
-        """(id, doc_type, date, year, weight, score) of every match this user may see, and their tag facets."""
+    def _result(self, request: SearchRequest, *, any_term: bool) -> "_Result":
+        """The requested page of hits, the number of matches this user may see and their facet counts."""
         if request.query.is_empty:
-            return [], {}
+            return _Result()
         where = self._where(request)
-        if hasattr(self.fts, "found_with_tags"):
-            return self._found_with_tags(request, any_term=any_term, where=where)
+        if hasattr(self.fts, "found_page"):
+            return self._result_in_one_statement(request, any_term=any_term, where=where)
+        found, tags = self._found(request, any_term=any_term, where=where)
+        return _Result(
+            total=len(found),
+            hits=self._hits(self._page_ids(request, found), request.query),
+            types=Counter(row[1] for row in found),
+            years=Counter(row[3] for row in found if row[3] is not None),
+            tags=tags,
+        )
+
+    def _found(self, request: SearchRequest, *, any_term: bool, where) -> tuple[list[tuple], dict]:
+        """(id, doc_type, date, year, weight, score) of every match this user may see, and their tag facets."""
         sql, params = self.fts.found(request.query, any_term=any_term, where=where)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -232,24 +416,47 @@ class DatabaseEngine:
                 tags.setdefault(facet, []).append(FacetValue(key=key, label=label or key, count=count))
         return found, tags
 
-    def _found_with_tags(self, request: SearchRequest, *, any_term: bool, where) -> tuple[list[tuple], dict]:
-        sql, params = self.fts.found_with_tags(request.query, any_term=any_term, where=where)
+    def _result_in_one_statement(self, request: SearchRequest, *, any_term: bool, where) -> "_Result":
+        sql, params = self.fts.found_page(
+            request.query,
+            any_term=any_term,
+            where=where,
+            by_date=request.sort == "date",
+            offset=request.offset,
+            limit=request.page_size,
+        )
         with self.fts.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        found = [row[1:7] for row in rows if row[0] == 0]
-        tags: dict[str, list[FacetValue]] = {}
-        for _kind, _id, facet, _date, _year, count, _score, key, label in (row for row in rows if row[0] == 1):
-            tags.setdefault(facet, []).append(FacetValue(key=key, label=label or key, count=int(count)))
-        return found, tags
+        result = _Result()
+        page = []  # (position, hit)
+        for kind, _pk, name, second, third, url, object_id, date, number in rows:
+            if kind == 0:  # name = doc_type, second = title, third = body
+                hit = Hit(
+                    doc_type=name,
+                    object_id=object_id,
+                    title=second,
+                    url=url,
+                    snippet_html=analysis.snippet(third, request.query),
+                    date=date,
+                )
+                page.append((number, hit))
+            elif kind == 1:  # name = facet, second = key, third = label
+                facet = result.tags.setdefault(name, [])
+                facet.append(FacetValue(key=second, label=third or second, count=int(number)))
+            elif kind == 2:  # name = doc_type
+                result.types[name] = int(number)
+            else:  # name = year
+                result.years[int(name)] = int(number)
+        result.total = sum(result.types.values())
+        result.hits = [hit for _position, hit in sorted(page, key=lambda item: item[0])]
+        return result
 
-    def _facets(self, found: list[tuple], tags: dict) -> dict[str, list[FacetValue]]:
-        types = Counter(row[1] for row in found)
-        years = Counter(row[3] for row in found if row[3] is not None)
+    def _facets(self, result: "_Result") -> dict[str, list[FacetValue]]:
         facets = {
-            "type": [FacetValue(key=k, label=str(DOC_TYPE_LABELS.get(k, k)), count=n) for k, n in types.items()],
-            "year": [FacetValue(key=str(k), label=str(k), count=n) for k, n in years.items()],
-            **tags,
+            "type": [FacetValue(key=k, label=str(DOC_TYPE_LABELS.get(k, k)), count=n) for k, n in result.types.items()],
+            "year": [FacetValue(key=str(k), label=str(k), count=n) for k, n in result.years.items()],
+            **result.tags,
         }
         for facet, values in facets.items():
             if facet == "year":
@@ -284,30 +491,35 @@ class DatabaseEngine:
             for doc in (documents[pk] for pk in ids if pk in documents)
         ]
 
+    def session(self):
+        """Run several reads as one (on PostgreSQL: one transaction with the planner settings set once)."""
+        return self.fts.session()
+
     def search(self, request: SearchRequest) -> SearchResponse:
-        request = dataclasses.replace(request, query=self.with_parts(request.query))
-        found, tags = self._found(request, any_term=False)
-        partial = not found and len(request.query.terms) > 1
-        if partial:
-            # Nothing has every word: show what has some of them, best first.
-            found, tags = self._found(request, any_term=True)
-        ids = self._page_ids(request, found)
+        with self.session():
+            request = dataclasses.replace(request, query=self.with_parts(request.query))
+            result = self._result(request, any_term=False)
+            partial = not result.total and len(request.query.terms) > 1
+            if partial:
+                # Nothing has every word: show what has some of them, best first.
+                result = self._result(request, any_term=True)
         return SearchResponse(
-            hits=self._hits(ids, request.query),
-            total=len(found),
-            facets=self._facets(found, tags),
+            hits=result.hits,
+            total=result.total,
+            facets=self._facets(result),
             engine=self.name,
-            partial=partial and bool(found),
+            partial=partial and bool(result.total),
         )
 
     def count(self, request: SearchRequest) -> int:
-        request = dataclasses.replace(request, query=self.with_parts(request.query))
-        if request.query.is_empty:
-            return 0
-        sql, params = self.fts.found(request.query, any_term=False, where=self._where(request))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)
-            return cursor.fetchone()[0]
+        with self.session():
+            request = dataclasses.replace(request, query=self.with_parts(request.query))
+            if request.query.is_empty:
+                return 0
+            sql, params = self.fts.found(request.query, any_term=False, where=self._where(request))
+            with self.fts.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)
+                return cursor.fetchone()[0]
 
     def autocomplete(self, *, prefix: str, scope: AccessScope, limit: int = 8) -> list[TitleSuggestion]:
         typed = analysis.words(prefix)[:6]
@@ -335,7 +547,27 @@ class DatabaseEngine:
             cursor.execute(f"SELECT 1 FROM ({sql}) found LIMIT 1", params)
             return cursor.fetchone() is not None
 
-    def corrections(self, query: analysis.ParsedQuery, scope: AccessScope) -> dict[str, str]:
+    def _candidates(
+        self, limits: dict[str, int], scope: AccessScope
+    ) -> tuple[dict[str, list[tuple[str, int]]], Callable[[str], bool]]:
+        """Vocabulary words near each typed word, and a test: does a word occur in a document the scope may
+        see? On PostgreSQL one statement answers both for every word (the access filter inside it); SQLite
+        asks the vocabulary per word and checks a candidate only when it is reached."""
+        if hasattr(self.fts, "correction_candidates"):
+            where = self._where(SearchRequest(query=analysis.ParsedQuery(raw=""), scope=scope))
+            candidates, visible = self.fts.correction_candidates(limits, where)
+            return candidates, visible.__contains__
+        candidates = {}
+        with self.fts.cursor() as cursor:
+            for word in limits:
+                sql, params = self.fts.vocabulary_candidates(word)
+                cursor.execute(sql, params)
+                candidates[word] = [*cursor.fetchall(), (word, 0)]
+        return candidates, lambda candidate: self._word_found(candidate, scope)
+
+    def corrections(
+        self, query: analysis.ParsedQuery, scope: AccessScope, *, synonyms: dict | None = None
+    ) -> dict[str, str]:
         """The nearest word (edit distance 1, or 2 for longer words) that occurs in a document this user may
         see. The vocabulary is shared by everyone, so every candidate, the typed word itself included, is
         checked against the user's documents: a word only hidden documents contain is neither offered nor
@@ -345,29 +577,27 @@ class DatabaseEngine:
         if not words:
             return {}
         # The synonym list is the secretariat's, not anyone's content: its words count as known to all.
-        synonym_words = {w for key in synonym_table() for w in key}
-        corrections = {}
-        for word in words:
-            if word in synonym_words:
-                continue
-            sql, params = self.fts.vocabulary_candidates(word)
-            with self.fts.cursor() as cursor:
-                cursor.execute(sql, params)
-                candidates = [*cursor.fetchall(), (word, 0), *((w, 0) for w in synonym_words)]
-            limit = 1 if len(word) <= 5 else 2
-            scored = sorted(
-                {
-                    (Levenshtein.distance(word, candidate, score_cutoff=limit), -documents, candidate)
-                    for candidate, documents in candidates
-                }
-            )
-            for distance, _documents, candidate in scored[:MAX_CANDIDATE_CHECKS]:
-                if distance > limit:
-                    break
-                if candidate in synonym_words or self._word_found(candidate, scope):
-                    if candidate != word:
-                        corrections[word] = candidate
-                    break
+        synonym_words = {w for key in (synonym_table() if synonyms is None else synonyms) for w in key}
+        limits = {word: 1 if len(word) <= 5 else 2 for word in dict.fromkeys(words) if word not in synonym_words}
+        if not limits:
+            return {}
+        with self.session():
+            candidates, visible = self._candidates(limits, scope)
+            corrections = {}
+            for word, limit in limits.items():
+                scored = sorted(
+                    {
+                        (Levenshtein.distance(word, candidate, score_cutoff=limit), -documents, candidate)
+                        for candidate, documents in [*candidates[word], *((w, 0) for w in synonym_words)]
+                    }
+                )
+                for distance, _documents, candidate in scored[:MAX_CANDIDATE_CHECKS]:
+                    if distance > limit:
+                        break
+                    if candidate in synonym_words or visible(candidate):
+                        if candidate != word:
+                            corrections[word] = candidate
+                        break
         return corrections
 
     def vocabulary_refresh(self) -> int:
@@ -389,6 +619,7 @@ class DatabaseEngine:
         with transaction.atomic():
             self._delete_keys([d.key for d in documents])
             self._insert(documents)
+            self.fts.merge_pending()
         return len(documents)
 
     def delete(self, keys: Iterable[tuple[str, str]]) -> int:
@@ -504,6 +735,7 @@ class DatabaseEngine:
                 if progress:
                     progress(len(batch))
             self._vocabulary_merge(vocabulary, replace=doc_types is None)
+            self.fts.merge_pending()
         return written
 
     def _vocabulary_merge(self, vocabulary: Counter, *, replace: bool) -> None:
