@@ -69,6 +69,18 @@ serve: release
 	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(UVICORN) --host $(SERVE_HOST) --port $(SERVE_PORT) --workers $(WORKERS)
 
+# Load test (README, "Load test"): the server of `serve` (WORKERS workers) on a free loopback port, wrk per page
+# and a locust journey of 50 users; one JSON line per scenario. Needs PostgreSQL at 127.0.0.1:5432 (its own
+# database vbg_loadtest, built once with the bench's demo data) and Redis at 127.0.0.1:6379 (db 4).
+.PHONY: loadtest
+loadtest: install-dev translations
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=sudo; \
+	  else echo "wrk is not installed; install it with: sudo apt-get install -y wrk" >&2; exit 2; fi; \
+	  $$sudo apt-get install -y -q wrk || { $$sudo apt-get update -q && $$sudo apt-get install -y -q wrk; }; }
+	@WORKERS=$(WORKERS) $(BIN)/python scripts/loadtest/run.py $(LOADTEST_ARGS)
+
 test: install-dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
