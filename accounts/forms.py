@@ -69,3 +69,25 @@ class InviteForm(forms.Form):
         if User.objects.filter(email__iexact=contact.email).exists():
             raise forms.ValidationError(_("Er bestaat al een account met dit e-mailadres."))
         return contact
+
+
+class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+    """The reset mail goes through the background queue, so a mail server that is down delays it (retried)
+    instead of Django logging the failure and dropping the mail."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):  # noqa: E501
+        import logging
+
+        from django.template.loader import render_to_string
+
+        from core.tasks import send_templated_mail
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        try:
+            send_templated_mail(
+                to=[to_email], subject=subject, template=email_template_name.removesuffix(".txt"), context=context
+            )
+        except Exception:  # noqa: BLE001 - as Django does: the page must not reveal whether the address exists
+            logging.getLogger(__name__).exception("Could not queue the password reset mail")

@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import mfa, services, throttle
-from .forms import EnrolForm, GrantDecisionForm, InviteForm, LoginForm, MFAResetForm, RoleChangeForm, TokenForm
+from .forms import (
+    EnrolForm,
+    GrantDecisionForm,
+    InviteForm,
+    LoginForm,
+    MFAResetForm,
+    QueuedPasswordResetForm,
+    RoleChangeForm,
+    TokenForm,
+)
 from .models import RoleGrant, User
 from .permissions import user_can_decide_role_grants, user_can_invite, user_can_manage_users
 from .roles import REFERRAL_ROLES, Role
@@ -139,6 +148,7 @@ def profile(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

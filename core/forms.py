@@ -2,6 +2,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from .storage import check_room_for
 from .uploads import validate_document, validate_raster_image
 
 
@@ -12,6 +13,7 @@ class SafeDocumentForm(BaseDocumentForm):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             validate_document(upload)
+            check_room_for(upload)
         return upload
 
 
@@ -22,4 +24,5 @@ class SafeImageForm(BaseImageForm):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             validate_raster_image(upload)
+            check_room_for(upload)
         return upload
