@@ -88,6 +88,14 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Dependency audit (README, "Security"): known vulnerabilities in the pinned runtime requirements and what they
+# pull in (AUDIT_REQUIREMENTS=requirements-dev.txt for the tools too). Needs the network for the vulnerability
+# database; --strict fails when a package could not be checked, so "no answer" never passes as "no findings".
+AUDIT_REQUIREMENTS ?= requirements.txt
+.PHONY: audit
+audit: install-dev
+	$(BIN)/pip-audit --strict --progress-spinner off -r $(AUDIT_REQUIREMENTS)
+
 # Backups (README, "Backups"): database + MEDIA_ROOT + manifest into $(BACKUP_DIR)/<UTC timestamp>/ (default
 # var/backups), never the secrets. `make restore BACKUP=var/backups/<timestamp> [RESTORE_ARGS="--yes --force"]`
 # restores into the EMPTY database of DATABASE_URL; it asks once unless --yes or CI=true.

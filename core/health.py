@@ -66,12 +66,19 @@ def check_worker() -> tuple[bool, str]:
     return age <= settings.WORKER_HEARTBEAT_MAX_AGE, f"last heartbeat {int(age.total_seconds())}s ago"
 
 
+def check_upload_scanner() -> tuple[bool, str]:
+    from .scanning import scanner_status
+
+    return scanner_status()
+
+
 CHECKS = {
     "database": check_database,
     "cache": check_cache,
     "channel_layer": check_channel_layer,
     "search": check_search,
     "worker": check_worker,
+    "upload_scanner": check_upload_scanner,
 }
 
 

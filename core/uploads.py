@@ -1,4 +1,5 @@
-"""Uploads are judged by their content, never by their name: a file must be what its extension claims."""
+"""Uploads are judged by their content, never by their name: a file must be what its extension claims, and
+the virus scanner (core/scanning.py, when on) must find nothing in it before it is stored."""
 
 import zipfile
 
@@ -6,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from .scanning import check_upload
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -92,6 +95,7 @@ def validate_document(upload) -> None:
             % {"ext": extension},
             code="content_mismatch",
         )
+    check_upload(upload, name=upload.name)
 
 
 def validate_raster_image(upload) -> None:
@@ -116,3 +120,4 @@ def validate_raster_image(upload) -> None:
             _("De bestandsnaam past niet bij de inhoud: dit is een %(format)s-afbeelding.") % {"format": image_format},
             code="content_mismatch",
         )
+    check_upload(upload, name=upload.name)

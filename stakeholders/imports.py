@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from core.scanning import check_upload
+
 from .models import Affiliation, Contact, District, ImportBatch, Membership, Municipality, Organisation, PartnerType
 from .permissions import user_can_manage_crm
 from .validators import normalise_postal_code, validate_dutch_phone, validate_kvk_number, validate_postal_code
@@ -95,7 +97,12 @@ def _decode_csv(raw: bytes) -> str:
 
 
 def load_table_file(name: str, raw: bytes) -> tablib.Dataset:
-    """A .csv (UTF-8 or Windows-1252, ; , or tab) or a real .xlsx as a dataset; anything else a Dutch error."""
+    """A .csv (UTF-8 or Windows-1252, ; , or tab) or a real .xlsx as a dataset; anything else a Dutch error.
+    Every importer reads its upload here, so the virus scanner sees each one before a row is stored."""
+    try:
+        check_upload(io.BytesIO(raw), name=name)
+    except ValidationError as exc:
+        raise ImportFileError(exc.messages[0], code=exc.code) from exc
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
         if not raw.startswith(b"PK\x03\x04"):

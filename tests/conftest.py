@@ -1,23 +1,36 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 
 from accounts.roles import Role
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, current_totp
 from tests.stakeholders.factories import AffiliationFactory, MembershipFactory
 
 
+def _clear_caches(*, with_database: bool) -> None:
+    """Every configured cache (the shared page cache's entries and its version key, the login throttle,
+    synonyms, Wagtail's site root paths) and Django's per-process content type cache. A database cache is
+    cleared only where the test may use the database: without it, nothing can have been stored there."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    for alias in settings.CACHES:
+        backend = caches[alias]
+        if with_database or not isinstance(backend, DatabaseCache):
+            backend.clear()
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
-    """The throttle lives in the real cache (a database table by default); tests must not see
-    each other's failures."""
+    """Each test starts cold: one test's cached pages, throttle failures or content types never make another
+    pass, change its query count or decide a permission (tests/test_cache_isolation.py proves it)."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if not uses_db:
-        yield
-        return
-    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    cache.clear()
+    if uses_db:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    _clear_caches(with_database=bool(uses_db))
     yield
-    cache.clear()
+    _clear_caches(with_database=bool(uses_db))
 
 
 @pytest.fixture

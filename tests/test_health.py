@@ -16,7 +16,7 @@ def test_all_parts_fine(client):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "ok" and body["failing"] == []
-    assert set(body["checks"]) == {"database", "cache", "channel_layer", "search", "worker"}
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "search", "worker", "upload_scanner"}
 
 
 def test_a_stale_worker_is_named(client):
@@ -51,3 +51,10 @@ def test_health_reveals_no_secrets(client):
     record_heartbeat()
     text = client.get("/health/").content.decode()
     assert "SECRET" not in text and "password" not in text.lower()
+
+
+def test_an_unreachable_virus_scanner_is_named(client, settings):
+    settings.UPLOAD_SCANNER = "clamd"
+    settings.CLAMD_ADDRESS = "127.0.0.1:1"
+    response = client.get("/health/")
+    assert response.status_code == 503 and "upload_scanner" in response.json()["failing"]

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -127,4 +128,6 @@ def test_the_bells_websocket_passes_the_proxy(nginx, client, make_user):
         async with connect(ws_url, additional_headers={"Cookie": cookie}, origin=nginx) as socket_:
             return await asyncio.wait_for(socket_.recv(), timeout=10)
 
-    assert '"type": "count"' in asyncio.run(scenario())
+    # In a thread of its own: the browser tests' Playwright loop may be running in this one.
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        assert '"type": "count"' in executor.submit(asyncio.run, scenario()).result(timeout=30)
