@@ -23,6 +23,8 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "search": settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"],
+    "pool": settings.DATABASES["default"].get("OPTIONS", {}).get("pool"),
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
 }))
 """
 BASE_ENV = {
@@ -42,6 +44,8 @@ BASE_ENV = {
         "DJANGO_SETTINGS_MODULE",
         "FIELD_ENCRYPTION_KEYS",
         "FIELD_ENCRYPTION_KEY",
+        "DB_POOL_MAX_SIZE",
+        "CONN_MAX_AGE",
     }
 }
 PRODUCTION = {
@@ -87,6 +91,15 @@ def test_database_and_redis_urls_switch_backends():
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["cache"] == "django_redis.cache.RedisCache"
     assert s["huey"] == "huey.RedisHuey"
+
+
+def test_postgresql_gets_a_connection_pool_per_process_instead_of_persistent_connections():
+    s = _settings(DEBUG="true", DATABASE_URL="postgres://vbg@db.example:5432/vbg", CONN_MAX_AGE="60")
+    assert s["pool"] == {"min_size": 1, "max_size": 10, "timeout": 10} and s["conn_max_age"] == 0
+    assert (
+        _settings(DEBUG="true", DATABASE_URL="postgres://vbg@db.example:5432/vbg", DB_POOL_MAX_SIZE="0")["pool"] is None
+    )
+    assert _settings(DEBUG="true")["pool"] is None  # SQLite
 
 
 def test_email_url_switches_to_smtp():

@@ -139,6 +139,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# On PostgreSQL each worker process keeps a pool of connections. Under ASGI, CONN_MAX_AGE does not reuse
+# connections (each request may run in another thread), so without a pool every request connects anew, and
+# with CONN_MAX_AGE > 0 connections pile up until PostgreSQL refuses more. Checked before each use, so a
+# restarted PostgreSQL costs no request. DB_POOL_MAX_SIZE=0 switches the pool off (tests run without one).
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0 if TESTING else 10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with a pool: psycopg checks each connection it lends
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web server write without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -154,20 +167,46 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as RedisRetry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Redis down means no caching, never an error page: reads miss, writes are dropped, each
+                # failure is logged, and /health/ names the cache (its round trip fails).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
             "KEY_PREFIX": "vbg",
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # One server process shares one receive queue among all its sockets: a broadcast to a few
             # hundred open bells must fit in it (the default of 100 drops the rest).
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "vbg", "capacity": CHANNEL_CAPACITY},
+            # A pooled connection that Redis closed (a restart) is reconnected and the command tried again,
+            # so the first websocket after Redis comes back connects instead of failing once.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "retry": RedisRetry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+                        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+                        "socket_connect_timeout": 2,
+                    }
+                ],
+                "prefix": "vbg",
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
 else:
@@ -253,6 +292,9 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each admin user's e-mail address to a third party (and the admin's CSP
+# blocks it anyway); Wagtail shows its own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
 # Documents are checked by their bytes, not only their extension.
@@ -261,6 +303,13 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.forms.SafeDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.forms.SafeImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Virus scanning of every upload before it is stored (core/scanning.py): "" (off), "clamd" or "clamscan".
+UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="")
+if UPLOAD_SCANNER not in ("", "clamd", "clamscan"):
+    raise ImproperlyConfigured("UPLOAD_SCANNER must be empty (off), 'clamd' or 'clamscan'.")
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="/var/run/clamav/clamd.ctl")  # a socket path or host:port
+UPLOAD_SCANNER_COMMAND = env.str("UPLOAD_SCANNER_COMMAND", default="clamscan --no-summary --stdout -")
+UPLOAD_SCANNER_TIMEOUT = env.int("UPLOAD_SCANNER_TIMEOUT", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
