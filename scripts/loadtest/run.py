@@ -13,6 +13,7 @@ loopback would not send them back by itself, and the settings stay those of prod
 
 import argparse
 import csv
+import email.message
 import io
 import json
 import os
@@ -369,7 +370,7 @@ def wrk_scenarios(targets: dict) -> list[tuple[str, str, str | None, float | Non
     ]
 
 
-def fetch(base: str, path: str, cookie: str | None = None) -> tuple[int, dict]:
+def fetch(base: str, path: str, cookie: str | None = None) -> tuple[int, "email.message.Message"]:
     # Always http://127.0.0.1:<port>: the server started here.
     request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
 
@@ -380,9 +381,9 @@ def fetch(base: str, path: str, cookie: str | None = None) -> tuple[int, dict]:
     try:
         with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
             response.read()
-            return response.status, dict(response.headers)
+            return response.status, response.headers  # case-insensitive: servers differ in header case
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, error.headers
 
 
 def check_and_warm(base: str, scenarios) -> dict[str, str]:
