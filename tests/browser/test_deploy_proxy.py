@@ -100,9 +100,9 @@ def _get(url: str, headers: dict | None = None):
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test URL
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def test_pages_static_files_and_media_through_the_proxy(nginx):

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -318,7 +319,7 @@ def app(postgres, redis_server):
 class Response:
     status: int
     text: str
-    headers: dict
+    headers: Message  # case-insensitive, as HTTP header names are
     url: str
 
     def json(self):
@@ -351,9 +352,9 @@ class Browser:
         request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                return Response(response.status, response.read().decode(errors="replace"), dict(response.headers), path)
+                return Response(response.status, response.read().decode(errors="replace"), response.headers, path)
         except urllib.error.HTTPError as error:
-            return Response(error.code, error.read().decode(errors="replace"), dict(error.headers), path)
+            return Response(error.code, error.read().decode(errors="replace"), error.headers, path)
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
