@@ -35,9 +35,17 @@ def confirmed_totp_device(user) -> TOTPDevice:
 
 
 def current_totp(device: TOTPDevice) -> str:
-    """The code the app would show now. The device accepts one step either side (tolerance 1),
-    so a code made just before a 30-second boundary still verifies just after it."""
+    """A code the device accepts now. It accepts one step either side (tolerance 1) but never a step it
+    has already used (``last_t``): a second login of the same user within 30 seconds needs the next
+    step's code, and waits for the clock if even that one is spent."""
+    import time
+
     from django_otp.oath import TOTP
 
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    step = max(totp.t(), device.last_t + 1)
+    while step > totp.t() + device.tolerance:
+        time.sleep(0.2)
+    totp.time = device.t0 + (step - device.drift) * device.step
     return f"{totp.token():0{device.digits}d}"

@@ -25,10 +25,14 @@ def _log_in(page, live, user, device=None):
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    # A click does not wait for the navigation it starts; a goto() right after it would cancel the
+    # POST and leave the browser logged out (or half-way, on the code step).
+    page.wait_for_url(lambda url: "/account/inloggen/" not in url)
     if device is not None:
         expect(page.get_by_role("heading", name="Tweestapsverificatie")).to_be_visible()
         page.get_by_label("Code").fill(current_totp(device))
         page.get_by_role("button", name="Bevestigen").click()
+        page.wait_for_url(lambda url: "/account/mfa/" not in url)
 
 
 @pytest.mark.parametrize("path", ["/", "/account/inloggen/", "/privacyverklaring/"])
