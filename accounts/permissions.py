@@ -1,6 +1,6 @@
 """Who may manage accounts. The one place views and templates ask."""
 
-from .roles import Role
+from .roles import GROUP_PERMISSIONS, Role
 
 
 def user_can_manage_users(user) -> bool:
@@ -11,5 +11,13 @@ def user_can_decide_role_grants(user) -> bool:
     return user.is_authenticated and user.has_role(Role.PRIVACY_OFFICER)
 
 
+def _roles_may_grant(user, permission: str) -> bool:
+    """Whether any of the user's roles carries the permission at all. The menu asks on every page; for
+    most people (Partners, AOVs, coaches) this answers no without the two permission queries."""
+    return any(permission in GROUP_PERMISSIONS.get(role, ()) for role in user.roles)
+
+
 def user_can_invite(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_perm("accounts.invite_user"))
+    return user.is_authenticated and (
+        user.is_superuser or (_roles_may_grant(user, "accounts.invite_user") and user.has_perm("accounts.invite_user"))
+    )

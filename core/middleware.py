@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 
 # The front end runs no inline script: every script is a static file.
 FRONTEND_CSP = "; ".join(
@@ -67,3 +70,24 @@ class DutchFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Sessions end after SESSION_COOKIE_AGE of inactivity, as with SESSION_SAVE_EVERY_REQUEST, but a
+    session that nothing changed is written at most once per SESSION_RENEW_INTERVAL: saving it on every
+    page view cost a database write (and a cache write) per request. The idle timeout is therefore up
+    to that interval shorter than configured, never longer."""
+
+    RENEWED_KEY = "_vbg_renewed"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        # Only a session this request read: touching an unread one would load it and add Vary: Cookie
+        # to pages that the page cache may share.
+        if session is not None and session.accessed and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.RENEWED_KEY, 0) >= settings.SESSION_RENEW_INTERVAL:
+                session[self.RENEWED_KEY] = now
+        elif session is not None and session.modified and not session.is_empty():
+            session[self.RENEWED_KEY] = int(time.time())
+        return super().process_response(request, response)

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.page_cache.PageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.IdleSessionMiddleware",
     "core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -262,9 +262,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)  # also invitations
 
-# Sessions expire when idle: every request renews the cookie, an idle one lapses.
+# Sessions expire when idle: core.middleware.IdleSessionMiddleware renews a session in use at most once per
+# SESSION_RENEW_INTERVAL seconds (not on every request: that was a database write per page view).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_INTERVAL = env.int("SESSION_RENEW_INTERVAL", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
+# With Redis, sessions are read from the cache (the database stays the record, so a Redis restart logs
+# nobody out); without it the database cache would gain nothing over the session table itself.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

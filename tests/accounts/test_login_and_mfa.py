@@ -171,9 +171,50 @@ def test_deactivating_a_user_ends_their_sessions(client, make_user, django_captu
     assert client.get("/account/").status_code == 302
 
 
-def test_idle_sessions_expire(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 3600
+def _session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, make_user, settings):
+    import time_machine
+
+    assert settings.SESSION_COOKIE_AGE <= 3600 and settings.SESSION_RENEW_INTERVAL == 60
+    user = make_user(Role.PARTNER)
+    with time_machine.travel("2026-03-02 09:00:00 +0100", tick=False) as clock:
+        _login(client, user.email)
+        client.get("/account/")
+        first = _session_expiry(client)
+        clock.shift(30)
+        client.get("/account/")
+        assert _session_expiry(client) == first  # within the interval: not written again
+        clock.shift(31)
+        client.get("/account/")
+        assert (_session_expiry(client) - first).total_seconds() == 61
+
+
+def test_an_idle_session_ends(client, make_user, settings):
+    import time_machine
+
+    user = make_user(Role.PARTNER)
+    with time_machine.travel("2026-03-02 09:00:00 +0100", tick=False) as clock:
+        _login(client, user.email)
+        for _ in range(5):  # active for 25 minutes, a page every 5 minutes: still logged in
+            clock.shift(5 * 60)
+            assert client.get("/account/").status_code == 200
+        clock.shift(settings.SESSION_COOKIE_AGE + 1)
+        response = client.get("/account/")
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+
+
+def test_an_anonymous_visit_starts_no_session(client, reference_data, settings):
+    from django.contrib.sessions.models import Session
+
+    response = client.get("/privacyverklaring/")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
 
 
 def test_password_reset_mail_is_dutch(client, make_user, mailoutbox):

@@ -185,3 +185,17 @@ def test_secretariat_invites_a_contact(
         and invited.has_role(Role.PARTNER)
         and invited.check_password("Heel-Veilig-Wachtwoord-1")
     )
+
+
+def test_the_invite_permission_is_read_only_for_roles_that_can_carry_it(make_user, django_assert_num_queries):
+    from accounts.permissions import user_can_invite
+
+    partner, secretariat = make_user(Role.PARTNER), make_user(Role.SECRETARIAT, district=None)
+    partner.roles, secretariat.roles  # noqa: B018 - the role query of each request, read beforehand
+    with django_assert_num_queries(0):  # no permission queries on every page for a Partner
+        assert user_can_invite(partner) is False
+    with django_assert_num_queries(2):
+        assert user_can_invite(secretariat) is True
+    Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]).permissions.clear()
+    secretariat = type(secretariat).objects.get(pk=secretariat.pk)
+    assert user_can_invite(secretariat) is False  # the role gate never grants by itself

@@ -11,6 +11,10 @@ import time
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# How long a step may wait for the page. Generous: CI runs the suite a second time on PostgreSQL while
+# the machine is busy, and a journey that waits longer still proves the same thing.
+BROWSER_TIMEOUT_MS = 20_000
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -91,7 +95,9 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}: in CI the browser tests may not be skipped")
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
     # Playwright's sync API keeps an event loop in this thread; the test code around it is
     # ordinary synchronous Django (ORM calls in fixtures), so Django's async guard is lifted here.
@@ -106,6 +112,6 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()

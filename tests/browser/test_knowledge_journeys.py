@@ -18,6 +18,7 @@ from accounts.roles import Role
 from knowledgebase.models import JointAction, LessonPage
 from stakeholders.models import District, Municipality
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.stakeholders.factories import AffiliationFactory, ContactFactory, MembershipFactory, OrganisationFactory
 
@@ -39,7 +40,7 @@ def new_page(browser):
         context = browser.new_context(locale="nl-NL")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
         return page
 
     yield _new

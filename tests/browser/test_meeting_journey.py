@@ -24,6 +24,7 @@ from wagtail.models import ReferenceIndex
 from accounts.roles import Role
 from meetings.models import ActionItem, AgendaItem, Attendance, Invitation, MeetingPage, Minutes, MinutesComment
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.meetings.factories import meeting
 
@@ -41,7 +42,7 @@ def other_page(browser):
     """The partner's browser: its own context, so its own cookies."""
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.meetings.factories import meeting
 
@@ -17,7 +18,7 @@ def other_page(browser):
     """A second person's browser: its own context, so its own cookies."""
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.pdfs import pdf_string_list
 from tests.referrals.conftest import aov_of
@@ -19,7 +20,7 @@ HOLLANDS_KROON = "GM1911"
 def _person(browser, live, user):
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     _log_in(page, live, user, confirmed_totp_device(user))
     return page
 

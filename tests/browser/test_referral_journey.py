@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from referrals.models import AccessLogEntry, Referral
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.referrals.conftest import HAARLEM, aov_of
 
@@ -17,7 +18,7 @@ from tests.referrals.conftest import HAARLEM, aov_of
 def _person(browser, live, user):
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     _log_in(page, live, user, confirmed_totp_device(user))
     return page
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from surveys.models import Campaign
 from tests.accounts.factories import confirmed_totp_device
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.pdfs import pdf_string_list
 
@@ -32,7 +33,7 @@ def test_a_survey_from_letters_to_the_module_1_figures(live, browser, make_user,
 
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     office = context.new_page()
-    office.set_default_timeout(15_000)
+    office.set_default_timeout(BROWSER_TIMEOUT_MS)
     _log_in(office, live, secretary, confirmed_totp_device(secretary))
     office.get_by_role("link", name="Enquêtes").first.click()
     office.get_by_role("link", name="Nieuwe enquête").click()
@@ -60,7 +61,7 @@ def test_a_survey_from_letters_to_the_module_1_figures(live, browser, make_user,
 
     phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     resident = phone.new_page()
-    resident.set_default_timeout(15_000)
+    resident.set_default_timeout(BROWSER_TIMEOUT_MS)
     # The QR code on the letter: the code after the "#" is filled in by the page and leaves the address bar.
     resident.goto(f"{live.url}/vragenlijst/#{codes[17].replace('-', '')}")
     expect(resident.get_by_label("Uw code")).to_have_value(codes[17].replace("-", ""))
