@@ -1,5 +1,7 @@
 """Guards and bookkeeping around users: referral roles, sessions, deactivation."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -32,6 +34,8 @@ def refuse_unapproved_referral_roles(sender, instance, action, reverse, pk_set, 
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):
+    from core.middleware import IdleSessionMiddleware
+
     from .middleware import _REGISTERED_KEY
     from .services import session_register
 
@@ -40,6 +44,8 @@ def remember_session(sender, request, user, **kwargs):
             request.session.save()
         session_register(user=user, session_key=request.session.session_key)
         request.session[_REGISTERED_KEY] = request.session.session_key
+        # A fresh login counts as a renewal: the next page views need not write the session again.
+        request.session[IdleSessionMiddleware.RENEWED_KEY] = int(time.time())
 
 
 @receiver(user_logged_out)

@@ -46,6 +46,14 @@ def published_or_unpublished_pages_leave_the_page_cache(sender, **kwargs):
     page_cache.invalidate()
 
 
+@receiver(post_save)
+def pages_created_live_refresh_the_page_cache(sender, instance, created, **kwargs):
+    """The admin creates a draft and publishes it (page_published above); imports, the demo data and
+    fixtures create pages live straight away, which lists and related-page rankings must show too."""
+    if created and isinstance(instance, Page) and instance.live:
+        page_cache.invalidate()
+
+
 @receiver(post_delete)
 def deleted_pages_leave_the_page_cache(sender, instance, **kwargs):
     if isinstance(instance, Page):

@@ -3,10 +3,12 @@ count of each screen is fixed, whatever the amount of content."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core import page_cache
 from stakeholders.models import District, Module, Municipality, PartnerType, Theme
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
@@ -20,6 +22,10 @@ from .permissions import (
 
 INDEX_PAGE_SIZE = 20
 RELATED_LIMIT = 4
+# How many related pages are ranked ahead for every reader, and for how long at most (publishing
+# invalidates the ranking earlier).
+RELATED_CANDIDATES = 40
+RELATED_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,35 @@ def _shared_count(through_model, field: str, ids: list[int]):
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
+def _related_ranking(*, page: KnowledgePage, theme_ids, module_ids, municipality_ids) -> list[int]:
+    """Ids of the pages sharing most with this one, whoever reads: only ids, never content, so one
+    ranking serves every reader; each reader's list is then cut from it by their own visibility.
+    Keyed on the page-cache version, which every publish, unpublish, move and privacy change bumps."""
+    key = f"knowledge:related:{page_cache.version()}:{page.pk}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = list(
+            _scored_related(KnowledgePage.objects.all(), page, theme_ids, module_ids, municipality_ids).values_list(
+                "pk", flat=True
+            )[:RELATED_CANDIDATES]
+        )
+        cache.set(key, ranking, timeout=RELATED_CACHE_SECONDS)
+    return ranking
+
+
+def _scored_related(pages, page, theme_ids, module_ids, municipality_ids):
+    return (
+        pages.exclude(pk=page.pk)
+        .annotate(
+            shared=_shared_count(KnowledgePage.themes.through, "theme_id", theme_ids) * 3
+            + _shared_count(KnowledgePage.municipalities.through, "municipality_id", municipality_ids) * 2
+            + _shared_count(KnowledgePage.modules.through, "module_id", module_ids)
+        )
+        .filter(shared__gt=0)
+        .order_by("-shared", "-first_published_at", "pk")
+    )
+
+
 def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> list[KnowledgePage]:
     """Visible pages sharing the most themes, modules and municipalities with this one."""
     theme_ids = [t.pk for t in page.themes.all()]
@@ -115,20 +150,15 @@ def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> l
     municipality_ids = [m.pk for m in page.municipalities.all()]
     if not (theme_ids or module_ids or municipality_ids):
         return []
-    scored = (
-        knowledge_pages_visible_to(user)
-        .exclude(pk=page.pk)
-        .annotate(
-            shared=_shared_count(KnowledgePage.themes.through, "theme_id", theme_ids) * 3
-            + _shared_count(KnowledgePage.municipalities.through, "municipality_id", municipality_ids) * 2
-            + _shared_count(KnowledgePage.modules.through, "module_id", module_ids)
-        )
-        .filter(shared__gt=0)
-        .select_related("content_type")
-        .prefetch_related("themes")
-        .order_by("-shared", "-first_published_at")
-    )
-    return list(scored[:limit])
+    visible = knowledge_pages_visible_to(user).select_related("content_type").prefetch_related("themes")
+    ranking = _related_ranking(page=page, theme_ids=theme_ids, module_ids=module_ids, municipality_ids=municipality_ids)
+    by_pk = {related.pk: related for related in visible.filter(pk__in=ranking)}
+    chosen = [by_pk[pk] for pk in ranking if pk in by_pk][:limit]
+    if len(chosen) < limit and len(ranking) == RELATED_CANDIDATES:
+        # The reader may see too few of the top candidates (district pages of other platforms): rank
+        # what they can see instead.
+        chosen = list(_scored_related(visible, page, theme_ids, module_ids, municipality_ids)[:limit])
+    return chosen
 
 
 def helpful_summary(*, page: KnowledgePage, user) -> dict:

@@ -207,3 +207,43 @@ def test_a_coach_working_at_a_member_organisation_does_not_get_district_pages(cl
     assert client.get(pages["nhn"].url).status_code == 404
     assert "Noordverhaal" not in client.get("/kennisbank/").content.decode()
     assert not user_can_view_page(coach, pages["nhn"])
+
+
+def test_related_pages_are_ranked_once_for_every_reader_and_cut_by_each_readers_visibility(
+    make_user, pages, django_assert_max_num_queries
+):
+    nhn_partner, ken_partner = make_user(Role.PARTNER, district="NHN"), make_user(Role.PARTNER, district="KEN")
+    first = related_pages(page=pages["public"], user=nhn_partner)
+    assert {p.title for p in first} == {"Partnerverhaal hennep", "Noordverhaal hennep"}
+    # The ranking made for the NHN partner is reused, but the KEN partner still gets only what they may see.
+    with CaptureQueriesContext(connection) as queries:
+        second = related_pages(page=pages["public"], user=ken_partner)
+    assert [p.title for p in second] == ["Partnerverhaal hennep"]
+    assert not any("knowledgebase_knowledgepage_themes" in q["sql"] and "COUNT" in q["sql"] for q in queries)
+    assert related_pages(page=pages["public"], user=AnonymousUser()) == []
+
+
+def test_a_new_page_joins_the_related_ranking_at_once(make_user, pages):
+    partner = make_user(Role.PARTNER, district="KEN")
+    assert [p.title for p in related_pages(page=pages["public"], user=partner)] == ["Partnerverhaal hennep"]
+    article("Tweede partnerverhaal", visibility="partners")
+    titles = {p.title for p in related_pages(page=pages["public"], user=partner)}
+    assert titles == {"Partnerverhaal hennep", "Tweede partnerverhaal"}
+    pages["partners"].unpublish()
+    assert [p.title for p in related_pages(page=pages["public"], user=partner)] == ["Tweede partnerverhaal"]
+
+
+def test_a_reader_who_sees_few_of_the_top_candidates_gets_their_own_ranking(make_user, pages, monkeypatch):
+    from django.utils import timezone
+
+    from knowledgebase import selectors
+
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 1)
+    now = timezone.now()
+    for age, key in enumerate(("nhn", "partners", "draft")):
+        Page.objects.filter(pk=pages[key].pk).update(first_published_at=now - timezone.timedelta(days=age))
+    # The one candidate kept is the newest, the NHN page: the KEN partner may not see it, so their
+    # list is ranked from what they can see instead of coming out empty.
+    related_pages(page=pages["public"], user=make_user(Role.PARTNER, district="NHN"))
+    ken = related_pages(page=pages["public"], user=make_user(Role.PARTNER, district="KEN"))
+    assert [p.title for p in ken] == ["Partnerverhaal hennep"]
