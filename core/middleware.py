@@ -76,9 +76,19 @@ class IdleSessionMiddleware(SessionMiddleware):
     """Sessions end after SESSION_COOKIE_AGE of inactivity, as with SESSION_SAVE_EVERY_REQUEST, but a
     session that nothing changed is written at most once per SESSION_RENEW_INTERVAL: saving it on every
     page view cost a database write (and a cache write) per request. The idle timeout is therefore up
-    to that interval shorter than configured, never longer."""
+    to that interval shorter than configured, never longer.
+
+    The session's own renewal stamp is checked too, so the timeout holds whatever the store does with
+    expiry (a cache entry's time to live, a clock that differs between the app and Redis)."""
 
     RENEWED_KEY = "_vbg_renewed"
+
+    def process_request(self, request):
+        super().process_request(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:  # no cookie, no session to load
+            renewed = request.session.get(self.RENEWED_KEY)
+            if renewed is not None and time.time() - renewed > settings.SESSION_COOKIE_AGE:
+                request.session.flush()
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)

@@ -208,6 +208,23 @@ def test_an_idle_session_ends(client, make_user, settings):
     assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
 
 
+def test_an_idle_session_ends_even_when_the_store_still_holds_it(client, make_user, settings):
+    """A cache's time to live runs on the cache server's clock; the renewal stamp in the session decides."""
+    import time
+
+    from core.middleware import IdleSessionMiddleware
+
+    user = make_user(Role.PARTNER)
+    _login(client, user.email)
+    session = client.session
+    session[IdleSessionMiddleware.RENEWED_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.set_expiry(24 * 3600)  # the store would keep it for a day
+    session.save()
+    response = client.get("/account/")
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+    assert client.get("/account/").status_code == 302  # the old session is gone, not just skipped once
+
+
 def test_an_anonymous_visit_starts_no_session(client, reference_data, settings):
     from django.contrib.sessions.models import Session
 
