@@ -74,8 +74,10 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         """Role codes of this user, read once per instance (one query)."""
         if not hasattr(self, "_roles_cache"):
-            names = self.groups.values_list("name", flat=True) if self.pk else []
-            self._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for n in names if n in ROLE_BY_GROUP_NAME)
+            groups = list(self.groups.values_list("pk", "name")) if self.pk else []
+            self._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for _, n in groups if n in ROLE_BY_GROUP_NAME)
+            # The same query gives the group ids that page restrictions check (core.permissions.group_ids_of).
+            self.__dict__.setdefault("_scope_cache", {}).setdefault("groups", frozenset(pk for pk, _ in groups))
         return self._roles_cache
 
     def has_role(self, *roles: str) -> bool:

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portaal")
 
     def ready(self):
-        from . import navigation, signals  # noqa: F401
+        from . import holes, navigation, signals  # noqa: F401
 
         navigation.register_core_items()

@@ -44,8 +44,11 @@ def invalidate(**kwargs) -> None:
     looks up any more."""
     from django.db import transaction
 
+    from . import audience_cache
+
     _bump()
     transaction.on_commit(_bump)
+    audience_cache.content_changed()  # logged-in pages of the same content go too
 
 
 def _bump() -> None:

@@ -11,7 +11,7 @@ class KnowledgebaseConfig(AppConfig):
     def ready(self):
         from core.navigation import NavItem, register
 
-        from . import signals  # noqa: F401
+        from . import holes, signals  # noqa: F401 - holes: the personal part of knowledge pages
         from .permissions import user_can_view_joint_actions
 
         register(NavItem("knowledge", _("Kennisbank"), "/kennisbank/", lambda user: True, order=100))

@@ -162,12 +162,14 @@ def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> l
 
 
 def helpful_summary(*, page: KnowledgePage, user) -> dict:
-    counts = page.helpful_votes.aggregate(
-        yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    counts = HelpfulVote.objects.filter(page_id=page.pk).aggregate(
+        yes=Count("pk", filter=Q(helpful=True)),
+        no=Count("pk", filter=Q(helpful=False)),
+        own_yes=Count("pk", filter=mine & Q(helpful=True)),
+        own_no=Count("pk", filter=mine & Q(helpful=False)),
     )
-    own = None
-    if user.is_authenticated:
-        own = HelpfulVote.objects.filter(page=page, user=user).values_list("helpful", flat=True).first()
+    own = True if counts["own_yes"] else False if counts["own_no"] else None
     return {"helpful_yes": counts["yes"], "helpful_no": counts["no"], "own_vote": own}
 
 
@@ -180,7 +182,6 @@ def article_context(*, page: KnowledgePage, user) -> dict:
         "municipalities": list(page.municipalities.all()),
         "partner_types": list(page.partner_types.all()),
     }
-    context.update(helpful_summary(page=page, user=user))
     joint_action_id = getattr(page.specific, "joint_action_id", None)
     if joint_action_id:
         context["joint_action"] = joint_actions_visible_to(user).with_related().filter(pk=joint_action_id).first()

@@ -13,6 +13,7 @@ from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
 from accounts.roles import Role
+from core.audience_cache import content_changed
 from notifications.services import notify
 
 from .models import (
@@ -253,6 +254,7 @@ def page_mark_reviewed(*, user, page: KnowledgePage) -> None:
     KnowledgePage.objects.filter(pk=page.pk).update(
         last_reviewed_at=today, review_by=today + datetime.timedelta(days=365)
     )
+    content_changed()  # a queryset update sends no signal (core.audience_cache)
     content_flags_resolve(user=user, page=page)
 
 

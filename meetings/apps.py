@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from core.navigation import NavItem, register
 
+        from . import holes  # noqa: F401 - registers the personal parts of meeting pages
         from .permissions import platform_district_ids_for
 
         def has_platforms(user) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stakeholders.models import Affiliation, District
 
-from .models import ActionItem, AgendaItem, Decision, Invitation, MeetingPage
+from .models import ActionItem, AgendaItem, Decision, MeetingPage
 from .permissions import (
     action_items_visible_to,
     meetings_visible_to,
@@ -60,11 +60,6 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         "unlinked_decisions": list(meeting.decisions.filter(agenda_item__isnull=True)),
         "unlinked_actions": list(_with_owners(meeting.action_items.filter(agenda_item__isnull=True))),
         "can_manage": can_manage,
-        "invitation": (
-            Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
-            if user.is_authenticated and user.contact_id
-            else None
-        ),
         "is_upcoming": meeting.starts_at >= timezone.now(),
         "total_minutes": sum(item.duration_minutes for item in agenda),
     }

@@ -23,7 +23,7 @@ def visible_notifications_for(user, *, unread_only: bool = False) -> list[Notifi
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    unread = notifications_for(user).unread().only("pk", "recipient_id", "subject_type_id", "subject_id")
+    unread = notifications_for(user).unread().only("pk", "recipient_id", "kind", "subject_type_id", "subject_id")
     return len(visible_notifications(user, unread[:LIST_WINDOW]))
 
 

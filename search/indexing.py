@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from core import audience_cache
+
 from .contract import DocumentData
 from .documents import TYPES
 from .engines import database_engine, elasticsearch_engine
@@ -81,6 +83,7 @@ def index_keys(keys: Iterable[tuple[str, str]]) -> tuple[int, int]:
     database.index(documents)
     database.delete(removals)
     _to_elasticsearch(documents, removals)
+    audience_cache.content_changed()  # search result pages cached per audience
     return len(documents), len(removals)
 
 
@@ -142,4 +145,5 @@ def rebuild(doc_types: Iterable[str] | None = None, *, progress: Callable[[int],
         except SearchUnavailable as exc:
             logger.warning("Elasticsearch rebuild failed; the database documents are complete: %s", exc)
             written["elasticsearch"] = -1
+    audience_cache.content_changed()
     return written

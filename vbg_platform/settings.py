@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referrals.middleware.ReferralIdleTimeoutMiddleware",
+    "core.audience_cache.AudienceCacheMiddleware",
 ]
 REFERRAL_IDLE_TIMEOUT = env.int("REFERRAL_IDLE_TIMEOUT", default=15 * 60)
 

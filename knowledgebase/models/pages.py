@@ -42,6 +42,9 @@ class KnowledgePageForm(WagtailAdminPageForm):
 
 
 class KnowledgePage(Page):
+    # The page depends on the reader only through their access and its personal holes (core.audience_cache).
+    audience_cacheable = True
+
     intro = models.TextField(
         _("samenvatting"), max_length=600, help_text=_("Eén of twee zinnen voor lijsten en zoekresultaten.")
     )

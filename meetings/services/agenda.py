@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience_cache import content_changed
 from notifications.services import notify
 from stakeholders.models import Affiliation, Contact, Membership
 
@@ -113,6 +114,7 @@ def attendance_record(*, user, meeting: MeetingPage, present: dict[int, int | No
         )
     if meeting.status in (MeetingPage.Status.PLANNED, MeetingPage.Status.AGENDA_PUBLISHED):
         MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.HELD)
+        content_changed()  # a queryset update sends no signal (core.audience_cache)
     return len(present)
 
 

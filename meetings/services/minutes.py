@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text, clean_rich_text
 from notifications.services import notify
 
@@ -176,6 +177,7 @@ def minutes_save(*, user, minutes: Minutes, texts: Mapping[int, str]) -> Minutes
     if not changed:
         return None
     MinutesItem.objects.bulk_update(changed, ["text"])
+    content_changed()  # a queryset update sends no signal (core.audience_cache)
     return _version_write(minutes=minutes, user=user, event=Event.SAVED)
 
 
@@ -263,6 +265,7 @@ def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_
     minutes.save(update_fields=["status", "comments_until"])
     meeting = minutes.meeting
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.DRAFT_MINUTES)
+    content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting.status = MeetingPage.Status.DRAFT_MINUTES
     _version_write(minutes=minutes, user=user, event=Event.PUBLISHED)
 
@@ -365,6 +368,7 @@ def minutes_adopt(*, user, minutes: Minutes, adopted_at_meeting: MeetingPage) ->
     minutes.adopted_at_meeting = adopted_at_meeting
     minutes.save(update_fields=["status", "adopted_at", "adopted_at_meeting"])
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.MINUTES_ADOPTED)
+    content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting.status = MeetingPage.Status.MINUTES_ADOPTED
     _version_write(minutes=minutes, user=user, event=Event.ADOPTED, note=adopted_at_meeting.title)
     notify(

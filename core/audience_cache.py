@@ -1,0 +1,267 @@
+"""A server-side cache of whole pages for logged-in people, shared by everyone with the same access.
+
+Logged-in pages cost 30-40 ms of CPU each (routing, permission checks, two dozen queries, templates), while
+what a page shows depends on who may see what: the roles, district platforms, groups and municipalities of
+section 3 of the design. People with the same of those ("an audience") see the same page, apart from the
+parts that are theirs alone. Those parts are *holes*: while a cacheable request renders, they are written as
+markers; the page with markers is stored under the audience's key, and every response (miss or hit) gets its
+holes filled for the person asking: the header (menu, bell count, logout form), flash messages, CSRF tokens
+and a page's personal sections (a meeting's invitation).
+
+What keeps it from leaking:
+- the key holds the audience, the language, the host and the full path; the audience is computed per request
+  from the same permission functions the pages use, never stored in the session;
+- only views that opt in (`audience_cached`, or page types with `audience_cacheable = True`) are stored, only
+  as 200 HTML, and never a password-protected page or a response that set cookies or changed the session;
+- every key carries a version that any change to content or access bumps after commit (`content_changed`;
+  Wagtail's publish, unpublish, move, delete and privacy changes go through `page_cache.invalidate`, which
+  bumps it too), so a page made private or a withdrawn consent is never served from the cache again;
+- the markers carry a secret derived from SECRET_KEY, so text in a page cannot pose as a hole.
+
+Responses stay `Cache-Control: private` (page_cache): nothing here reaches a shared HTTP cache."""
+
+import functools
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "audcache:version"
+TTL_SECONDS = 300  # bounds how long a change made without model signals (a queryset update) can lag behind
+EMIT_HOLES = "_vbg_emit_holes"
+CACHEABLE = "_vbg_audience_cacheable"
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+
+
+# --- The audience -------------------------------------------------------------------------------------
+
+
+def audience_key(user) -> str:
+    """Everything section 3's rules read of a person: two people with the same key may see the same pages,
+    lists and counts. Built from the permission modules' own functions (cached on the user per request)."""
+    from core.permissions import group_ids_of
+    from stakeholders.permissions import aov_municipality_ids_for, district_ids_for
+
+    def ids(values) -> str:
+        return ",".join(map(str, sorted(values)))
+
+    parts = [
+        "su" if user.is_superuser else "",
+        "staff" if user.is_staff else "",
+        ids(user.roles),
+        ids(group_ids_of(user)),
+        ids(district_ids_for(user)),
+        ids(aov_municipality_ids_for(user)),
+        timezone.localdate().isoformat(),  # memberships and affiliations end by date
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+# --- Holes --------------------------------------------------------------------------------------------
+
+_renderers: dict[str, Callable[..., str]] = {}
+
+
+@functools.cache
+def _marker_secret() -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), b"vbg-audience-cache-hole", hashlib.sha256).hexdigest()[:16]
+
+
+def register_hole(name: str):
+    """A renderer `fn(request, *args) -> str` (HTML) for the personal part called `name`."""
+
+    def decorator(function):
+        _renderers[name] = function
+        return function
+
+    return decorator
+
+
+def emitting_holes(request) -> bool:
+    return getattr(request, EMIT_HOLES, False)
+
+
+def hole(request, name: str, *args) -> SafeString:
+    """The personal part: a marker while the page is rendered for the cache, the part itself otherwise."""
+    if name not in _renderers:
+        raise KeyError(f"no hole renderer called {name!r}")
+    if emitting_holes(request):
+        encoded = ":".join([name, *(str(int(arg)) for arg in args)])  # arguments are ids: nothing to escape
+        return mark_safe(f"<!--hole-{_marker_secret()}:{encoded}-->")  # noqa: S308 - a fixed marker
+    return mark_safe(_renderers[name](request, *args))  # noqa: S308 - the renderers return escaped HTML
+
+
+def csrf_marker() -> str:
+    """Stands in for the CSRF token (it sits in an attribute value, where a comment cannot)."""
+    return f"csrfhole{_marker_secret()}"
+
+
+def _hole_pattern() -> re.Pattern:
+    return re.compile(rf"<!--hole-{_marker_secret()}:([a-z_]+)((?::-?\d+)*)-->".encode())
+
+
+def fill_holes(request, content: bytes) -> bytes:
+    previous = getattr(request, EMIT_HOLES, False)
+    setattr(request, EMIT_HOLES, False)
+    try:
+
+        def render(match) -> bytes:
+            args = [int(arg) for arg in match.group(2).decode().split(":")[1:]]
+            return _renderers[match.group(1).decode()](request, *args).encode()
+
+        content = _hole_pattern().sub(render, content)
+        marker = csrf_marker().encode()
+        if marker in content:
+            from django.middleware.csrf import get_token
+
+            content = content.replace(marker, get_token(request).encode())
+        return content
+    finally:
+        setattr(request, EMIT_HOLES, previous)
+
+
+# --- Versions and invalidation -----------------------------------------------------------------------
+
+
+def version() -> int:
+    try:
+        return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
+        logger.warning("Audience cache unreachable", exc_info=True)
+        return 0
+
+
+def _bump() -> None:
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - old entries still expire after TTL_SECONDS
+        logger.warning("Audience cache version bump failed", exc_info=True)
+
+
+def content_changed(**kwargs) -> None:
+    """Forget every cached page: now, and once more when the current transaction commits (scheduled once per
+    transaction). A request that rendered the old state in between stored it under a version no one looks up
+    any more; the bump now also covers a change read back inside the same transaction."""
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump)
+
+
+# --- Which requests ------------------------------------------------------------------------------------
+
+
+def audience_cached(view):
+    """Marks a view whose response depends only on the audience and the URL (apart from its holes)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        mark_cacheable(request)
+        return response
+
+    wrapper.audience_cached = True
+    return wrapper
+
+
+def mark_cacheable(request) -> None:
+    setattr(request, CACHEABLE, True)
+
+
+def _may_use(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not getattr(request, "user", None):
+        return False
+    if not request.user.is_authenticated:
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.url_name == "wagtail_serve" or getattr(match.func, "audience_cached", False)
+
+
+def _may_store(request, response) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        getattr(request, CACHEABLE, False)
+        and request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").startswith("text/html")
+        and not (session is not None and session.modified)
+    )
+
+
+def _key(request, audience: str, current_version: int) -> str:
+    # The marker secret too: pages stored under another SECRET_KEY carry markers this process cannot fill.
+    raw = f"{_marker_secret()}|{request.get_host()}|{request.LANGUAGE_CODE}|{audience}|{request.get_full_path()}"
+    return f"audcache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+class AudienceCacheMiddleware:
+    """Last in MIDDLEWARE: login, MFA, messages and the referral timeout have had their say."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_use(request):
+            return self.get_response(request)
+        key = None
+        current = version()
+        if current:
+            key = _key(request, audience_key(request.user), current)
+            stored = _get(key)
+            if stored is not None:
+                return _response_from(request, stored)
+        setattr(request, EMIT_HOLES, True)
+        response = self.get_response(request)
+        setattr(request, EMIT_HOLES, False)
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if key is not None and _may_store(request, response):
+            _set(key, response)
+            response["X-Audience-Cache"] = "MISS"
+        response.content = fill_holes(request, response.content)
+        return response
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("Audience cache read failed", exc_info=True)
+        return None
+
+
+def _set(key, response) -> None:
+    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    try:
+        cache.set(key, stored, timeout=TTL_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Audience cache write failed", exc_info=True)
+
+
+def _response_from(request, stored: dict):
+    from django.http import HttpResponse
+
+    response = HttpResponse(b"" if request.method == "HEAD" else fill_holes(request, stored["content"]))
+    for header, value in stored["headers"].items():
+        response[header] = value
+    response["X-Audience-Cache"] = "HIT"
+    return response

@@ -1,0 +1,21 @@
+"""The personal parts of every page (see core.audience_cache): the header and the flash messages."""
+
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
+
+from .audience_cache import register_hole
+
+
+@register_hole("header")
+def header(request) -> str:
+    """Menu (per person: some items follow individual permissions), bell count, account and logout."""
+    return render_to_string("components/header.html", request=request)
+
+
+@register_hole("messages")
+def messages(request) -> str:
+    """Nothing to render on most requests: counting the stored messages reads them without using them up."""
+    storage = get_messages(request)
+    if not len(storage):
+        return ""
+    return render_to_string("components/messages.html", request=request)

@@ -1,0 +1,158 @@
+"""The audience cache (core.audience_cache) shares a logged-in page among people with the same access, and
+never anything that is one person's own: their invitation, vote, menu, bell, messages or CSRF token. A
+reader outside the audience, or a page whose audience narrowed, is never served from it."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from core import audience_cache
+from core.audience import page_visibility_set
+from knowledgebase.models import HelpfulVote
+from meetings.models import Decision, Invitation
+from meetings.services import actions as action_services
+from stakeholders.models import District
+from tests.knowledgebase.factories import article
+from tests.meetings.factories import meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _csrf_token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+
+@pytest.fixture
+def ken_meeting(reference_data):
+    return meeting("KEN", title="Platformoverleg Kennemerland")
+
+
+def test_two_partners_share_the_page_but_each_sees_only_their_own_invitation(make_user, ken_meeting):
+    first = make_user(Role.PARTNER, district="KEN", first_name="Anna")
+    second = make_user(Role.PARTNER, district="KEN", first_name="Bram")
+    Invitation.objects.create(
+        meeting=ken_meeting, contact=first.contact, response="deputy", deputy_name="Vervanger Anna"
+    )
+    Invitation.objects.create(meeting=ken_meeting, contact=second.contact)
+    first_client, second_client = _client_for(first), _client_for(second)
+
+    stored = first_client.get(ken_meeting.url)
+    served = second_client.get(ken_meeting.url)
+
+    assert stored["X-Audience-Cache"] == "MISS" and served["X-Audience-Cache"] == "HIT"
+    assert "Vervanger Anna" in stored.text and "Vervanger Anna" not in served.text
+    assert 'value="deputy" checked' in stored.text and 'value="deputy" checked' not in served.text
+    assert "Komt u?" in served.text  # the second partner's own (unanswered) invitation
+    assert _csrf_token(stored) != _csrf_token(served)
+    for response in (stored, served):
+        assert "<!--hole-" not in response.text and "csrfhole" not in response.text
+        assert "Uitloggen" in response.text and "private" in response["Cache-Control"]
+    # The token in the cached page is the reader's own: their answer is accepted.
+    second_client_strict = Client(enforce_csrf_checks=True)
+    second_client_strict.cookies = second_client.cookies
+    page = second_client_strict.get(ken_meeting.url)
+    assert page["X-Audience-Cache"] == "HIT"
+    answer = second_client_strict.post(
+        reverse("meetings:invitation_answer", args=[ken_meeting.pk]),
+        {"response": "attending", "csrfmiddlewaretoken": _csrf_token(page)},
+    )
+    assert answer.status_code == 302
+    assert Invitation.objects.get(contact=second.contact).response == "attending"
+
+
+def test_a_partner_of_another_district_is_never_served_the_cached_page(make_user, ken_meeting):
+    _client_for(make_user(Role.PARTNER, district="KEN")).get(ken_meeting.url)
+    outsider = _client_for(make_user(Role.PARTNER, district="NHN"))
+    response = outsider.get(ken_meeting.url)
+    assert response.status_code == 404 and "X-Audience-Cache" not in response
+
+
+def test_a_new_decision_shows_at_once(make_user, ken_meeting, login_with_mfa, client):
+    partner = _client_for(make_user(Role.PARTNER, district="KEN"))
+    partner.get(ken_meeting.url)
+    assert partner.get(ken_meeting.url)["X-Audience-Cache"] == "HIT"
+    secretariat = make_user(Role.SECRETARIAT, district=None)
+    action_services.decision_add(user=secretariat, meeting=ken_meeting, text="Besluit: wildcamera's bij de schuren")
+    assert Decision.objects.filter(meeting=ken_meeting).exists()
+    response = partner.get(ken_meeting.url)
+    assert "wildcamera" in response.text and response["X-Audience-Cache"] == "MISS"
+
+
+def test_a_page_narrowed_to_another_district_stops_being_served_at_once(make_user, reference_data):
+    page = article("Alleen voor partners", visibility="partners")
+    reader = _client_for(make_user(Role.PARTNER, district="KEN"))
+    reader.get(page.url)
+    assert reader.get(page.url)["X-Audience-Cache"] == "HIT"
+    page_visibility_set(page, level="districts", district_ids=[District.objects.get(code="NHN").pk])
+    assert reader.get(page.url).status_code == 404
+
+
+def test_each_reader_sees_their_own_vote_on_a_shared_knowledge_page(make_user, reference_data):
+    page = article("Samen schuren beveiligen", visibility="partners")
+    voter = make_user(Role.PARTNER, district="KEN")
+    HelpfulVote.objects.create(page=page, user=voter, helpful=True)
+    other = make_user(Role.PARTNER, district="KEN")
+    mine = _client_for(voter).get(page.url)
+    theirs = _client_for(other).get(page.url)
+    assert theirs["X-Audience-Cache"] == "HIT"
+    assert 'value="ja" class="btn" aria-pressed="true"' in mine.text
+    assert 'aria-pressed="true"' not in theirs.text
+    assert "1 keer ja" in theirs.text
+
+
+def test_flash_messages_are_the_readers_own(make_user, ken_meeting):
+    first = _client_for(make_user(Role.PARTNER, district="KEN"))
+    first.get(ken_meeting.url)
+    second_user = make_user(Role.PARTNER, district="KEN")
+    Invitation.objects.create(meeting=ken_meeting, contact=second_user.contact)
+    second = _client_for(second_user)
+    second.post(reverse("meetings:invitation_answer", args=[ken_meeting.pk]), {"response": "nonsense"})
+    response = second.get(ken_meeting.url)
+    assert "Kies of u komt, niet komt of een vervanger stuurt." in response.text
+    assert "Kies of u komt" not in first.get(ken_meeting.url).text
+
+
+def test_text_in_a_page_cannot_pose_as_a_hole(make_user, reference_data):
+    """A marker needs the secret derived from SECRET_KEY; an author who guesses the format gets text, not a hole."""
+    page = article("Opmaak", visibility="partners", intro="<!--hole-0000000000000000:header--> csrfhole0000")
+    response = _client_for(make_user(Role.PARTNER, district="KEN")).get(page.url)
+    assert response.status_code == 200
+    assert response.text.count('class="site-header"') == 1
+
+
+def test_the_audience_key_follows_access_not_the_person(make_user, reference_data):
+    one, two = make_user(Role.PARTNER, district="KEN"), make_user(Role.PARTNER, district="KEN")
+    assert audience_cache.audience_key(one) == audience_cache.audience_key(two)
+    assert audience_cache.audience_key(one) != audience_cache.audience_key(make_user(Role.PARTNER, district="NHN"))
+    assert audience_cache.audience_key(one) != audience_cache.audience_key(make_user(Role.AOV, district="KEN"))
+    assert audience_cache.audience_key(one) != audience_cache.audience_key(make_user(Role.SECRETARIAT, district=None))
+
+
+def test_a_cached_page_costs_a_fixed_handful_of_queries(make_user, ken_meeting):
+    partner = make_user(Role.PARTNER, district="KEN")
+    Invitation.objects.create(meeting=ken_meeting, contact=partner.contact)
+    reader = _client_for(partner)
+    reader.get(ken_meeting.url)
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(ken_meeting.url)
+    assert response["X-Audience-Cache"] == "HIT"
+    # session, user, groups, districts, the version and the entry (a database cache on SQLite), the bell,
+    # the invitation: no page routing, permission or agenda queries.
+    assert len(queries) <= 9, [q["sql"][:80] for q in queries]
+
+
+def test_password_protected_pages_and_other_views_are_not_stored(make_user, reference_data):
+    reader = _client_for(make_user(Role.PARTNER, district="KEN"))
+    response = reader.get("/mijn-gegevens/")
+    assert "X-Audience-Cache" not in response
