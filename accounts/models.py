@@ -77,8 +77,17 @@ class User(AbstractUser):
             groups = list(self.groups.values_list("pk", "name")) if self.pk else []
             self._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for _, n in groups if n in ROLE_BY_GROUP_NAME)
             # The same query gives the group ids that page restrictions check (core.permissions.group_ids_of).
-            self.__dict__.setdefault("_scope_cache", {}).setdefault("groups", frozenset(pk for pk, _ in groups))
+            self._group_ids_cache = frozenset(pk for pk, _ in groups)
         return self._roles_cache
+
+    @property
+    def group_ids(self) -> frozenset[int]:
+        """Ids of this user's groups, read with the roles (forgetting the roles forgets these too)."""
+        if "_roles_cache" not in self.__dict__:
+            self.roles  # noqa: B018 - fills both
+        if "_group_ids_cache" not in self.__dict__:  # roles were set in bulk elsewhere
+            self._group_ids_cache = frozenset(self.groups.values_list("pk", flat=True)) if self.pk else frozenset()
+        return self._group_ids_cache
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

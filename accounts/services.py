@@ -66,7 +66,7 @@ def _is_administrator(user: User) -> bool:
 
 def _forget_roles(user: User) -> None:
     user.__dict__.pop("_roles_cache", None)
-    user.__dict__.pop("_scope_cache", None)  # group ids and districts read with the roles
+    user.__dict__.pop("_group_ids_cache", None)
 
 
 @transaction.atomic

@@ -130,6 +130,40 @@ def fill_holes(request, content: bytes) -> bytes:
         setattr(request, EMIT_HOLES, previous)
 
 
+def cached_fragment(request, name: str, render: Callable[[], str]) -> str:
+    """A personal part that is the same for this person on this URL until content or access changes (the
+    header: its menu follows the person's own permissions). Stored with its own holes (CSRF token, bell
+    count) as markers, which are filled here for every response."""
+    current = getattr(request, "audience_version", 0)
+    if not current:
+        return render()
+    raw = "|".join(
+        [
+            _marker_secret(),
+            name,
+            str(request.user.pk),
+            request.audience_key,
+            request.LANGUAGE_CODE,
+            request.get_host(),
+            request.get_full_path(),
+        ]
+    )
+    key = f"audcache:{current}:fragment:{hashlib.sha256(raw.encode()).hexdigest()}"
+    html = _get(key)
+    if html is None:
+        previous = getattr(request, EMIT_HOLES, False)
+        setattr(request, EMIT_HOLES, True)
+        try:
+            html = render()
+        finally:
+            setattr(request, EMIT_HOLES, previous)
+        try:
+            cache.set(key, html, timeout=TTL_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Audience cache write failed", exc_info=True)
+    return fill_holes(request, html.encode()).decode()
+
+
 # --- Versions and invalidation -----------------------------------------------------------------------
 
 
@@ -225,7 +259,9 @@ class AudienceCacheMiddleware:
         key = None
         current = version()
         if current:
-            key = _key(request, audience_key(request.user), current)
+            request.audience_key = audience_key(request.user)
+            request.audience_version = current
+            key = _key(request, request.audience_key, current)
             stored = _get(key)
             if stored is not None:
                 return _response_from(request, stored)

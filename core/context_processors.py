@@ -20,4 +20,6 @@ def portal(request):
         context["unread_notifications"] = functools.cache(lambda: unread_count(user))
     if audience_cache.emitting_holes(request):
         context["csrf_token"] = audience_cache.csrf_marker()
+        if user is not None and user.is_authenticated:
+            context["unread_notifications"] = audience_cache.hole(request, "unread")
     return context

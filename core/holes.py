@@ -3,13 +3,21 @@
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 
-from .audience_cache import register_hole
+from .audience_cache import cached_fragment, register_hole
 
 
 @register_hole("header")
 def header(request) -> str:
-    """Menu (per person: some items follow individual permissions), bell count, account and logout."""
-    return render_to_string("components/header.html", request=request)
+    """Menu (per person: some items follow individual permissions), bell count, account and logout; kept per
+    person and URL, with the bell count and the CSRF token filled in for every response."""
+    return cached_fragment(request, "header", lambda: render_to_string("components/header.html", request=request))
+
+
+@register_hole("unread")
+def unread(request) -> str:
+    from notifications.selectors import unread_count
+
+    return str(unread_count(request.user))
 
 
 @register_hole("messages")

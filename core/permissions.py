@@ -29,10 +29,7 @@ def _platform_district_ids(user) -> frozenset[int]:
 
 
 def _group_ids(user) -> frozenset[int]:
-    cache = user.__dict__.setdefault("_scope_cache", {})
-    if "groups" not in cache:
-        cache["groups"] = frozenset(user.groups.values_list("pk", flat=True))
-    return cache["groups"]
+    return user.group_ids if user.is_authenticated else frozenset()
 
 
 # Public names for the search access scope (search/access.py), which must use the same rules.

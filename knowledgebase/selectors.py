@@ -162,15 +162,17 @@ def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> l
 
 
 def helpful_summary(*, page: KnowledgePage, user) -> dict:
-    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-    counts = HelpfulVote.objects.filter(page_id=page.pk).aggregate(
-        yes=Count("pk", filter=Q(helpful=True)),
-        no=Count("pk", filter=Q(helpful=False)),
-        own_yes=Count("pk", filter=mine & Q(helpful=True)),
-        own_no=Count("pk", filter=mine & Q(helpful=False)),
+    counts, own = {True: 0, False: 0}, None
+    rows = (
+        HelpfulVote.objects.filter(page_id=page.pk)
+        .values_list("helpful")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk if user.is_authenticated else None)))
     )
-    own = True if counts["own_yes"] else False if counts["own_no"] else None
-    return {"helpful_yes": counts["yes"], "helpful_no": counts["no"], "own_vote": own}
+    for helpful, number, mine in rows.order_by():
+        counts[helpful] = number
+        if mine:
+            own = helpful
+    return {"helpful_yes": counts[True], "helpful_no": counts[False], "own_vote": own}
 
 
 def article_context(*, page: KnowledgePage, user) -> dict:

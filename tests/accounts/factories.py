@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             with _allow_role_change():
                 self.groups.add(*Group.objects.filter(name__in=[GROUP_NAMES[r] for r in extracted]))
             self.__dict__.pop("_roles_cache", None)
-            self.__dict__.pop("_scope_cache", None)
+            self.__dict__.pop("_group_ids_cache", None)
 
 
 def confirmed_totp_device(user) -> TOTPDevice:
