@@ -217,7 +217,7 @@ def mark_cacheable(request) -> None:
 
 
 def _may_use(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not getattr(request, "user", None):
+    if not settings.AUDIENCE_CACHE or request.method not in ("GET", "HEAD") or not getattr(request, "user", None):
         return False
     if not request.user.is_authenticated:
         return False

@@ -157,3 +157,13 @@ def test_password_protected_pages_and_other_views_are_not_stored(make_user, refe
     reader = _client_for(make_user(Role.PARTNER, district="KEN"))
     response = reader.get("/mijn-gegevens/")
     assert "X-Audience-Cache" not in response
+
+
+def test_the_bench_times_the_rendering_not_the_cache(make_user, ken_meeting, settings):
+    """`make bench` sets AUDIENCE_CACHE off: its figures are the pages' own cost, not a stored rendering."""
+    settings.AUDIENCE_CACHE = False
+    reader = _client_for(make_user(Role.PARTNER, district="KEN"))
+    reader.get(ken_meeting.url)
+    response = reader.get(ken_meeting.url)
+    assert response.status_code == 200 and "X-Audience-Cache" not in response
+    assert "<!--hole-" not in response.text and "Uitloggen" in response.text
