@@ -23,24 +23,22 @@ Responses stay `Cache-Control: private` (page_cache): nothing here reaches a sha
 import functools
 import hashlib
 import hmac
-import logging
 import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-logger = logging.getLogger(__name__)
+from .page_cache import bump_version, cache_read, cache_write, read_version, store_response
 
 VERSION_KEY = "audcache:version"
 TTL_SECONDS = 300  # bounds how long a change made without model signals (a queryset update) can lag behind
 EMIT_HOLES = "_vbg_emit_holes"
 CACHEABLE = "_vbg_audience_cacheable"
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+LABEL = "Audience cache"
 
 
 # --- The audience -------------------------------------------------------------------------------------
@@ -157,10 +155,7 @@ def cached_fragment(request, name: str, render: Callable[[], str]) -> str:
             html = render()
         finally:
             setattr(request, EMIT_HOLES, previous)
-        try:
-            cache.set(key, html, timeout=TTL_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("Audience cache write failed", exc_info=True)
+        cache_write(key, html, TTL_SECONDS, LABEL)
     return fill_holes(request, html.encode()).decode()
 
 
@@ -168,21 +163,11 @@ def cached_fragment(request, name: str, render: Callable[[], str]) -> str:
 
 
 def version() -> int:
-    try:
-        return cache.get_or_set(VERSION_KEY, 1, timeout=None)
-    except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
-        logger.warning("Audience cache unreachable", exc_info=True)
-        return 0
+    return read_version(VERSION_KEY, LABEL)
 
 
 def _bump() -> None:
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, timeout=None)
-    except Exception:  # noqa: BLE001 - old entries still expire after TTL_SECONDS
-        logger.warning("Audience cache version bump failed", exc_info=True)
+    bump_version(VERSION_KEY, LABEL)
 
 
 def content_changed(**kwargs) -> None:
@@ -278,19 +263,11 @@ class AudienceCacheMiddleware:
 
 
 def _get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("Audience cache read failed", exc_info=True)
-        return None
+    return cache_read(key, LABEL)
 
 
 def _set(key, response) -> None:
-    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
-    try:
-        cache.set(key, stored, timeout=TTL_SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("Audience cache write failed", exc_info=True)
+    store_response(key, response, TTL_SECONDS, LABEL)
 
 
 def _response_from(request, stored: dict):

@@ -31,11 +31,26 @@ def mark_public(request) -> None:
 
 
 def version() -> int:
+    return read_version(VERSION_KEY, "Page cache")
+
+
+def read_version(key: str, label: str) -> int:
+    """A cache's version number (0: the cache is down, so nothing is looked up or stored)."""
     try:
-        return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        return cache.get_or_set(key, 1, timeout=None)
     except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
-        logger.warning("Page cache unreachable", exc_info=True)
+        logger.warning("%s unreachable", label, exc_info=True)
         return 0
+
+
+def bump_version(key: str, label: str) -> None:
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - the old entries still expire after their time to live
+        logger.warning("%s version bump failed", label, exc_info=True)
 
 
 def invalidate(**kwargs) -> None:
@@ -52,13 +67,7 @@ def invalidate(**kwargs) -> None:
 
 
 def _bump() -> None:
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, timeout=None)
-    except Exception:  # noqa: BLE001 - the old entries still expire after TTL_SECONDS
-        logger.warning("Page cache version bump failed", exc_info=True)
+    bump_version(VERSION_KEY, "Page cache")
 
 
 def _language(request) -> str:
@@ -126,19 +135,32 @@ class PageCacheMiddleware:
 
 
 def _get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("Page cache read failed", exc_info=True)
-        return None
+    return cache_read(key, "Page cache")
 
 
 def _set(key, response) -> None:
-    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    store_response(key, response, TTL_SECONDS, "Page cache")
+
+
+def cache_read(key: str, label: str):
     try:
-        cache.set(key, stored, timeout=TTL_SECONDS)
+        return cache.get(key)
     except Exception:  # noqa: BLE001
-        logger.warning("Page cache write failed", exc_info=True)
+        logger.warning("%s read failed", label, exc_info=True)
+        return None
+
+
+def store_response(key: str, response, timeout: int, label: str) -> None:
+    """The body and the headers that describe it; the middleware adds the rest for every response."""
+    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    cache_write(key, stored, timeout, label)
+
+
+def cache_write(key: str, value, timeout: int, label: str) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("%s write failed", label, exc_info=True)
 
 
 def _response_from(stored: dict, request) -> HttpResponse:
