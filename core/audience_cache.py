@@ -93,8 +93,9 @@ def hole(request, name: str, *args) -> SafeString:
     """The personal part: a marker while the page is rendered for the cache, the part itself otherwise."""
     if name not in _renderers:
         raise KeyError(f"no hole renderer called {name!r}")
+    args = [int(arg) for arg in args]  # ids and timestamps: nothing to escape, the same in both paths
     if emitting_holes(request):
-        encoded = ":".join([name, *(str(int(arg)) for arg in args)])  # arguments are ids: nothing to escape
+        encoded = ":".join([name, *map(str, args)])
         return mark_safe(f"<!--hole-{_marker_secret()}:{encoded}-->")  # noqa: S308 - a fixed marker
     return mark_safe(_renderers[name](request, *args))  # noqa: S308 - the renderers return escaped HTML
 
@@ -202,7 +203,7 @@ def mark_cacheable(request) -> None:
 
 
 def _may_use(request) -> bool:
-    if not settings.AUDIENCE_CACHE or request.method not in ("GET", "HEAD") or not getattr(request, "user", None):
+    if not settings.AUDIENCE_CACHE or request.method != "GET" or not getattr(request, "user", None):
         return False
     if not request.user.is_authenticated:
         return False
@@ -227,8 +228,22 @@ def _may_store(request, response) -> bool:
 
 
 def _key(request, audience: str, current_version: int) -> str:
-    # The marker secret too: pages stored under another SECRET_KEY carry markers this process cannot fill.
-    raw = f"{_marker_secret()}|{request.get_host()}|{request.LANGUAGE_CODE}|{audience}|{request.get_full_path()}"
+    # The marker secret too: pages stored under another SECRET_KEY carry markers this process cannot fill; and
+    # the hole names, so a rendering stored by other code never meets a hole this code does not know.
+    # What someone typed (a search, a name in the directory) is theirs alone: shared, a fast answer would tell
+    # them that a colleague searched the same words a moment ago.
+    person = str(request.user.pk) if request.GET.get("q", "").strip() else ""
+    raw = "|".join(
+        [
+            _marker_secret(),
+            ",".join(sorted(_renderers)),
+            request.get_host(),
+            request.LANGUAGE_CODE,
+            audience,
+            person,
+            request.get_full_path(),
+        ]
+    )
     return f"audcache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -257,7 +272,7 @@ class AudienceCacheMiddleware:
             return response
         if key is not None and _may_store(request, response):
             _set(key, response)
-            response["X-Audience-Cache"] = "MISS"
+            _mark(response, "MISS")
         response.content = fill_holes(request, response.content)
         return response
 
@@ -267,7 +282,8 @@ def _get(key):
 
 
 def _set(key, response) -> None:
-    store_response(key, response, TTL_SECONDS, LABEL)
+    # The view's own Cache-Control and Expires too: restricted pages and search answer no-store, on a hit as well.
+    store_response(key, response, TTL_SECONDS, LABEL, extra_headers=("Cache-Control", "Expires"))
 
 
 def _response_from(request, stored: dict):
@@ -276,5 +292,11 @@ def _response_from(request, stored: dict):
     response = HttpResponse(b"" if request.method == "HEAD" else fill_holes(request, stored["content"]))
     for header, value in stored["headers"].items():
         response[header] = value
-    response["X-Audience-Cache"] = "HIT"
+    _mark(response, "HIT")
     return response
+
+
+def _mark(response, state: str) -> None:
+    """Only in development and tests: in production the header would tell a reader what others opened."""
+    if settings.DEBUG or settings.TESTING:
+        response["X-Audience-Cache"] = state

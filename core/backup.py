@@ -581,5 +581,14 @@ def backup_restore(
         summary.media_files = _restore_media(media_file, media, workdir)
     connection.close()
     _verify_restored(connection, summary)
+    _forget_cached_pages()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _forget_cached_pages() -> None:
+    """Pages cached from the database as it was before the restore must not be served for the restored one."""
+    from . import audience_cache, page_cache
+
+    page_cache.bump_version(page_cache.VERSION_KEY, "Page cache")
+    page_cache.bump_version(audience_cache.VERSION_KEY, audience_cache.LABEL)

@@ -9,6 +9,7 @@ private; the referral register sends no-store itself."""
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,7 +38,9 @@ def version() -> int:
 def read_version(key: str, label: str) -> int:
     """A cache's version number (0: the cache is down, so nothing is looked up or stored)."""
     try:
-        return cache.get_or_set(key, 1, timeout=None)
+        # Started from the clock, not 1: if the cache loses the key (a restart), the new numbers never meet
+        # entries stored under the old ones.
+        return cache.get_or_set(key, time.time_ns() // 1000, timeout=None)
     except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
         logger.warning("%s unreachable", label, exc_info=True)
         return 0
@@ -47,8 +50,8 @@ def bump_version(key: str, label: str) -> None:
     try:
         try:
             cache.incr(key)
-        except ValueError:
-            cache.set(key, 2, timeout=None)
+        except ValueError:  # the key was gone
+            cache.set(key, time.time_ns() // 1000, timeout=None)
     except Exception:  # noqa: BLE001 - the old entries still expire after their time to live
         logger.warning("%s version bump failed", label, exc_info=True)
 
@@ -150,9 +153,10 @@ def cache_read(key: str, label: str):
         return None
 
 
-def store_response(key: str, response, timeout: int, label: str) -> None:
+def store_response(key: str, response, timeout: int, label: str, extra_headers: tuple[str, ...] = ()) -> None:
     """The body and the headers that describe it; the middleware adds the rest for every response."""
-    stored = {"content": response.content, "headers": {h: response[h] for h in KEPT_HEADERS if h in response}}
+    kept = KEPT_HEADERS + extra_headers
+    stored = {"content": response.content, "headers": {h: response[h] for h in kept if h in response}}
     cache_write(key, stored, timeout, label)
 
 

@@ -75,8 +75,11 @@ AUDIENCE_CACHE_CONTENT_APPS = frozenset(
         "wagtaildocs",
         "wagtailimages",
         "taggit",
+        "auth",  # group permissions decide the menu items of the header kept per person
     }
 )
+# Single models outside those apps that do the same: a person's own permissions (menu items again).
+AUDIENCE_CACHE_CONTENT_MODELS = frozenset({"accounts.user_user_permissions"})
 # Rows of those apps that change often and show only in personal holes, or that only mirror another change.
 AUDIENCE_CACHE_IGNORED = frozenset(
     {
@@ -91,6 +94,8 @@ AUDIENCE_CACHE_IGNORED = frozenset(
 
 def _is_content(model) -> bool:
     meta = model._meta
+    if meta.label_lower in AUDIENCE_CACHE_CONTENT_MODELS:
+        return True
     return meta.app_label in AUDIENCE_CACHE_CONTENT_APPS and meta.label_lower not in AUDIENCE_CACHE_IGNORED
 
 

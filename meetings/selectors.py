@@ -15,7 +15,6 @@ from .permissions import (
     platform_district_ids_for,
     user_can_manage_meetings,
 )
-from .selectors_minutes import minutes_context
 
 PAST_MEETINGS_SHOWN = 8
 
@@ -74,7 +73,6 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         initial = {"agenda_item": meeting.current_agenda_item_id}
         context["decision_form"] = DecisionAddForm(meeting=meeting, initial=initial, auto_id="besluit_%s")
         context["action_form"] = ActionAddForm(meeting=meeting, initial=initial, auto_id="actie_%s")
-    context.update(minutes_context(meeting=meeting, user=user))
     return context
 
 

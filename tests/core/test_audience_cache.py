@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core import audience_cache
 from core.audience import page_visibility_set
 from knowledgebase.models import HelpfulVote
-from meetings.models import Decision, Invitation
+from meetings.models import Decision, Invitation, Minutes
 from meetings.services import actions as action_services
 from stakeholders.models import District
 from tests.knowledgebase.factories import article
@@ -148,9 +148,9 @@ def test_a_cached_page_costs_a_fixed_handful_of_queries(make_user, ken_meeting):
         response = reader.get(ken_meeting.url)
     assert response["X-Audience-Cache"] == "HIT"
     # session, user, groups, districts; the cache version, the page and the header (database-cache reads on
-    # SQLite, Redis round trips in production); the bell and the invitation. No routing, permission or agenda
-    # queries, whatever the agenda holds.
-    assert len(queries) <= 9, "\n".join(q["sql"][:70] for q in queries)
+    # SQLite, Redis round trips in production); the bell, the invitation and the minutes. No routing,
+    # permission or agenda queries, whatever the agenda holds.
+    assert len(queries) <= 10, "\n".join(q["sql"][:70] for q in queries)
 
 
 def test_password_protected_pages_and_other_views_are_not_stored(make_user, reference_data):
@@ -167,3 +167,60 @@ def test_the_bench_times_the_rendering_not_the_cache(make_user, ken_meeting, set
     response = reader.get(ken_meeting.url)
     assert response.status_code == 200 and "X-Audience-Cache" not in response
     assert "<!--hole-" not in response.text and "Uitloggen" in response.text
+
+
+@pytest.mark.parametrize("chair_first", [True, False])
+def test_the_chairs_early_view_of_draft_minutes_stays_the_chairs(make_user, reference_data, chair_first):
+    """The chair reads minutes before the members do (a per-person rule): the minutes section is a hole."""
+    chair = make_user(Role.PARTNER, district="KEN")
+    member = make_user(Role.PARTNER, district="KEN")
+    page = meeting("KEN", starts_in_days=-2, chair=chair.contact)
+    Minutes.objects.create(meeting=page, status=Minutes.Status.CHANGES_REQUESTED)
+    order = [(chair, "chair"), (member, "member")] if chair_first else [(member, "member"), (chair, "chair")]
+    seen = {who: _client_for(user).get(page.url) for user, who in order}
+    assert seen[order[1][1]]["X-Audience-Cache"] == "HIT"
+    assert "Concept-notulen lezen" in seen["chair"].text
+    assert "Concept-notulen lezen" not in seen["member"].text
+    assert "De notulen worden voorbereid" in seen["member"].text
+
+
+def test_what_someone_typed_is_never_answered_from_a_colleagues_search(make_user, reference_data):
+    colleague = _client_for(make_user(Role.PARTNER, district="KEN"))
+    prober = _client_for(make_user(Role.PARTNER, district="KEN"))
+    colleague.get("/zoeken/?q=de+vries+schuur")
+    assert prober.get("/zoeken/?q=de+vries+schuur")["X-Audience-Cache"] == "MISS"
+    assert prober.get("/zoeken/?q=de+vries+schuur")["X-Audience-Cache"] == "HIT"  # their own repeat
+    colleague.get("/wie-is-wie/")
+    assert prober.get("/wie-is-wie/")["X-Audience-Cache"] == "HIT"  # no typed words: shared
+
+
+def test_a_hit_keeps_the_no_store_of_restricted_pages_and_search(make_user, ken_meeting):
+    first = _client_for(make_user(Role.PARTNER, district="KEN"))
+    second = _client_for(make_user(Role.PARTNER, district="KEN"))
+    for path in (ken_meeting.url, "/wie-is-wie/"):
+        miss, hit = first.get(path), second.get(path)
+        assert hit["X-Audience-Cache"] == "HIT"
+        assert hit["Cache-Control"] == miss["Cache-Control"]
+    assert "no-store" in second.get(ken_meeting.url)["Cache-Control"]
+
+
+def test_head_requests_go_through_the_view(make_user, reference_data):
+    reader = _client_for(make_user(Role.PARTNER, district="KEN"))
+    reader.get("/zoeken/?q=schuur")
+    assert reader.head("/zoeken/?q=schuur").status_code == 405  # require_GET, as without the cache
+
+
+def test_the_hit_header_is_not_sent_in_production(make_user, ken_meeting, settings):
+    settings.TESTING = False
+    reader = _client_for(make_user(Role.PARTNER, district="KEN"))
+    reader.get(ken_meeting.url)
+    assert "X-Audience-Cache" not in reader.get(ken_meeting.url)
+
+
+def test_a_lost_version_key_starts_above_every_earlier_version(settings):
+    from django.core.cache import cache
+
+    first = audience_cache.version()
+    audience_cache._bump()
+    cache.delete(audience_cache.VERSION_KEY)
+    assert audience_cache.version() > first + 1
