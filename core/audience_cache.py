@@ -139,6 +139,7 @@ def cached_fragment(request, name: str, render: Callable[[], str]) -> str:
     raw = "|".join(
         [
             _marker_secret(),
+            ",".join(sorted(_renderers)),  # as in the page key: no stored fragment meets a hole this code lacks
             name,
             str(request.user.pk),
             request.audience_key,
