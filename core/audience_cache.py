@@ -56,8 +56,7 @@ def audience_key(user) -> str:
     parts = [
         "su" if user.is_superuser else "",
         "staff" if user.is_staff else "",
-        ids(user.roles),
-        ids(group_ids_of(user)),
+        ids(group_ids_of(user)),  # the roles too: a role is a group
         ids(district_ids_for(user)),
         ids(aov_municipality_ids_for(user)),
         timezone.localdate().isoformat(),  # memberships and affiliations end by date
@@ -136,19 +135,7 @@ def cached_fragment(request, name: str, render: Callable[[], str]) -> str:
     current = getattr(request, "audience_version", 0)
     if not current:
         return render()
-    raw = "|".join(
-        [
-            _marker_secret(),
-            ",".join(sorted(_renderers)),  # as in the page key: no stored fragment meets a hole this code lacks
-            name,
-            str(request.user.pk),
-            request.audience_key,
-            request.LANGUAGE_CODE,
-            request.get_host(),
-            request.get_full_path(),
-        ]
-    )
-    key = f"audcache:{current}:fragment:{hashlib.sha256(raw.encode()).hexdigest()}"
+    key = f"audcache:{current}:fragment:{_digest(request, name, str(request.user.pk), request.audience_key)}"
     html = _get(key)
     if html is None:
         previous = getattr(request, EMIT_HOLES, False)
@@ -219,7 +206,6 @@ def _may_store(request, response) -> bool:
     session = getattr(request, "session", None)
     return (
         getattr(request, CACHEABLE, False)
-        and request.method == "GET"
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -229,23 +215,24 @@ def _may_store(request, response) -> bool:
 
 
 def _key(request, audience: str, current_version: int) -> str:
-    # The marker secret too: pages stored under another SECRET_KEY carry markers this process cannot fill; and
-    # the hole names, so a rendering stored by other code never meets a hole this code does not know.
     # What someone typed (a search, a name in the directory) is theirs alone: shared, a fast answer would tell
     # them that a colleague searched the same words a moment ago.
     person = str(request.user.pk) if request.GET.get("q", "").strip() else ""
-    raw = "|".join(
-        [
-            _marker_secret(),
-            ",".join(sorted(_renderers)),
-            request.get_host(),
-            request.LANGUAGE_CODE,
-            audience,
-            person,
-            request.get_full_path(),
-        ]
-    )
-    return f"audcache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"audcache:{current_version}:{_digest(request, audience, person)}"
+
+
+def _digest(request, *parts: str) -> str:
+    """What every stored rendering is keyed on besides `parts`: the URL, host and language, the marker secret
+    (renderings made under another SECRET_KEY carry markers this process cannot fill) and the hole names (a
+    rendering stored by other code never meets a hole this code does not know)."""
+    raw = "|".join([_code_signature(), request.get_host(), request.LANGUAGE_CODE, request.get_full_path(), *parts])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@functools.cache
+def _code_signature() -> str:
+    """Read on the first request, after every app registered its holes in ready()."""
+    return _marker_secret() + "|" + ",".join(sorted(_renderers))
 
 
 class AudienceCacheMiddleware:
@@ -290,7 +277,7 @@ def _set(key, response) -> None:
 def _response_from(request, stored: dict):
     from django.http import HttpResponse
 
-    response = HttpResponse(b"" if request.method == "HEAD" else fill_holes(request, stored["content"]))
+    response = HttpResponse(fill_holes(request, stored["content"]))  # GET only (_may_use)
     for header, value in stored["headers"].items():
         response[header] = value
     _mark(response, "HIT")

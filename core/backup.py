@@ -588,7 +588,6 @@ def backup_restore(
 
 def _forget_cached_pages() -> None:
     """Pages cached from the database as it was before the restore must not be served for the restored one."""
-    from . import audience_cache, page_cache
+    from . import page_cache
 
-    page_cache.bump_version(page_cache.VERSION_KEY, "Page cache")
-    page_cache.bump_version(audience_cache.VERSION_KEY, audience_cache.LABEL)
+    page_cache.invalidate()  # the audience cache of logged-in pages too

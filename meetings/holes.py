@@ -29,7 +29,7 @@ def meeting_invitation(request, meeting_id: int) -> str:
     )
     if invitation is None:
         return ""
-    context = {"meeting": invitation.meeting, "invitation": invitation, "is_upcoming": True}
+    context = {"meeting": invitation.meeting, "invitation": invitation}
     return render_to_string("meetings/_invitation.html", context, request=request)
 
 

@@ -59,7 +59,6 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         "unlinked_decisions": list(meeting.decisions.filter(agenda_item__isnull=True)),
         "unlinked_actions": list(_with_owners(meeting.action_items.filter(agenda_item__isnull=True))),
         "can_manage": can_manage,
-        "is_upcoming": meeting.starts_at >= timezone.now(),
         "total_minutes": sum(item.duration_minutes for item in agenda),
     }
     if can_manage:
