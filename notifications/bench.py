@@ -26,12 +26,12 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
+from vbg_platform.channel_layers import redis_channel_layer
+
 BENCH_EMAIL = "ws-bench-{:03d}@bench.invalid"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
 # A Redis db of the bench's own, so it never meets other users of a shared Redis.
 BENCH_REDIS_DB = 3
-# The prefix settings.py gives the channel layer when REDIS_URL is set (the server subprocess uses it).
-LAYER_PREFIX = "vbg"
 DELIVERY_TIMEOUT = 10.0  # seconds after the notify call; later counts as lost
 SERVER_START_TIMEOUT = 60.0
 CONNECT_CONCURRENCY = 25  # websocket handshakes in flight at once
@@ -54,14 +54,9 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
 
     users = bench_users(clients)
     user_ids = [user.pk for user in users]
-    _forget(user_ids=user_ids, redis_url=redis_url)  # leftovers of an interrupted run
+    _forget(user_ids)  # leftovers of an interrupted run
     session_keys: list[str] = []
-    layer = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": LAYER_PREFIX, "capacity": settings.CHANNEL_CAPACITY},
-        }
-    }
+    layer = {"default": redis_channel_layer(redis_url)}  # as the server subprocess configures it
     try:
         _open_sessions(users, into=session_keys)
         with (
@@ -81,7 +76,7 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
     finally:
         channel_layers.backends.clear()
         _close_sessions(session_keys)
-        _forget(user_ids=user_ids, redis_url=redis_url)
+        _forget(user_ids)
 
     latencies.sort()
     end_to_end.sort()
@@ -99,7 +94,7 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
         "store_ms": _ms(_percentile(store_durations, 50)),
         "end_to_end_p50_ms": _ms(_percentile(end_to_end, 50)),
         "end_to_end_p95_ms": _ms(_percentile(end_to_end, 95)),
-        "layer": "redis",
+        "layer": "redis pub/sub",
     }
 
 
@@ -157,19 +152,11 @@ def _close_sessions(keys: list[str]) -> None:
     UserSession.objects.filter(session_key__in=keys).delete()
 
 
-def _forget(*, user_ids: list[int], redis_url: str) -> None:
-    """Remove what the bench leaves: its users' notifications and their channel-layer groups (only those keys)."""
-    import redis
-
+def _forget(user_ids: list[int]) -> None:
+    """Remove what the bench leaves: its users' notifications (the pub/sub layer stores nothing in Redis)."""
     from notifications.models import Notification
-    from notifications.realtime import user_group
 
     Notification.objects.filter(recipient_id__in=user_ids).delete()
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
-    try:
-        client.delete(*[f"{LAYER_PREFIX}:group:{user_group(pk)}" for pk in user_ids])
-    finally:
-        client.close()
 
 
 def _bench_redis_url(url: str) -> str:

@@ -88,7 +88,7 @@ def test_database_and_redis_urls_switch_backends():
         DEBUG="true", DATABASE_URL="postgres://vbg@db.example:5432/vbg", REDIS_URL="redis://cache.example:6379/0"
     )
     assert s["db"] == "django.db.backends.postgresql" and s["db_name"] == "vbg"
-    assert s["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert s["cache"] == "django_redis.cache.RedisCache"
     assert s["huey"] == "huey.RedisHuey"
 

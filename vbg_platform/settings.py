@@ -170,10 +170,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 if REDIS_URL:
-    from redis.asyncio.retry import Retry as RedisRetry
-    from redis.backoff import ExponentialBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from .channel_layers import redis_channel_layer
 
     CACHES = {
         "default": {
@@ -191,27 +188,7 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # One server process shares one receive queue among all its sockets: a broadcast to a few
-            # hundred open bells must fit in it (the default of 100 drops the rest).
-            # A pooled connection that Redis closed (a restart) is reconnected and the command tried again,
-            # so the first websocket after Redis comes back connects instead of failing once.
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "retry": RedisRetry(ExponentialBackoff(cap=0.5, base=0.05), 2),
-                        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
-                        "socket_connect_timeout": 2,
-                    }
-                ],
-                "prefix": "vbg",
-                "capacity": CHANNEL_CAPACITY,
-            },
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     # A database cache is shared by the web server and the worker (login throttling survives restarts).
     CACHES = {

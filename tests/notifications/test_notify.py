@@ -1,8 +1,10 @@
 """`notify`: stored, pushed and mailed after commit, by the person's preference, and only for people who
 may see the subject — checked when sent and again whenever shown."""
 
+import asyncio
+import threading
+
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from accounts.roles import Role
@@ -11,25 +13,58 @@ from notifications.realtime import user_group
 from notifications.services import notification_mark_read, notify
 from tests.knowledgebase.factories import article
 from tests.meetings.factories import meeting
+from vbg_platform.channel_layers import redis_channel_layer
 
 pytestmark = pytest.mark.django_db
 
 
-def _listen(user_id):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(user_id), channel)
-    return layer, channel
+class _Listener:
+    """A socket of the user's, as a server process holds it: on an event loop of its own that keeps running
+    (the Redis pub/sub layer subscribes per loop), while `notify` pushes from this thread."""
+
+    def __init__(self, user_id: int):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.layer = get_channel_layer()
+        self.group = user_group(user_id)
+        self.channel = self._run(self.layer.new_channel())
+        self._run(self.layer.group_add(self.group, self.channel))
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
+
+    def receive(self) -> dict:
+        return self._run(asyncio.wait_for(self.layer.receive(self.channel), timeout=5))
+
+    def close(self) -> None:
+        self._run(self.layer.group_discard(self.group, self.channel))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()  # the pub/sub layer closes its connection with the loop
 
 
-def test_notify_stores_pushes_and_mails(make_user, mailoutbox, django_capture_on_commit_callbacks):
+@pytest.fixture
+def listen():
+    listeners = []
+
+    def start(user_id: int) -> _Listener:
+        listeners.append(_Listener(user_id))
+        return listeners[-1]
+
+    yield start
+    for listener in listeners:
+        listener.close()
+
+
+def test_notify_stores_pushes_and_mails(make_user, mailoutbox, django_capture_on_commit_callbacks, listen):
     user = make_user(Role.PARTNER)
-    layer, channel = _listen(user.pk)
+    listener = listen(user.pk)
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipients=[user], kind="actions.assigned", title="Nieuw actiepunt <Kennemerland>", url="/meldingen/")
     notification = Notification.objects.get(recipient=user)
     assert notification.title == "Nieuw actiepunt <Kennemerland>" and notification.delivery == Delivery.IMMEDIATE
-    message = async_to_sync(layer.receive)(channel)
+    message = listener.receive()
     assert message["type"] == "notification.new" and message["id"] == notification.pk
     assert len(mailoutbox) == 1 and "Nieuw actiepunt <Kennemerland>" in mailoutbox[0].subject
     html = mailoutbox[0].alternatives[0][0]
@@ -60,9 +95,7 @@ def test_a_failing_channel_layer_keeps_the_notification(make_user, settings, dja
     from channels.layers import channel_layers
 
     user = make_user(Role.PARTNER)
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
-    }
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer("redis://127.0.0.1:1/0")}  # nothing listens there
     channel_layers.backends.clear()
     try:
         with django_capture_on_commit_callbacks(execute=True):

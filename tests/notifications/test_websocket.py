@@ -152,19 +152,28 @@ def test_a_push_about_a_subject_the_user_can_no_longer_see_is_dropped(client, ma
 
 
 def test_the_channel_layer_is_redis_when_redis_url_is_set_else_in_memory():
-    """CI runs the suite a second time with REDIS_URL: then every websocket test above goes through Redis."""
+    """CI runs the suite a second time with REDIS_URL: then every websocket test above goes through Redis
+    (pub/sub: a push reaches a socket of this process that joined the user's group)."""
+    import asyncio
     import os
 
     from asgiref.sync import async_to_sync
     from channels.layers import InMemoryChannelLayer, get_channel_layer
-    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
 
     from notifications.realtime import push_to_user, user_group
 
     layer = get_channel_layer()
-    assert isinstance(layer, RedisChannelLayer if os.environ.get("REDIS_URL") else InMemoryChannelLayer)
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(424242), channel)
-    assert push_to_user(424242, {"type": "notification.count", "unread": 3})
-    assert async_to_sync(layer.receive)(channel) == {"type": "notification.count", "unread": 3}
-    async_to_sync(layer.group_discard)(user_group(424242), channel)
+    assert isinstance(layer, RedisPubSubChannelLayer if os.environ.get("REDIS_URL") else InMemoryChannelLayer)
+
+    async def roundtrip():
+        # One event loop throughout: the pub/sub layer subscribes per loop, as a server process does.
+        channel = await layer.new_channel()
+        await layer.group_add(user_group(424242), channel)
+        try:
+            assert push_to_user(424242, {"type": "notification.count", "unread": 3})
+            return await asyncio.wait_for(layer.receive(channel), timeout=5)
+        finally:
+            await layer.group_discard(user_group(424242), channel)
+
+    assert async_to_sync(roundtrip)() == {"type": "notification.count", "unread": 3}

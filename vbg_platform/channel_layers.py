@@ -1,0 +1,37 @@
+"""The Redis channel layer, in one place for the settings and the `ws_broadcast` bench.
+
+Redis pub/sub rather than channels_redis's list-based layer: a message to a user's group is one PUBLISH
+that Redis pushes to every server process holding one of that user's sockets, where the list-based layer
+stores it per channel with a script and each server process pops its messages one round trip at a time
+(a broadcast to 200 open bells queued behind 200 pops). What pub/sub gives up does not matter here: a
+message for a socket that is not connected is dropped instead of kept for a while, and nothing in the portal
+relies on the channel layer to store anything (notifications are rows; the bell asks for the count when its
+socket opens and polls while it cannot connect)."""
+
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
+PREFIX = "vbg"
+
+
+def redis_channel_layer(url: str) -> dict:
+    """The CHANNEL_LAYERS entry for the Redis at `url`."""
+    return {
+        "BACKEND": BACKEND,
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": url,
+                    # A connection that Redis closed (a restart) is opened again and the command tried once
+                    # more, so the first websocket after Redis comes back connects instead of failing.
+                    "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+                    "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+                    "socket_connect_timeout": 2,
+                }
+            ],
+            "prefix": PREFIX,
+        },
+    }
