@@ -15,9 +15,9 @@ def header(request) -> str:
 
 @register_hole("unread")
 def unread(request) -> str:
-    from notifications.selectors import unread_count
+    from notifications.selectors import remembered_unread_count
 
-    return str(unread_count(request.user))
+    return str(remembered_unread_count(request.user, getattr(request, "audience_version", 0)))
 
 
 @register_hole("messages")

@@ -9,7 +9,7 @@ from .models import KnowledgePage
 from .selectors import helpful_summary
 
 
-@register_hole("article_helpful")
+@register_hole("article_helpful", kept=True)
 def article_helpful(request, page_id: int) -> str:
     """The hole sits only in a page its reader may see, so a logged-in reader may vote (as
     `user_can_give_feedback` decides for the live page)."""

@@ -13,7 +13,7 @@ from .models import Invitation, MeetingPage
 from .selectors_minutes import minutes_context
 
 
-@register_hole("meeting_invitation")
+@register_hole("meeting_invitation", kept=True)
 def meeting_invitation(request, meeting_id: int) -> str:
     """Shown only on a meeting the page itself already let this person see (the hole sits in that page),
     and only before it starts."""
@@ -33,7 +33,7 @@ def meeting_invitation(request, meeting_id: int) -> str:
     return render_to_string("meetings/_invitation.html", context, request=request)
 
 
-@register_hole("meeting_minutes")
+@register_hole("meeting_minutes", kept=True)
 def meeting_minutes(request, meeting_id: int, chair_id: int, starts_at: int) -> str:
     """Who may read the minutes depends on the person (the chair's early access), not only on the audience.
     The meeting's chair and start come with the hole (any change to the page stores a new rendering)."""

@@ -1,11 +1,15 @@
 """Reads: a person's notifications, filtered by what they may still see, and their preferences."""
 
+from django.core.cache import cache
+
 from .events import EVENTS, Event
 from .models import LOUDNESS, Delivery, Notification, Preference
 from .permissions import visible_notifications
 
 # The list shows the newest this many; older ones are removed after a year (tasks.purge_old_notifications).
 LIST_WINDOW = 500
+# How long a bell count on a cached page may be kept when nothing forgets it (a notification purged).
+REMEMBERED_UNREAD_SECONDS = 60
 
 
 def notifications_for(user):
@@ -25,6 +29,41 @@ def unread_count(user) -> int:
         return 0
     unread = notifications_for(user).unread().only("pk", "recipient_id", "kind", "subject_type_id", "subject_id")
     return len(visible_notifications(user, unread[:LIST_WINDOW]))
+
+
+def remembered_unread_count(user, audience_version: int) -> int:
+    """The bell count in the header of a cached page: kept per person under the audience cache's version
+    (a change of access bumps it: the count checks each subject's visibility), and forgotten whenever the
+    person gets a notification or reads one (`forget_unread_counts`)."""
+    if not audience_version or not user.is_authenticated:
+        return unread_count(user)
+    key = _unread_key(audience_version, user.pk)
+    try:
+        count = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that is down: count from the database
+        count = None
+    if count is None:
+        count = unread_count(user)
+        try:
+            cache.set(key, count, REMEMBERED_UNREAD_SECONDS)
+        except Exception:  # noqa: BLE001,S110 - not kept this time
+            pass
+    return count
+
+
+def forget_unread_counts(user_ids) -> None:
+    from core.audience_cache import version
+
+    current = version()
+    if current:
+        try:
+            cache.delete_many([_unread_key(current, user_id) for user_id in user_ids])
+        except Exception:  # noqa: BLE001,S110 - kept at most REMEMBERED_UNREAD_SECONDS
+            pass
+
+
+def _unread_key(audience_version: int, user_id: int) -> str:
+    return f"audcache:{audience_version}:unread:{user_id}"
 
 
 def _loudest(deliveries) -> str:
