@@ -45,43 +45,25 @@ LABEL = "Audience cache"
 # --- The audience -------------------------------------------------------------------------------------
 
 
-def audience_key(user, scope: str | None = None) -> str:
+def audience_key(user) -> str:
     """Everything section 3's rules read of a person: two people with the same key may see the same pages,
-    lists and counts. Built from the permission modules' own functions (cached on the user per request);
-    `scope` is what `access_scope` gave earlier for this person (the flags on the user row are always read
-    as they are now)."""
-    parts = [
-        "su" if user.is_superuser else "",
-        "staff" if user.is_staff else "",
-        access_scope(user) if scope is None else scope,
-        timezone.localdate().isoformat(),  # memberships and affiliations end by date
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-
-
-def access_scope(user) -> str:
-    """The person's groups (the roles too: a role is a group), district platforms and AOV municipality."""
+    lists and counts. Built from the permission modules' own functions (cached on the user per request) on
+    every request, never remembered: access can end by a change that bumps no version (an update of rows)."""
     from core.permissions import group_ids_of
     from stakeholders.permissions import aov_municipality_ids_for, district_ids_for
 
     def ids(values) -> str:
         return ",".join(map(str, sorted(values)))
 
-    return "/".join([ids(group_ids_of(user)), ids(district_ids_for(user)), ids(aov_municipality_ids_for(user))])
-
-
-def _remembered_scope(user, current_version: int) -> tuple[str, bool]:
-    """The person's access scope as computed by an earlier request under this cache version (the same
-    version as the pages: a change to groups, memberships or affiliations bumps it), or now. Returns the
-    scope and whether it was remembered. Keyed on the person's contact and the date as well, which the user
-    row and the clock give fresh."""
-    key = f"audcache:{current_version}:scope:{user.pk}:{user.contact_id}:{timezone.localdate().isoformat()}"
-    scope = _get(key)
-    if scope is not None:
-        return scope, True
-    scope = access_scope(user)
-    cache_write(key, scope, TTL_SECONDS, LABEL)
-    return scope, False
+    parts = [
+        "su" if user.is_superuser else "",
+        "staff" if user.is_staff else "",
+        ids(group_ids_of(user)),  # the roles too: a role is a group
+        ids(district_ids_for(user)),
+        ids(aov_municipality_ids_for(user)),
+        timezone.localdate().isoformat(),  # memberships and affiliations end by date
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 # --- Holes --------------------------------------------------------------------------------------------
@@ -278,18 +260,12 @@ class AudienceCacheMiddleware:
         key = None
         current = version()
         if current:
-            scope, remembered = _remembered_scope(request.user, current)
-            request.audience_key = audience_key(request.user, scope)
+            request.audience_key = audience_key(request.user)
             request.audience_version = current
             key = _key(request, request.audience_key, current)
             stored = _get(key)
             if stored is not None:
                 return _response_from(request, stored)
-            if remembered:
-                # What is rendered now is stored under the audience of access as it is now, never under one
-                # remembered: a change that bumped no version must not file this person's page with others.
-                request.audience_key = audience_key(request.user)
-                key = _key(request, request.audience_key, current)
         setattr(request, EMIT_HOLES, True)
         response = self.get_response(request)
         setattr(request, EMIT_HOLES, False)

@@ -17,7 +17,13 @@ def header(request) -> str:
 def unread(request) -> str:
     from notifications.selectors import remembered_unread_count
 
-    return str(remembered_unread_count(request.user, getattr(request, "audience_version", 0)))
+    return str(
+        remembered_unread_count(
+            request.user,
+            audience_version=getattr(request, "audience_version", 0),
+            audience=getattr(request, "audience_key", ""),
+        )
+    )
 
 
 @register_hole("messages")

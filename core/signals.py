@@ -78,9 +78,8 @@ AUDIENCE_CACHE_CONTENT_APPS = frozenset(
         "auth",  # group permissions decide the menu items of the header kept per person
     }
 )
-# Single models outside those apps that do the same: a person's own permissions (menu items again) and
-# groups (the access scope that core.audience_cache remembers per person under the version).
-AUDIENCE_CACHE_CONTENT_MODELS = frozenset({"accounts.user_user_permissions", "accounts.user_groups"})
+# Single models outside those apps that do the same: a person's own permissions (menu items again).
+AUDIENCE_CACHE_CONTENT_MODELS = frozenset({"accounts.user_user_permissions"})
 # Rows of those apps that only mirror another change or never show in a page. (A "was this useful?" vote
 # does count: the vote part of a knowledge page is kept per person under the version.)
 AUDIENCE_CACHE_IGNORED = frozenset(

@@ -31,23 +31,25 @@ def unread_count(user) -> int:
     return len(visible_notifications(user, unread[:LIST_WINDOW]))
 
 
-def remembered_unread_count(user, audience_version: int) -> int:
-    """The bell count in the header of a cached page: kept per person under the audience cache's version
-    (a change of access bumps it: the count checks each subject's visibility), and forgotten whenever the
-    person gets a notification or reads one (`forget_unread_counts`)."""
+def remembered_unread_count(user, *, audience_version: int, audience: str) -> int:
+    """The bell count in the header of a cached page: kept per person under the audience cache's version and
+    used only while their audience (computed afresh for every request) is the one it was counted for, since
+    the count checks each subject's visibility; forgotten whenever the person gets or reads a notification
+    (`forget_unread_counts`)."""
     if not audience_version or not user.is_authenticated:
         return unread_count(user)
     key = _unread_key(audience_version, user.pk)
     try:
-        count = cache.get(key)
+        kept = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache that is down: count from the database
-        count = None
-    if count is None:
-        count = unread_count(user)
-        try:
-            cache.set(key, count, REMEMBERED_UNREAD_SECONDS)
-        except Exception:  # noqa: BLE001,S110 - not kept this time
-            pass
+        kept = None
+    if kept is not None and kept[0] == audience:
+        return kept[1]
+    count = unread_count(user)
+    try:
+        cache.set(key, (audience, count), REMEMBERED_UNREAD_SECONDS)
+    except Exception:  # noqa: BLE001,S110 - not kept this time
+        pass
     return count
 
 
