@@ -1,10 +1,17 @@
 """Reads: a person's notifications, filtered by what they may still see, and their preferences."""
 
+import logging
+
 from django.core.cache import cache
+
+from core import audience_cache
+from core.page_cache import cache_read, cache_write
 
 from .events import EVENTS, Event
 from .models import LOUDNESS, Delivery, Notification, Preference
 from .permissions import visible_notifications
+
+logger = logging.getLogger(__name__)
 
 # The list shows the newest this many; older ones are removed after a year (tasks.purge_old_notifications).
 LIST_WINDOW = 500
@@ -39,29 +46,21 @@ def remembered_unread_count(user, *, audience_version: int, audience: str) -> in
     if not audience_version or not user.is_authenticated:
         return unread_count(user)
     key = _unread_key(audience_version, user.pk)
-    try:
-        kept = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache that is down: count from the database
-        kept = None
+    kept = cache_read(key, "Bell count")  # None when the cache is down: counted from the database
     if kept is not None and kept[0] == audience:
         return kept[1]
     count = unread_count(user)
-    try:
-        cache.set(key, (audience, count), REMEMBERED_UNREAD_SECONDS)
-    except Exception:  # noqa: BLE001,S110 - not kept this time
-        pass
+    cache_write(key, (audience, count), REMEMBERED_UNREAD_SECONDS, "Bell count")
     return count
 
 
 def forget_unread_counts(user_ids) -> None:
-    from core.audience_cache import version
-
-    current = version()
+    current = audience_cache.version()
     if current:
         try:
             cache.delete_many([_unread_key(current, user_id) for user_id in user_ids])
-        except Exception:  # noqa: BLE001,S110 - kept at most REMEMBERED_UNREAD_SECONDS
-            pass
+        except Exception:  # noqa: BLE001 - kept at most REMEMBERED_UNREAD_SECONDS
+            logger.warning("Bell counts not forgotten", exc_info=True)
 
 
 def _unread_key(audience_version: int, user_id: int) -> str:
