@@ -33,6 +33,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .build import build_id
 from .page_cache import bump_version, cache_read, cache_write, read_version, store_response
 
 VERSION_KEY = "audcache:version"
@@ -244,8 +245,9 @@ def _digest(request, *parts: str) -> str:
 
 @functools.cache
 def _code_signature() -> str:
-    """Read on the first request, after every app registered its holes in ready()."""
-    return _marker_secret() + "|" + ",".join(sorted(_renderers))
+    """Read on the first request, after every app registered its holes in ready(); the build id keeps a
+    deploy's new templates from meeting renderings of the previous ones."""
+    return build_id() + "|" + _marker_secret() + "|" + ",".join(sorted(_renderers))
 
 
 class AudienceCacheMiddleware:

@@ -17,6 +17,8 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
+from .build import build_id
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
@@ -79,7 +81,8 @@ def _language(request) -> str:
 
 
 def _key(request, current_version: int) -> str:
-    raw = f"{request.get_host()}|{_language(request)}|{request.get_full_path()}"
+    """The build is part of the key: after a deploy, pages rendered by the previous templates are not found."""
+    raw = f"{build_id()}|{request.get_host()}|{_language(request)}|{request.get_full_path()}"
     return f"pagecache:{current_version}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

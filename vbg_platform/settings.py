@@ -53,6 +53,8 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Part of every key of rendered pages in the cache (core/build.py): empty = a digest of the source files.
+BUILD_ID = env.str("BUILD_ID", default="")
 
 INSTALLED_APPS = [
     "daphne",

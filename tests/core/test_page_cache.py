@@ -90,3 +90,34 @@ def test_the_liveness_check_answers_without_the_database(client, django_assert_n
     with django_assert_num_queries(0):
         response = client.get("/health/live/")
     assert response.status_code == 200 and response.content == b"ok" and "no-cache" in response["Cache-Control"]
+
+
+def test_a_deploy_never_serves_pages_rendered_by_the_previous_build(client, reference_data, settings):
+    from core.build import build_id
+
+    page = article("Na de nieuwe release")
+    client.get(page.url)
+    assert client.get(page.url)["X-Cache"] == "HIT"
+    settings.BUILD_ID = "the-next-release"
+    build_id.cache_clear()
+    try:
+        assert build_id() == "the-next-release"
+        assert client.get(page.url)["X-Cache"] == "MISS"  # no version was bumped: only the build differs
+    finally:
+        build_id.cache_clear()
+
+
+def test_the_build_id_is_a_digest_of_the_source_files_and_ignores_data(tmp_path):
+    from core.build import source_digest
+
+    (tmp_path / "app" / "templates").mkdir(parents=True)
+    template = tmp_path / "app" / "templates" / "page.html"
+    template.write_text("<h1>{{ title }}</h1>")
+    (tmp_path / "app" / "views.py").write_text("VIEW = 1\n")
+    (tmp_path / "var").mkdir()
+    first = source_digest(tmp_path)
+    (tmp_path / "var" / "db.sqlite3").write_bytes(b"data changes every minute")
+    (tmp_path / "app" / "notes.bin").write_bytes(b"not a source file")
+    assert source_digest(tmp_path) == first
+    template.write_text("<h1 class='nieuw'>{{ title }}</h1>")
+    assert source_digest(tmp_path) != first
