@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portaal")
 
     def ready(self):
-        from . import holes, navigation, signals  # noqa: F401
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import holes, navigation, page_cache, signals  # noqa: F401
+
+        pre_migrate.connect(page_cache.migration_started, dispatch_uid="page_cache_migration_started")
+        post_migrate.connect(page_cache.migration_finished, dispatch_uid="page_cache_migration_finished")
 
         navigation.register_core_items()

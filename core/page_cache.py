@@ -10,9 +10,12 @@ private; the referral register sends no-store itself."""
 import hashlib
 import logging
 import time
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
@@ -26,6 +29,34 @@ TTL_SECONDS = 300  # also bounds how long a changed footer or menu can lag behin
 MARK = "_vbg_public_page"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+# Between pre_migrate and post_migrate (core/apps.py): version bumps from signals of data migrations are
+# skipped. On a fresh database the cache table does not exist yet (`createcachetable` follows `migrate`).
+_migrating = False
+
+
+def migration_started(**kwargs) -> None:
+    global _migrating
+    _migrating = True
+
+
+def migration_finished(**kwargs) -> None:
+    global _migrating
+    _migrating = False
+
+
+def _own_savepoint():
+    """A database cache inside a transaction gets a savepoint of its own: on PostgreSQL a failed statement
+    (the cache table missing, a lock timeout) otherwise aborts the caller's whole transaction, and a cache must
+    never cost a write. Other caches, SQLite (a failed statement leaves its transaction usable) and
+    autocommit need nothing."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        database = connections[router.db_for_write(backend.cache_model_class)]
+        if database.vendor == "postgresql" and database.in_atomic_block:
+            return transaction.atomic(using=database.alias)
+    return nullcontext()
 
 
 def mark_public(request) -> None:
@@ -42,18 +73,22 @@ def read_version(key: str, label: str) -> int:
     try:
         # Started from the clock, not 1: if the cache loses the key (a restart), the new numbers never meet
         # entries stored under the old ones.
-        return cache.get_or_set(key, time.time_ns() // 1000, timeout=None)
+        with _own_savepoint():
+            return cache.get_or_set(key, time.time_ns() // 1000, timeout=None)
     except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
         logger.warning("%s unreachable", label, exc_info=True)
         return 0
 
 
 def bump_version(key: str, label: str) -> None:
+    if _migrating:
+        return  # nothing was served from this database yet; the build id keys a deploy's pages anew
     try:
-        try:
-            cache.incr(key)
-        except ValueError:  # the key was gone
-            cache.set(key, time.time_ns() // 1000, timeout=None)
+        with _own_savepoint():
+            try:
+                cache.incr(key)
+            except ValueError:  # the key was gone
+                cache.set(key, time.time_ns() // 1000, timeout=None)
     except Exception:  # noqa: BLE001 - the old entries still expire after their time to live
         logger.warning("%s version bump failed", label, exc_info=True)
 
@@ -62,8 +97,6 @@ def invalidate(**kwargs) -> None:
     """Forget every cached page at once (a version bump: old keys expire by themselves). Bumped now and
     again after commit: a request that rendered the old state in between stored under a version no one
     looks up any more."""
-    from django.db import transaction
-
     from . import audience_cache
 
     _bump()
@@ -150,7 +183,8 @@ def _set(key, response) -> None:
 
 def cache_read(key: str, label: str):
     try:
-        return cache.get(key)
+        with _own_savepoint():
+            return cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("%s read failed", label, exc_info=True)
         return None
@@ -165,7 +199,8 @@ def store_response(key: str, response, timeout: int, label: str, extra_headers: 
 
 def cache_write(key: str, value, timeout: int, label: str) -> None:
     try:
-        cache.set(key, value, timeout=timeout)
+        with _own_savepoint():
+            cache.set(key, value, timeout=timeout)
     except Exception:  # noqa: BLE001
         logger.warning("%s write failed", label, exc_info=True)
 
