@@ -817,6 +817,26 @@ def test_index_on_a_fresh_cluster_creates_the_index_behind_the_alias_first(clust
     assert cluster.paths() == ["PUT /_bulk"]  # no more alias checks
 
 
+@pytest.mark.django_db
+def test_index_and_delete_return_when_the_change_is_searchable(cluster, engine):
+    engine.index([document("1"), document("2")])
+    engine.delete([("lesson", "1")])
+
+    bulks = [params for _, path, params, _ in cluster.requests if path == "/_bulk"]
+    assert len(bulks) == 2
+    assert all(params.get("refresh") == "wait_for" for params in bulks)
+
+
+@pytest.mark.django_db
+def test_rebuilds_refresh_once_at_the_end_instead_of_waiting_per_batch(cluster, engine):
+    engine.rebuild([document(str(n)) for n in range(700)])
+    engine.rebuild([document("new")], doc_types=["lesson"])
+
+    bulks = [params for _, path, params, _ in cluster.requests if path == "/_bulk"]
+    assert len(bulks) == 3 and not any("refresh" in params for params in bulks)
+    assert len([path for path in cluster.paths() if path.endswith("/_refresh")]) == 2
+
+
 def test_delete_ignores_keys_that_are_not_there(cluster, engine):
     cluster.indices["vbg-test-1"] = {"definition": {}, "docs": {"lesson:1": {}, "lesson:2": {}}}
     cluster.aliases["vbg-test"] = {"vbg-test-1"}
