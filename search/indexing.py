@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from core import audience_cache
 
@@ -64,7 +66,12 @@ def _flush() -> None:
 
 def index_keys(keys: Iterable[tuple[str, str]]) -> tuple[int, int]:
     """Build documents for these objects and write them; objects gone or no longer indexable are removed.
-    Returns (indexed, removed)."""
+    Returns (indexed, removed).
+
+    With Elasticsearch configured, the keys are marked as pending (a SearchIndexFailure row) before the
+    database documents change and unmarked only once the cluster has the change: while any mark exists the
+    database answers searches (search.selectors.elasticsearch_lags), so a write under way, a failed one and
+    one whose worker died in between all fail closed."""
     by_type: dict[str, set[str]] = {}
     for doc_type, object_id in keys:
         if doc_type in TYPES:
@@ -79,45 +86,70 @@ def index_keys(keys: Iterable[tuple[str, str]]) -> tuple[int, int]:
                 removals.append((doc_type, object_id))
             else:
                 documents.append(document)
+    elasticsearch = elasticsearch_engine()
+    if elasticsearch is not None:
+        _mark_pending([d.key for d in documents] + removals)
     database = database_engine()
     database.index(documents)
     database.delete(removals)
-    _to_elasticsearch(documents, removals)
+    if elasticsearch is not None:
+        _to_elasticsearch(elasticsearch, documents, removals)
     audience_cache.content_changed()  # search result pages cached per audience
     return len(documents), len(removals)
 
 
-def _to_elasticsearch(documents: list[DocumentData], removals: list[tuple[str, str]]) -> None:
+def _by_type(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for doc_type, object_id in keys:
+        grouped.setdefault(doc_type, []).append(object_id)
+    return grouped
+
+
+def _failures_of(keys: Iterable[tuple[str, str]]):
+    """The SearchIndexFailure rows of these keys, one queryset per type and chunk."""
     from .models import SearchIndexFailure
 
-    engine = elasticsearch_engine()
-    if engine is None:
-        return
+    for doc_type, object_ids in _by_type(keys).items():
+        for start in range(0, len(object_ids), 500):
+            yield SearchIndexFailure.objects.filter(doc_type=doc_type, object_id__in=object_ids[start : start + 500])
+
+
+def _mark_pending(keys: list[tuple[str, str]]) -> None:
+    """A row per key (attempts 0 until a write fails); an existing row keeps its count of failed attempts."""
+    from .models import SearchIndexFailure
+
+    SearchIndexFailure.objects.bulk_create(
+        [SearchIndexFailure(doc_type=t, object_id=o, error="", attempts=0) for t, o in keys],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+
+
+def _to_elasticsearch(engine, documents: list[DocumentData], removals: list[tuple[str, str]]) -> None:
     keys = [d.key for d in documents] + removals
     try:
         engine.index(documents)
         engine.delete(removals)
     except SearchUnavailable as exc:
         logger.warning("Elasticsearch index update failed for %d objects; will retry: %s", len(keys), exc)
-        for doc_type, object_id in keys:
-            failure, created = SearchIndexFailure.objects.get_or_create(
-                doc_type=doc_type, object_id=object_id, defaults={"error": str(exc)[:500]}
-            )
-            if not created:
-                failure.attempts += 1
-                failure.error = str(exc)[:500]
-                failure.save(update_fields=["attempts", "error", "last_failed_at"])
+        _mark_pending(keys)  # again: a concurrent success of the same key may have removed the mark
+        for failures in _failures_of(keys):
+            failures.update(attempts=F("attempts") + 1, error=str(exc)[:500], last_failed_at=timezone.now())
         return
-    for doc_type, object_id in keys:
-        SearchIndexFailure.objects.filter(doc_type=doc_type, object_id=object_id).delete()
+    for failures in _failures_of(keys):
+        failures.delete()
 
 
 def retry_failures(limit: int = 500) -> int:
     """Send failed objects to Elasticsearch again (the worker runs this every few minutes)."""
     from .models import SearchIndexFailure
 
+    if elasticsearch_engine() is None:
+        return 0
+    # A type that no longer exists can never be retried, and its row would keep searches off Elasticsearch.
+    SearchIndexFailure.objects.exclude(doc_type__in=list(TYPES)).delete()
     keys = list(SearchIndexFailure.objects.values_list("doc_type", "object_id")[:limit])
-    if not keys or elasticsearch_engine() is None:
+    if not keys:
         return 0
     index_keys(keys)
     return len(keys)

@@ -19,11 +19,13 @@ from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
 from elasticsearch_dsl import Search
 
+from accounts.roles import Role
 from search import analysis
 from search.access import CLOSED, LEVELS, LOGGED_IN, PLATFORM, PUBLIC, AccessScope, document_visible
 from search.contract import DOC_TYPE_LABELS, FACETS, TAG_FACETS, DocumentAccess, DocumentData, SearchRequest
 from search.engines.base import SearchUnavailable
 from search.engines.elasticsearch import (
+    HIT_SOURCE,
     TEXT_FIELDS,
     ElasticsearchEngine,
     access_filter,
@@ -594,6 +596,7 @@ class FakeCluster:
         self.requests: list[tuple[str, str, dict, object]] = []
         self.search_responses: list[dict] = []
         self.fail = None  # (method, last path segment) answered with a 500
+        self.on_bulk = None  # called when a bulk request arrives, before it is applied
 
     def client(self) -> Elasticsearch:
         return Elasticsearch("http://fake:9200", node_class=self._node_class(), max_retries=0)
@@ -652,6 +655,8 @@ class FakeCluster:
                 (members.add if kind == "add" else members.discard)(spec["index"])
             return 200, {"acknowledged": True}
         if parts[-1] == "_bulk":
+            if self.on_bulk:
+                self.on_bulk()
             return 200, self.bulk(data, params)
         if len(parts) == 1 and method == "PUT":
             self.indices[parts[0]] = {"definition": data, "docs": {}}
@@ -929,6 +934,149 @@ def test_rejected_documents_become_search_unavailable(cluster, engine):
     with pytest.raises(SearchUnavailable, match="BulkIndexError"):
         engine.index([document("1")])
     assert cluster.indices == {}
+
+
+# --- Searches while index updates wait for Elasticsearch ---------------------------------------------------
+
+
+class SearchingCluster(FakeCluster):
+    """The stand-in, answering searches, counts and title suggestions with every document that passes the
+    request's filter clauses (the access filter above all; the text is not matched). Enough to show which
+    document a search would get from the cluster."""
+
+    def handle(self, method, target, body):
+        path = urlsplit(target).path.strip("/").split("/")
+        if path[-1] not in ("_search", "_count") or self.fail == (method, path[-1]) or self.search_responses:
+            return super().handle(method, target, body)
+        data = json.loads(body) if body else {}
+        self.requests.append((method, urlsplit(target).path, {}, data))
+        query = data["query"].get("function_score", {}).get("query", data["query"])
+        found = [
+            (doc_id, source)
+            for doc_id, source in sorted(self.docs(path[0]).items())
+            if all(evaluate(clause, source) for clause in query["bool"]["filter"])
+        ]
+        if path[-1] == "_count":
+            return 200, {"count": len(found)}
+        hits = [
+            {"_id": doc_id, "_score": 1.0, "_source": {k: source[k] for k in HIT_SOURCE if k in source}}
+            for doc_id, source in found
+        ]
+        return 200, {"hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}}
+
+
+@pytest.fixture
+def portal_cluster(settings):
+    """The portal configured with the stand-in as its Elasticsearch."""
+    from search.engines import _elasticsearch_engine, elasticsearch_engine
+
+    cluster = SearchingCluster()
+    _elasticsearch_engine.cache_clear()
+    settings.ELASTICSEARCH_URL = "http://fake:9200"
+    settings.ELASTICSEARCH_INDEX = "vbg-test"
+    elasticsearch_engine().__dict__["_client"] = cluster.client()
+    yield cluster
+    _elasticsearch_engine.cache_clear()
+
+
+def _finds(user, page, text="mestfraude") -> tuple[str, bool, bool]:
+    """(the engine that answered, whether the search found the page, whether the title suggestions did)."""
+    from search.services import portal_search, search_request_for, title_suggestions
+
+    response = portal_search(search_request_for(user, text=text))
+    assert response.notice is None  # nothing alarming: the answers are complete and current
+    suggested = any(s.url == page.url for s in title_suggestions(user, text[:6]))
+    return response.engine, str(page.pk) in [h.object_id for h in response.hits], suggested
+
+
+@pytest.fixture
+def wide_page(portal_cluster, make_user):
+    """A page for two districts, indexed in both engines, and a Partner of each district."""
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    people = {code: make_user(Role.PARTNER, district=code) for code in ("KEN", "NHN")}
+    page = article("Mestfraude in de polder", visibility="districts", districts=("KEN", "NHN"))
+    rebuild()
+    assert _finds(people["NHN"], page) == ("elasticsearch", True, True)
+    return page, people
+
+
+def _narrow_to_ken(page) -> None:
+    from stakeholders.models import District
+
+    page.visible_districts = list(District.objects.filter(code="KEN"))
+    page.save()
+
+
+@pytest.mark.django_db
+def test_while_an_update_waits_for_a_retry_the_database_answers(
+    portal_cluster, wide_page, django_capture_on_commit_callbacks
+):
+    from search.indexing import retry_failures
+    from search.models import SearchIndexFailure
+
+    page, people = wide_page
+    portal_cluster.fail = ("PUT", "_bulk")
+    with django_capture_on_commit_callbacks(execute=True):
+        _narrow_to_ken(page)
+    # The stand-in keeps the old, wider document; the failure waits for a retry.
+    stale = portal_cluster.docs("vbg-test")[f"best_practice:{page.pk}"]
+    assert len(stale["access_districts"]) == 2
+    assert SearchIndexFailure.objects.filter(object_id=str(page.pk), attempts=1).exists()
+    waiting = SearchIndexFailure.objects.count()
+
+    assert _finds(people["NHN"], page) == ("database", False, False)
+    assert _finds(people["KEN"], page) == ("database", True, True)
+
+    portal_cluster.fail = None
+    assert retry_failures() == waiting
+    assert not SearchIndexFailure.objects.exists()
+    assert _finds(people["NHN"], page) == ("elasticsearch", False, False)
+    assert _finds(people["KEN"], page) == ("elasticsearch", True, True)
+
+
+@pytest.mark.django_db
+def test_a_search_during_an_update_or_after_its_worker_died_is_answered_by_the_database(
+    portal_cluster, wide_page, django_capture_on_commit_callbacks
+):
+    from search.indexing import index_keys
+    from search.models import SearchIndexFailure
+
+    page, people = wide_page
+    during = []
+    portal_cluster.on_bulk = lambda: during.append(_finds(people["NHN"], page))
+    with django_capture_on_commit_callbacks(execute=True):
+        _narrow_to_ken(page)
+    assert during == [("database", False, False)]
+    assert not SearchIndexFailure.objects.exists()  # done: Elasticsearch answers again
+    assert _finds(people["NHN"], page) == ("elasticsearch", False, False)
+
+    def die():
+        raise RuntimeError("the worker stopped")
+
+    portal_cluster.on_bulk = die
+    with pytest.raises(RuntimeError):
+        index_keys([("best_practice", str(page.pk))])
+    # The mark made before the database documents changed stays until a retry.
+    assert SearchIndexFailure.objects.filter(object_id=str(page.pk), attempts=0).exists()
+    assert _finds(people["NHN"], page)[0] == "database"
+
+
+@pytest.mark.django_db
+def test_choosing_the_engine_costs_one_small_query(portal_cluster, wide_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.services import portal_search, search_request_for
+
+    page, people = wide_page
+    search = search_request_for(people["KEN"], text="mestfraude")
+    with CaptureQueriesContext(connection) as queries:
+        response = portal_search(search)
+    assert response.engine == "elasticsearch" and response.total
+    (query,) = queries.captured_queries
+    assert "searchindexfailure" in query["sql"].lower()
 
 
 # --- An unreachable cluster ---------------------------------------------------------------------------------
