@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from accounts.roles import Role
 from meetings.models import Minutes, MinutesItem
 from search.engines import _elasticsearch_engine
 from search.models import SearchDocument, SearchIndexFailure
@@ -151,3 +152,33 @@ def test_the_judged_relevance_set_is_sound():
         for rule in judged["relevant"]:
             assert rule["type"] in DOC_TYPES
             assert rule.get("slug") in slugs if "slug" in rule else rule["title_contains"]
+
+
+# --- Writes that send no signal of their own ---------------------------------------------------------------
+
+
+def _found(user, text) -> set[tuple[str, str]]:
+    from search.services import portal_search, search_request_for
+
+    return {(h.doc_type, h.object_id) for h in portal_search(search_request_for(user, text=text), correct=False).hits}
+
+
+def test_minutes_text_saved_through_the_service_is_found_under_its_new_words(
+    make_user, django_capture_on_commit_callbacks
+):
+    from meetings.services.minutes import minutes_save, minutes_start
+
+    secretariat = make_user(Role.SECRETARIAT, district=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes = minutes_start(user=secretariat, meeting=meeting("KEN", starts_in_days=-7))
+    item = minutes.items.first()
+    key = ("minutes", str(minutes.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_save(user=secretariat, minutes=minutes, texts={item.pk: "Gesprek over zwavelzuurvaten."})
+    assert key in _found(secretariat, "zwavelzuurvaten")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_save(user=secretariat, minutes=minutes, texts={item.pk: "Gesprek over mestkelders."})
+    assert key in _found(secretariat, "mestkelders")
+    assert key not in _found(secretariat, "zwavelzuurvaten")
