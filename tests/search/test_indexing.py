@@ -1,5 +1,7 @@
 """The index follows every write after commit; a failing Elasticsearch never fails a write or a search."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -182,3 +184,50 @@ def test_minutes_text_saved_through_the_service_is_found_under_its_new_words(
         minutes_save(user=secretariat, minutes=minutes, texts={item.pk: "Gesprek over mestkelders."})
     assert key in _found(secretariat, "mestkelders")
     assert key not in _found(secretariat, "zwavelzuurvaten")
+
+
+def test_renaming_an_organisation_reindexes_the_action_items_and_joint_actions_that_name_it(
+    make_user, django_capture_on_commit_callbacks
+):
+    from knowledgebase.models import JointAction
+    from meetings.models import ActionItem
+    from stakeholders.models import District, Municipality
+    from tests.stakeholders.factories import MembershipFactory
+
+    secretariat = make_user(Role.SECRETARIAT, district=None)
+    ken = District.objects.get(code="KEN")
+    organisation = MembershipFactory(district=ken, organisation__name="Stichting Vuilpolder").organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        item = ActionItem.objects.create(
+            district=ken, meeting=meeting("KEN"), description="Ruimt de dumpplek op.", owner_organisation=organisation
+        )
+        action = JointAction.objects.create(
+            date=datetime.date(2026, 3, 1),
+            municipality=Municipality.objects.get(cbs_code="GM0392"),
+            area="Polder Haarlemmerliede",
+            premises_visited=4,
+        )
+        action.organisations.add(organisation)
+    keys = {("action_item", str(item.pk)), ("joint_action", str(action.pk))}
+    assert keys <= _found(secretariat, "vuilpolder")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "Stichting Schoonpolder"
+        organisation.save()
+    assert keys <= _found(secretariat, "schoonpolder")
+    assert not keys & _found(secretariat, "vuilpolder")
+
+
+def test_a_slug_change_reindexes_the_urls_below_it(reference_data, django_capture_on_commit_callbacks):
+    """The knowledge index: a platform page's own save refreshes its subtree's audience (and index) anyway."""
+    with django_capture_on_commit_callbacks(execute=True):
+        page = article("Mestkelders als opslagplaats", visibility="public")
+        page.save_revision().publish()
+    index = page.get_parent().specific
+
+    with django_capture_on_commit_callbacks(execute=True):
+        index.slug = "kennisbank-vernieuwd"
+        index.save_revision().publish()
+    page.refresh_from_db()
+    assert "/kennisbank-vernieuwd/" in page.url
+    assert SearchDocument.objects.get(doc_type="best_practice", object_id=str(page.pk)).url == page.url
