@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from functools import cached_property
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.helpers import BulkIndexError, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, ScanError, scan, streaming_bulk
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -523,6 +523,28 @@ class ElasticsearchEngine:
                     TitleSuggestion(title=source["title"], url=source["url"], doc_type=source["doc_type"])
                 )
         return suggestions[:limit]
+
+    def document_ids(self) -> dict[str, set[str]]:
+        """The object ids of every document behind the alias, by type (search.indexing.verify compares them
+        with the database's). No index yet means no documents."""
+        ids: dict[str, set[str]] = {}
+        with self._cluster("verify") as client:
+            if not client.indices.exists_alias(name=self.index_name):
+                return ids
+            try:
+                hits = scan(
+                    client,
+                    index=self.index_name,
+                    query={"query": {"match_all": {}}, "_source": False},
+                    size=BATCH * 2,
+                    request_timeout=MAINTENANCE_TIMEOUT,
+                )
+                for hit in hits:
+                    doc_type, _, object_id = hit["_id"].partition(":")
+                    ids.setdefault(doc_type, set()).add(object_id)
+            except ScanError as error:  # some shards did not answer: the list would be incomplete
+                raise SearchUnavailable(f"Elasticsearch verify failed ({type(error).__name__}).") from error
+        return ids
 
     def ping(self) -> bool:
         """For /health/: never raises."""

@@ -588,7 +588,9 @@ def test_map_response():
 class FakeCluster:
     """Just enough of the Elasticsearch REST API, behind the real client and bulk helpers, to check the
     engine's index management: indices, aliases (require_alias included), documents by id, and canned
-    search answers. It does not search."""
+    search answers. It does not search; a scan (scroll) returns every document id in one page."""
+
+    SHARDS = {"total": 1, "successful": 1, "skipped": 0, "failed": 0}
 
     def __init__(self):
         self.indices: dict[str, dict] = {}  # name -> {"definition": ..., "docs": {id: source}}
@@ -643,6 +645,13 @@ class FakeCluster:
             return 500, {"error": {"type": "node_not_connected_exception", "reason": "down"}, "status": 500}
         if method == "HEAD" and not parts:
             return 200, {}
+        if parts == ["_search", "scroll"]:  # the next page of a scan: everything came in the first
+            if method == "DELETE":
+                return 200, {"succeeded": True, "num_freed": 1}
+            return 200, {"_scroll_id": "scroll-1", "_shards": self.SHARDS, "hits": {"total": 0, "hits": []}}
+        if parts[-1] == "_search" and "scroll" in params:
+            hits = [{"_id": doc_id, "_score": None} for doc_id in sorted(self.docs(parts[0]))]
+            return 200, {"_scroll_id": "scroll-1", "_shards": self.SHARDS, "hits": {"total": len(hits), "hits": hits}}
         if parts[0] == "_alias":
             found = self.aliases.get(parts[1])
             if not found:
@@ -946,7 +955,12 @@ class SearchingCluster(FakeCluster):
 
     def handle(self, method, target, body):
         path = urlsplit(target).path.strip("/").split("/")
-        if path[-1] not in ("_search", "_count") or self.fail == (method, path[-1]) or self.search_responses:
+        if (
+            path[-1] not in ("_search", "_count")
+            or "scroll" in target
+            or self.fail == (method, path[-1])
+            or self.search_responses
+        ):
             return super().handle(method, target, body)
         data = json.loads(body) if body else {}
         self.requests.append((method, urlsplit(target).path, {}, data))
@@ -1077,6 +1091,38 @@ def test_choosing_the_engine_costs_one_small_query(portal_cluster, wide_page):
     assert response.engine == "elasticsearch" and response.total
     (query,) = queries.captured_queries
     assert "searchindexfailure" in query["sql"].lower()
+
+
+@pytest.mark.django_db
+def test_verify_compares_the_document_ids_in_elasticsearch_with_the_database(portal_cluster, wide_page):
+    from search.indexing import verify
+
+    page, _people = wide_page
+    report = verify()
+    assert report.elasticsearch == "compared" and report.differences == 0
+    assert "POST /_search/scroll" in portal_cluster.paths()
+
+    (live,) = portal_cluster.aliases["vbg-test"]
+    docs = portal_cluster.indices[live]["docs"]
+    gone = docs.pop(f"best_practice:{page.pk}")
+    docs["lesson:424242"] = {**gone, "doc_type": "lesson", "object_id": "424242"}
+    docs["oldtype:7"] = {**gone, "doc_type": "oldtype", "object_id": "7"}
+
+    report = verify()
+    assert report.types["best_practice"].es_missing == [str(page.pk)]
+    assert report.types["lesson"].es_extra == ["424242"]
+    assert report.types["oldtype"].es_extra == ["7"]
+    assert report.differences == 3
+    assert not report.types["best_practice"].stale and not report.types["best_practice"].missing
+
+    assert verify(fix=True).fixed == report.differences
+    assert set(portal_cluster.docs("vbg-test")) >= {f"best_practice:{page.pk}"}
+    assert not {"lesson:424242", "oldtype:7"} & set(portal_cluster.docs("vbg-test"))
+    assert verify().differences == 0
+
+    portal_cluster.fail = ("POST", "_search")
+    report = verify()
+    assert report.elasticsearch == "unreachable" and report.differences == 0
 
 
 # --- An unreachable cluster ---------------------------------------------------------------------------------

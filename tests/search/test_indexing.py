@@ -231,3 +231,110 @@ def test_a_slug_change_reindexes_the_urls_below_it(reference_data, django_captur
     page.refresh_from_db()
     assert "/kennisbank-vernieuwd/" in page.url
     assert SearchDocument.objects.get(doc_type="best_practice", object_id=str(page.pk)).url == page.url
+
+
+# --- search_index verify ------------------------------------------------------------------------------------
+
+
+def test_verify_finds_nothing_on_a_consistent_index(portal):
+    from search.documents import TYPES
+    from search.indexing import verify
+
+    report = verify()
+
+    assert list(report.types) == list(TYPES)
+    assert report.differences == 0 and report.elasticsearch == "not configured"
+    assert all(found.documents for doc_type, found in report.types.items() if doc_type not in ("lesson", "material"))
+
+
+def test_verify_finds_missing_extra_and_stale_documents_and_fixes_exactly_those(portal, people):
+    import dataclasses
+
+    from knowledgebase.models import JointAction
+    from meetings.models import Decision
+    from search.documents import TYPES
+    from search.engines import database_engine
+    from search.indexing import verify
+    from search.models import SearchDocumentAccess, SearchTag
+
+    database = database_engine()
+    decision = str(Decision.objects.get().pk)
+    database.delete([("decision", decision)])  # missing
+    ((_pk, agenda_item),) = TYPES["agenda_item"].documents([portal["meetings"]["ken"].agenda_items.first().pk])
+    database.index([dataclasses.replace(agenda_item, object_id="999999")])  # extra: no such agenda item
+    # Stale: text changed by queryset updates (no signal), and documents altered in the database itself.
+    JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+    MinutesItem.objects.filter(minutes=portal["minutes"]).update(text="Gevonden: asbestplaten.")
+    ken_only = str(portal["pages"]["ken_only"].pk)
+    SearchDocumentAccess.objects.filter(document__object_id=ken_only, document__doc_type="best_practice").delete()
+    member = str(portal["organisations"]["member"].pk)
+    SearchTag.objects.filter(document__object_id=member, document__doc_type="organisation").delete()
+    contact = str(portal["contacts"]["consenting"].pk)
+    SearchDocument.objects.filter(doc_type="contact", object_id=contact).update(url="/adresboek/?q=oud")
+    joint_action = str(JointAction.objects.get().pk)
+    secretariat = people["secretariat"]
+    assert not _found(secretariat, "waterschapspolitie")
+
+    report = verify()
+
+    assert {t: (d.missing, d.extra, d.stale) for t, d in report.types.items() if d.count} == {
+        "decision": ([decision], [], []),
+        "agenda_item": ([], ["999999"], []),
+        "joint_action": ([], [], [joint_action]),
+        "minutes": ([], [], [str(portal["minutes"].pk)]),
+        "best_practice": ([], [], [ken_only]),
+        "organisation": ([], [], [member]),
+        "contact": ([], [], [contact]),
+    }
+    before = {(t, o): pk for pk, t, o in SearchDocument.objects.values_list("pk", "doc_type", "object_id")}
+
+    assert verify(fix=True).fixed == 7
+
+    after = {(t, o): pk for pk, t, o in SearchDocument.objects.values_list("pk", "doc_type", "object_id")}
+    assert ("agenda_item", "999999") not in after and ("decision", decision) in after
+    assert {k: pk for k, pk in after.items() if k not in report.keys()} == {
+        k: pk for k, pk in before.items() if k not in report.keys()
+    }  # nothing else was indexed again
+    assert ("joint_action", joint_action) in _found(secretariat, "waterschapspolitie")
+    assert ("minutes", str(portal["minutes"].pk)) in _found(secretariat, "asbestplaten")
+    assert verify().differences == 0
+
+
+def test_the_verify_command_prints_counts_per_type_and_fails_on_differences(portal, capsys):
+    from knowledgebase.models import JointAction
+
+    call_command("search_index", "verify")
+    out = capsys.readouterr().out
+    assert "The index agrees with the data." in out and "elasticsearch: not configured" in out
+
+    JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+    with pytest.raises(CommandError, match="1 differences") as failed:
+        call_command("search_index", "verify")
+    assert failed.value.returncode == 1
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[1:-1]}
+    assert rows["joint_action"] == ["1", "0", "0", "1", "0", "0"]
+    assert rows["contact"][1:] == ["0"] * 5
+
+    call_command("search_index", "verify", "--fix")
+    assert "1 differences; 1 objects indexed again." in capsys.readouterr().out
+    call_command("search_index", "verify", "--type", "joint_action")
+    out = capsys.readouterr().out
+    assert "The index agrees with the data." in out and "contact" not in out
+
+
+def test_the_nightly_verify_fixes_and_warns_only_when_it_had_to(portal, caplog):
+    import logging
+
+    from knowledgebase.models import JointAction
+    from search.indexing import verify
+    from search.tasks import verify_search_index
+
+    with caplog.at_level(logging.WARNING, logger="search.tasks"):
+        verify_search_index.call_local()
+        assert not [r for r in caplog.records if r.name == "search.tasks"]
+
+        JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+        verify_search_index.call_local()
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "search.tasks"]
+    assert "fixed 1 objects" in warning and "'joint_action': {'missing': 0, 'extra': 0, 'stale': 1" in warning
+    assert verify().differences == 0
