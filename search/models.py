@@ -125,7 +125,9 @@ class SynonymGroup(models.Model):
 
 
 class SearchIndexFailure(models.Model):
-    """An Elasticsearch write that failed; retried by the worker, reported on /health/ while present."""
+    """An Elasticsearch write that failed (attempts >= 1) or is under way (attempts 0, written before the
+    database documents change); retried by the worker, reported on /health/ while present. While any row
+    exists, searches are answered from the database documents (search.selectors.elasticsearch_lags)."""
 
     doc_type = models.CharField(max_length=30)
     object_id = models.CharField(max_length=64)

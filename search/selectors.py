@@ -4,7 +4,7 @@ filter of search.access (the same rule Elasticsearch gets from engines/elasticse
 from django.db.models import Q
 
 from .access import PUBLIC, AccessScope
-from .models import SearchDocument, SearchDocumentAccess, SearchTag
+from .models import SearchDocument, SearchDocumentAccess, SearchIndexFailure, SearchTag
 
 
 def _requirement_q(flag: str, kind: str, ids: frozenset[int]) -> Q:
@@ -47,3 +47,11 @@ def visible_documents(scope: AccessScope, filters: dict[str, str] | None = None)
         else:
             queryset = queryset.filter(pk__in=SearchTag.objects.filter(facet=facet, key=key).values("document_id"))
     return queryset
+
+
+def elasticsearch_lags() -> bool:
+    """Does Elasticsearch miss a change the database documents have (an update under way, failed, or lost
+    with its worker)? Its stale document may be wider than today's access, so the database answers until
+    the retry succeeds. One indexed EXISTS per search; no cache flag, which a lost key would turn into
+    "fresh"."""
+    return SearchIndexFailure.objects.exists()

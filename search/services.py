@@ -12,6 +12,7 @@ from .analysis import parse_query
 from .contract import FACETS, SORTS, SearchRequest, SearchResponse, TitleSuggestion
 from .engines import database_engine, elasticsearch_engine
 from .engines.base import SearchUnavailable
+from .selectors import elasticsearch_lags
 from .synonyms import synonym_table
 
 logger = logging.getLogger(__name__)
@@ -39,9 +40,20 @@ def search_request_for(user, *, text: str, filters: dict | None = None, sort: st
     )
 
 
-def _answer(request: SearchRequest, method: str, **kwargs):
-    """Ask Elasticsearch when configured; on failure (or without it) the database answers."""
+def _elasticsearch_to_ask():
+    """Elasticsearch when it is configured and holds every change; None when the database answers.
+
+    While index updates wait for Elasticsearch (search.selectors.elasticsearch_lags) its documents may be
+    wider than today's access, so the database, always written first, answers. The user is not told: the
+    answers are complete and current, only ranked by the other engine."""
     elasticsearch = elasticsearch_engine()
+    if elasticsearch is None or elasticsearch_lags():
+        return None
+    return elasticsearch
+
+
+def _answer(request: SearchRequest, method: str, elasticsearch, **kwargs):
+    """Ask Elasticsearch when given; on failure (or without it) the database answers."""
     if elasticsearch is not None:
         try:
             return getattr(elasticsearch, method)(request, **kwargs), None
@@ -59,15 +71,16 @@ def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResp
     """With `correct`, a query that finds nothing with all its words shows the results of its corrected
     form instead, when that form finds everything; otherwise the correction is offered as "bedoelde u".
 
-    Without Elasticsearch the database answers everything in one session (on PostgreSQL: one transaction,
-    its settings made once)."""
+    When the database answers it answers everything in one session (on PostgreSQL: one transaction,
+    its settings made once). Which engine answers is decided once, for every part of the answer."""
     database = database_engine()
-    with nullcontext() if elasticsearch_engine() is not None else database.session():
-        return _portal_search(request, database, correct=correct)
+    elasticsearch = _elasticsearch_to_ask()
+    with nullcontext() if elasticsearch is not None else database.session():
+        return _portal_search(request, database, elasticsearch, correct=correct)
 
 
-def _portal_search(request: SearchRequest, database, *, correct: bool) -> SearchResponse:
-    response, notice = _answer(request, "search")
+def _portal_search(request: SearchRequest, database, elasticsearch, *, correct: bool) -> SearchResponse:
+    response, notice = _answer(request, "search", elasticsearch)
     response.notice = notice
     if request.query.is_empty or (response.total and not response.partial):
         return response  # every word was found: nothing to correct
@@ -77,7 +90,7 @@ def _portal_search(request: SearchRequest, database, *, correct: bool) -> Search
         return response
     corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms), page=1)
     if correct:
-        alternative, _notice = _answer(corrected, "search")
+        alternative, _notice = _answer(corrected, "search", elasticsearch)
         if alternative.total and not alternative.partial:
             alternative.suggestion = corrected.query.raw
             alternative.showing_suggestion = True
@@ -85,14 +98,14 @@ def _portal_search(request: SearchRequest, database, *, correct: bool) -> Search
             return alternative
         # The corrected form does not find every word either: a count of it would be 0 too.
         return response
-    if _answer(corrected, "count")[0]:
+    if _answer(corrected, "count", elasticsearch)[0]:
         response.suggestion = corrected.query.raw
     return response
 
 
 def title_suggestions(user, prefix: str, *, limit: int = 8) -> list[TitleSuggestion]:
     scope = access_scope_for(user)
-    elasticsearch = elasticsearch_engine()
+    elasticsearch = _elasticsearch_to_ask()
     if elasticsearch is not None:
         try:
             return elasticsearch.autocomplete(prefix=prefix, scope=scope, limit=limit)

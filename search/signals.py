@@ -1,9 +1,12 @@
 """Every write that changes what a search may show schedules the objects concerned for indexing after
-commit: saves, deletes, publishing, unpublishing, privacy changes and CRM scope changes."""
+commit: saves, deletes, publishing, unpublishing, privacy changes, slug changes and CRM scope changes.
+Writes that send no signal (bulk_update, queryset updates) call search.indexing.schedule themselves;
+`search_index verify` finds any that do not."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from core.audience import audience_changed
 from knowledgebase.models import BestPracticePage, JointAction, KnowledgePage, LessonPage, MaterialPage
@@ -45,6 +48,12 @@ def page_state_changed(sender, instance, **kwargs):
 @receiver(audience_changed)
 def page_access_changed(sender, page_ids, **kwargs):
     _pages(page_ids)
+
+
+@receiver(page_slug_changed)
+def page_urls_changed(sender, instance, **kwargs):
+    """Wagtail rewrites the URLs of the whole subtree with a queryset update: no signal per page."""
+    _pages(Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True))
 
 
 @receiver(post_delete)
@@ -103,6 +112,9 @@ def _organisation_and_people(organisation_ids) -> None:
 def organisation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _organisation_and_people([instance.pk])
+        # Their text names the organisation.
+        schedule("joint_action", JointAction.objects.filter(organisations=instance).values_list("pk", flat=True))
+        schedule("action_item", ActionItem.objects.filter(owner_organisation=instance).values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Membership)

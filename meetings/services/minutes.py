@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text, clean_rich_text
 from notifications.services import notify
+from search.indexing import schedule
 
 from ..models import MeetingPage, Minutes, MinutesComment, MinutesItem, MinutesVersion
 from ..permissions import (
@@ -178,6 +179,7 @@ def minutes_save(*, user, minutes: Minutes, texts: Mapping[int, str]) -> Minutes
         return None
     MinutesItem.objects.bulk_update(changed, ["text"])
     content_changed()  # a queryset update sends no signal (core.audience_cache)
+    schedule("minutes", [minutes.pk])  # nor does it reach the search index by itself
     return _version_write(minutes=minutes, user=user, event=Event.SAVED)
 
 

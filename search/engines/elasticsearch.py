@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from functools import cached_property
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.helpers import BulkIndexError, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, ScanError, scan, streaming_bulk
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -57,6 +57,9 @@ MAINTENANCE_TIMEOUT = 120.0  # rebuilds: bulk batches, creating an index, delete
 BATCH = 500  # documents per bulk request, and per progress() report (as the database engine does)
 MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window: from + size may not exceed it
 FACET_SIZE = 100
+# Index and delete requests wait until a refresh has made them visible to searches (at most the index's
+# refresh interval, 1 s by default) instead of forcing one per request. Rebuilds refresh once at the end.
+WAIT_FOR = "wait_for"
 
 # Tag facets are stored as one keyword "key<US>label", so a terms aggregation returns both without a lookup.
 TAG_SEPARATOR = "\u001f"
@@ -521,6 +524,28 @@ class ElasticsearchEngine:
                 )
         return suggestions[:limit]
 
+    def document_ids(self) -> dict[str, set[str]]:
+        """The object ids of every document behind the alias, by type (search.indexing.verify compares them
+        with the database's). No index yet means no documents."""
+        ids: dict[str, set[str]] = {}
+        with self._cluster("verify") as client:
+            if not client.indices.exists_alias(name=self.index_name):
+                return ids
+            try:
+                hits = scan(
+                    client,
+                    index=self.index_name,
+                    query={"query": {"match_all": {}}, "_source": False},
+                    size=BATCH * 2,
+                    request_timeout=MAINTENANCE_TIMEOUT,
+                )
+                for hit in hits:
+                    doc_type, _, object_id = hit["_id"].partition(":")
+                    ids.setdefault(doc_type, set()).add(object_id)
+            except ScanError as error:  # some shards did not answer: the list would be incomplete
+                raise SearchUnavailable(f"Elasticsearch verify failed ({type(error).__name__}).") from error
+        return ids
+
     def ping(self) -> bool:
         """For /health/: never raises."""
         try:
@@ -532,20 +557,25 @@ class ElasticsearchEngine:
     # Writing -----------------------------------------------------------------------------------------
 
     def index(self, documents: Iterable[DocumentData]) -> int:
-        """Upserts through the alias (require_alias: a write never creates a concrete index of that name)."""
+        """Upserts through the alias (require_alias: a write never creates a concrete index of that name).
+        Returns once the change is searchable (refresh=wait_for): a page narrowed to one district must not
+        be found under its old access for up to a refresh interval after its index update is done."""
         with self._cluster("index") as client:
             self._ensure_live_index(client)
             actions = self._index_actions(documents, self.index_name)
-            return self._bulk(client, actions, timeout=WRITE_TIMEOUT, require_alias=True)
+            return self._bulk(client, actions, timeout=WRITE_TIMEOUT, require_alias=True, refresh=WAIT_FOR)
 
     def delete(self, keys: Iterable[tuple[str, str]]) -> int:
-        """Deletes by key; a key that is not in the index (or no index at all) is not an error."""
+        """Deletes by key; a key that is not in the index (or no index at all) is not an error. Returns once
+        the deletion is searchable, as index() does."""
         actions = (
             {"_op_type": "delete", "_index": self.index_name, "_id": document_id(doc_type, object_id)}
             for doc_type, object_id in keys
         )
         with self._cluster("delete") as client:
-            return self._bulk(client, actions, timeout=WRITE_TIMEOUT, require_alias=True, ignore_status=(404,))
+            return self._bulk(
+                client, actions, timeout=WRITE_TIMEOUT, require_alias=True, ignore_status=(404,), refresh=WAIT_FOR
+            )
 
     def rebuild(
         self,

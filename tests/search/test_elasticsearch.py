@@ -19,11 +19,13 @@ from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
 from elasticsearch_dsl import Search
 
+from accounts.roles import Role
 from search import analysis
 from search.access import CLOSED, LEVELS, LOGGED_IN, PLATFORM, PUBLIC, AccessScope, document_visible
 from search.contract import DOC_TYPE_LABELS, FACETS, TAG_FACETS, DocumentAccess, DocumentData, SearchRequest
 from search.engines.base import SearchUnavailable
 from search.engines.elasticsearch import (
+    HIT_SOURCE,
     TEXT_FIELDS,
     ElasticsearchEngine,
     access_filter,
@@ -586,7 +588,9 @@ def test_map_response():
 class FakeCluster:
     """Just enough of the Elasticsearch REST API, behind the real client and bulk helpers, to check the
     engine's index management: indices, aliases (require_alias included), documents by id, and canned
-    search answers. It does not search."""
+    search answers. It does not search; a scan (scroll) returns every document id in one page."""
+
+    SHARDS = {"total": 1, "successful": 1, "skipped": 0, "failed": 0}
 
     def __init__(self):
         self.indices: dict[str, dict] = {}  # name -> {"definition": ..., "docs": {id: source}}
@@ -594,6 +598,7 @@ class FakeCluster:
         self.requests: list[tuple[str, str, dict, object]] = []
         self.search_responses: list[dict] = []
         self.fail = None  # (method, last path segment) answered with a 500
+        self.on_bulk = None  # called when a bulk request arrives, before it is applied
 
     def client(self) -> Elasticsearch:
         return Elasticsearch("http://fake:9200", node_class=self._node_class(), max_retries=0)
@@ -640,6 +645,13 @@ class FakeCluster:
             return 500, {"error": {"type": "node_not_connected_exception", "reason": "down"}, "status": 500}
         if method == "HEAD" and not parts:
             return 200, {}
+        if parts == ["_search", "scroll"]:  # the next page of a scan: everything came in the first
+            if method == "DELETE":
+                return 200, {"succeeded": True, "num_freed": 1}
+            return 200, {"_scroll_id": "scroll-1", "_shards": self.SHARDS, "hits": {"total": 0, "hits": []}}
+        if parts[-1] == "_search" and "scroll" in params:
+            hits = [{"_id": doc_id, "_score": None} for doc_id in sorted(self.docs(parts[0]))]
+            return 200, {"_scroll_id": "scroll-1", "_shards": self.SHARDS, "hits": {"total": len(hits), "hits": hits}}
         if parts[0] == "_alias":
             found = self.aliases.get(parts[1])
             if not found:
@@ -652,6 +664,8 @@ class FakeCluster:
                 (members.add if kind == "add" else members.discard)(spec["index"])
             return 200, {"acknowledged": True}
         if parts[-1] == "_bulk":
+            if self.on_bulk:
+                self.on_bulk()
             return 200, self.bulk(data, params)
         if len(parts) == 1 and method == "PUT":
             self.indices[parts[0]] = {"definition": data, "docs": {}}
@@ -817,6 +831,26 @@ def test_index_on_a_fresh_cluster_creates_the_index_behind_the_alias_first(clust
     assert cluster.paths() == ["PUT /_bulk"]  # no more alias checks
 
 
+@pytest.mark.django_db
+def test_index_and_delete_return_when_the_change_is_searchable(cluster, engine):
+    engine.index([document("1"), document("2")])
+    engine.delete([("lesson", "1")])
+
+    bulks = [params for _, path, params, _ in cluster.requests if path == "/_bulk"]
+    assert len(bulks) == 2
+    assert all(params.get("refresh") == "wait_for" for params in bulks)
+
+
+@pytest.mark.django_db
+def test_rebuilds_refresh_once_at_the_end_instead_of_waiting_per_batch(cluster, engine):
+    engine.rebuild([document(str(n)) for n in range(700)])
+    engine.rebuild([document("new")], doc_types=["lesson"])
+
+    bulks = [params for _, path, params, _ in cluster.requests if path == "/_bulk"]
+    assert len(bulks) == 3 and not any("refresh" in params for params in bulks)
+    assert len([path for path in cluster.paths() if path.endswith("/_refresh")]) == 2
+
+
 def test_delete_ignores_keys_that_are_not_there(cluster, engine):
     cluster.indices["vbg-test-1"] = {"definition": {}, "docs": {"lesson:1": {}, "lesson:2": {}}}
     cluster.aliases["vbg-test"] = {"vbg-test-1"}
@@ -909,6 +943,186 @@ def test_rejected_documents_become_search_unavailable(cluster, engine):
     with pytest.raises(SearchUnavailable, match="BulkIndexError"):
         engine.index([document("1")])
     assert cluster.indices == {}
+
+
+# --- Searches while index updates wait for Elasticsearch ---------------------------------------------------
+
+
+class SearchingCluster(FakeCluster):
+    """The stand-in, answering searches, counts and title suggestions with every document that passes the
+    request's filter clauses (the access filter above all; the text is not matched). Enough to show which
+    document a search would get from the cluster."""
+
+    def handle(self, method, target, body):
+        path = urlsplit(target).path.strip("/").split("/")
+        if (
+            path[-1] not in ("_search", "_count")
+            or "scroll" in target
+            or self.fail == (method, path[-1])
+            or self.search_responses
+        ):
+            return super().handle(method, target, body)
+        data = json.loads(body) if body else {}
+        self.requests.append((method, urlsplit(target).path, {}, data))
+        query = data["query"].get("function_score", {}).get("query", data["query"])
+        found = [
+            (doc_id, source)
+            for doc_id, source in sorted(self.docs(path[0]).items())
+            if all(evaluate(clause, source) for clause in query["bool"]["filter"])
+        ]
+        if path[-1] == "_count":
+            return 200, {"count": len(found)}
+        hits = [
+            {"_id": doc_id, "_score": 1.0, "_source": {k: source[k] for k in HIT_SOURCE if k in source}}
+            for doc_id, source in found
+        ]
+        return 200, {"hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}}
+
+
+@pytest.fixture
+def portal_cluster(settings):
+    """The portal configured with the stand-in as its Elasticsearch."""
+    from search.engines import _elasticsearch_engine, elasticsearch_engine
+
+    cluster = SearchingCluster()
+    _elasticsearch_engine.cache_clear()
+    settings.ELASTICSEARCH_URL = "http://fake:9200"
+    settings.ELASTICSEARCH_INDEX = "vbg-test"
+    elasticsearch_engine().__dict__["_client"] = cluster.client()
+    yield cluster
+    _elasticsearch_engine.cache_clear()
+
+
+def _finds(user, page, text="mestfraude") -> tuple[str, bool, bool]:
+    """(the engine that answered, whether the search found the page, whether the title suggestions did)."""
+    from search.services import portal_search, search_request_for, title_suggestions
+
+    response = portal_search(search_request_for(user, text=text))
+    assert response.notice is None  # nothing alarming: the answers are complete and current
+    suggested = any(s.url == page.url for s in title_suggestions(user, text[:6]))
+    return response.engine, str(page.pk) in [h.object_id for h in response.hits], suggested
+
+
+@pytest.fixture
+def wide_page(portal_cluster, make_user):
+    """A page for two districts, indexed in both engines, and a Partner of each district."""
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    people = {code: make_user(Role.PARTNER, district=code) for code in ("KEN", "NHN")}
+    page = article("Mestfraude in de polder", visibility="districts", districts=("KEN", "NHN"))
+    rebuild()
+    assert _finds(people["NHN"], page) == ("elasticsearch", True, True)
+    return page, people
+
+
+def _narrow_to_ken(page) -> None:
+    from stakeholders.models import District
+
+    page.visible_districts = list(District.objects.filter(code="KEN"))
+    page.save()
+
+
+@pytest.mark.django_db
+def test_while_an_update_waits_for_a_retry_the_database_answers(
+    portal_cluster, wide_page, django_capture_on_commit_callbacks
+):
+    from search.indexing import retry_failures
+    from search.models import SearchIndexFailure
+
+    page, people = wide_page
+    portal_cluster.fail = ("PUT", "_bulk")
+    with django_capture_on_commit_callbacks(execute=True):
+        _narrow_to_ken(page)
+    # The stand-in keeps the old, wider document; the failure waits for a retry.
+    stale = portal_cluster.docs("vbg-test")[f"best_practice:{page.pk}"]
+    assert len(stale["access_districts"]) == 2
+    assert SearchIndexFailure.objects.filter(object_id=str(page.pk), attempts=1).exists()
+    waiting = SearchIndexFailure.objects.count()
+
+    assert _finds(people["NHN"], page) == ("database", False, False)
+    assert _finds(people["KEN"], page) == ("database", True, True)
+
+    portal_cluster.fail = None
+    assert retry_failures() == waiting
+    assert not SearchIndexFailure.objects.exists()
+    assert _finds(people["NHN"], page) == ("elasticsearch", False, False)
+    assert _finds(people["KEN"], page) == ("elasticsearch", True, True)
+
+
+@pytest.mark.django_db
+def test_a_search_during_an_update_or_after_its_worker_died_is_answered_by_the_database(
+    portal_cluster, wide_page, django_capture_on_commit_callbacks
+):
+    from search.indexing import index_keys
+    from search.models import SearchIndexFailure
+
+    page, people = wide_page
+    during = []
+    portal_cluster.on_bulk = lambda: during.append(_finds(people["NHN"], page))
+    with django_capture_on_commit_callbacks(execute=True):
+        _narrow_to_ken(page)
+    assert during == [("database", False, False)]
+    assert not SearchIndexFailure.objects.exists()  # done: Elasticsearch answers again
+    assert _finds(people["NHN"], page) == ("elasticsearch", False, False)
+
+    def die():
+        raise RuntimeError("the worker stopped")
+
+    portal_cluster.on_bulk = die
+    with pytest.raises(RuntimeError):
+        index_keys([("best_practice", str(page.pk))])
+    # The mark made before the database documents changed stays until a retry.
+    assert SearchIndexFailure.objects.filter(object_id=str(page.pk), attempts=0).exists()
+    assert _finds(people["NHN"], page)[0] == "database"
+
+
+@pytest.mark.django_db
+def test_choosing_the_engine_costs_one_small_query(portal_cluster, wide_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.services import portal_search, search_request_for
+
+    page, people = wide_page
+    search = search_request_for(people["KEN"], text="mestfraude")
+    with CaptureQueriesContext(connection) as queries:
+        response = portal_search(search)
+    assert response.engine == "elasticsearch" and response.total
+    (query,) = queries.captured_queries
+    assert "searchindexfailure" in query["sql"].lower()
+
+
+@pytest.mark.django_db
+def test_verify_compares_the_document_ids_in_elasticsearch_with_the_database(portal_cluster, wide_page):
+    from search.indexing import verify
+
+    page, _people = wide_page
+    report = verify()
+    assert report.elasticsearch == "compared" and report.differences == 0
+    assert "POST /_search/scroll" in portal_cluster.paths()
+
+    (live,) = portal_cluster.aliases["vbg-test"]
+    docs = portal_cluster.indices[live]["docs"]
+    gone = docs.pop(f"best_practice:{page.pk}")
+    docs["lesson:424242"] = {**gone, "doc_type": "lesson", "object_id": "424242"}
+    docs["oldtype:7"] = {**gone, "doc_type": "oldtype", "object_id": "7"}
+
+    report = verify()
+    assert report.types["best_practice"].es_missing == [str(page.pk)]
+    assert report.types["lesson"].es_extra == ["424242"]
+    assert report.types["oldtype"].es_extra == ["7"]
+    assert report.differences == 3
+    assert not report.types["best_practice"].stale and not report.types["best_practice"].missing
+
+    assert verify(fix=True).fixed == report.differences
+    assert set(portal_cluster.docs("vbg-test")) >= {f"best_practice:{page.pk}"}
+    assert not {"lesson:424242", "oldtype:7"} & set(portal_cluster.docs("vbg-test"))
+    assert verify().differences == 0
+
+    portal_cluster.fail = ("POST", "_search")
+    report = verify()
+    assert report.elasticsearch == "unreachable" and report.differences == 0
 
 
 # --- An unreachable cluster ---------------------------------------------------------------------------------

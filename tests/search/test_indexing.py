@@ -1,9 +1,12 @@
 """The index follows every write after commit; a failing Elasticsearch never fails a write or a search."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from accounts.roles import Role
 from meetings.models import Minutes, MinutesItem
 from search.engines import _elasticsearch_engine
 from search.models import SearchDocument, SearchIndexFailure
@@ -151,3 +154,187 @@ def test_the_judged_relevance_set_is_sound():
         for rule in judged["relevant"]:
             assert rule["type"] in DOC_TYPES
             assert rule.get("slug") in slugs if "slug" in rule else rule["title_contains"]
+
+
+# --- Writes that send no signal of their own ---------------------------------------------------------------
+
+
+def _found(user, text) -> set[tuple[str, str]]:
+    from search.services import portal_search, search_request_for
+
+    return {(h.doc_type, h.object_id) for h in portal_search(search_request_for(user, text=text), correct=False).hits}
+
+
+def test_minutes_text_saved_through_the_service_is_found_under_its_new_words(
+    make_user, django_capture_on_commit_callbacks
+):
+    from meetings.services.minutes import minutes_save, minutes_start
+
+    secretariat = make_user(Role.SECRETARIAT, district=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes = minutes_start(user=secretariat, meeting=meeting("KEN", starts_in_days=-7))
+    item = minutes.items.first()
+    key = ("minutes", str(minutes.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_save(user=secretariat, minutes=minutes, texts={item.pk: "Gesprek over zwavelzuurvaten."})
+    assert key in _found(secretariat, "zwavelzuurvaten")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_save(user=secretariat, minutes=minutes, texts={item.pk: "Gesprek over mestkelders."})
+    assert key in _found(secretariat, "mestkelders")
+    assert key not in _found(secretariat, "zwavelzuurvaten")
+
+
+def test_renaming_an_organisation_reindexes_the_action_items_and_joint_actions_that_name_it(
+    make_user, django_capture_on_commit_callbacks
+):
+    from knowledgebase.models import JointAction
+    from meetings.models import ActionItem
+    from stakeholders.models import District, Municipality
+    from tests.stakeholders.factories import MembershipFactory
+
+    secretariat = make_user(Role.SECRETARIAT, district=None)
+    ken = District.objects.get(code="KEN")
+    organisation = MembershipFactory(district=ken, organisation__name="Stichting Vuilpolder").organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        item = ActionItem.objects.create(
+            district=ken, meeting=meeting("KEN"), description="Ruimt de dumpplek op.", owner_organisation=organisation
+        )
+        action = JointAction.objects.create(
+            date=datetime.date(2026, 3, 1),
+            municipality=Municipality.objects.get(cbs_code="GM0392"),
+            area="Polder Haarlemmerliede",
+            premises_visited=4,
+        )
+        action.organisations.add(organisation)
+    keys = {("action_item", str(item.pk)), ("joint_action", str(action.pk))}
+    assert keys <= _found(secretariat, "vuilpolder")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "Stichting Schoonpolder"
+        organisation.save()
+    assert keys <= _found(secretariat, "schoonpolder")
+    assert not keys & _found(secretariat, "vuilpolder")
+
+
+def test_a_slug_change_reindexes_the_urls_below_it(reference_data, django_capture_on_commit_callbacks):
+    """The knowledge index: a platform page's own save refreshes its subtree's audience (and index) anyway."""
+    with django_capture_on_commit_callbacks(execute=True):
+        page = article("Mestkelders als opslagplaats", visibility="public")
+        page.save_revision().publish()
+    index = page.get_parent().specific
+
+    with django_capture_on_commit_callbacks(execute=True):
+        index.slug = "kennisbank-vernieuwd"
+        index.save_revision().publish()
+    page.refresh_from_db()
+    assert "/kennisbank-vernieuwd/" in page.url
+    assert SearchDocument.objects.get(doc_type="best_practice", object_id=str(page.pk)).url == page.url
+
+
+# --- search_index verify ------------------------------------------------------------------------------------
+
+
+def test_verify_finds_nothing_on_a_consistent_index(portal):
+    from search.documents import TYPES
+    from search.indexing import verify
+
+    report = verify()
+
+    assert list(report.types) == list(TYPES)
+    assert report.differences == 0 and report.elasticsearch == "not configured"
+    assert all(found.documents for doc_type, found in report.types.items() if doc_type not in ("lesson", "material"))
+
+
+def test_verify_finds_missing_extra_and_stale_documents_and_fixes_exactly_those(portal, people):
+    import dataclasses
+
+    from knowledgebase.models import JointAction
+    from meetings.models import Decision
+    from search.documents import TYPES
+    from search.engines import database_engine
+    from search.indexing import verify
+    from search.models import SearchDocumentAccess, SearchTag
+
+    database = database_engine()
+    decision = str(Decision.objects.get().pk)
+    database.delete([("decision", decision)])  # missing
+    ((_pk, agenda_item),) = TYPES["agenda_item"].documents([portal["meetings"]["ken"].agenda_items.first().pk])
+    database.index([dataclasses.replace(agenda_item, object_id="999999")])  # extra: no such agenda item
+    # Stale: text changed by queryset updates (no signal), and documents altered in the database itself.
+    JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+    MinutesItem.objects.filter(minutes=portal["minutes"]).update(text="Gevonden: asbestplaten.")
+    ken_only = str(portal["pages"]["ken_only"].pk)
+    SearchDocumentAccess.objects.filter(document__object_id=ken_only, document__doc_type="best_practice").delete()
+    member = str(portal["organisations"]["member"].pk)
+    SearchTag.objects.filter(document__object_id=member, document__doc_type="organisation").delete()
+    contact = str(portal["contacts"]["consenting"].pk)
+    SearchDocument.objects.filter(doc_type="contact", object_id=contact).update(url="/adresboek/?q=oud")
+    joint_action = str(JointAction.objects.get().pk)
+    secretariat = people["secretariat"]
+    assert not _found(secretariat, "waterschapspolitie")
+
+    report = verify()
+
+    assert {t: (d.missing, d.extra, d.stale) for t, d in report.types.items() if d.count} == {
+        "decision": ([decision], [], []),
+        "agenda_item": ([], ["999999"], []),
+        "joint_action": ([], [], [joint_action]),
+        "minutes": ([], [], [str(portal["minutes"].pk)]),
+        "best_practice": ([], [], [ken_only]),
+        "organisation": ([], [], [member]),
+        "contact": ([], [], [contact]),
+    }
+    before = {(t, o): pk for pk, t, o in SearchDocument.objects.values_list("pk", "doc_type", "object_id")}
+
+    assert verify(fix=True).fixed == 7
+
+    after = {(t, o): pk for pk, t, o in SearchDocument.objects.values_list("pk", "doc_type", "object_id")}
+    assert ("agenda_item", "999999") not in after and ("decision", decision) in after
+    assert {k: pk for k, pk in after.items() if k not in report.keys()} == {
+        k: pk for k, pk in before.items() if k not in report.keys()
+    }  # nothing else was indexed again
+    assert ("joint_action", joint_action) in _found(secretariat, "waterschapspolitie")
+    assert ("minutes", str(portal["minutes"].pk)) in _found(secretariat, "asbestplaten")
+    assert verify().differences == 0
+
+
+def test_the_verify_command_prints_counts_per_type_and_fails_on_differences(portal, capsys):
+    from knowledgebase.models import JointAction
+
+    call_command("search_index", "verify")
+    out = capsys.readouterr().out
+    assert "The index agrees with the data." in out and "elasticsearch: not configured" in out
+
+    JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+    with pytest.raises(CommandError, match="1 differences") as failed:
+        call_command("search_index", "verify")
+    assert failed.value.returncode == 1
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[1:-1]}
+    assert rows["joint_action"] == ["1", "0", "0", "1", "0", "0"]
+    assert rows["contact"][1:] == ["0"] * 5
+
+    call_command("search_index", "verify", "--fix")
+    assert "1 differences; 1 objects indexed again." in capsys.readouterr().out
+    call_command("search_index", "verify", "--type", "joint_action")
+    out = capsys.readouterr().out
+    assert "The index agrees with the data." in out and "contact" not in out
+
+
+def test_the_nightly_verify_fixes_and_warns_only_when_it_had_to(portal, caplog):
+    import logging
+
+    from knowledgebase.models import JointAction
+    from search.indexing import verify
+    from search.tasks import verify_search_index
+
+    with caplog.at_level(logging.WARNING, logger="search.tasks"):
+        verify_search_index.call_local()
+        assert not [r for r in caplog.records if r.name == "search.tasks"]
+
+        JointAction.objects.update(follow_up="Nazorg door de waterschapspolitie.")
+        verify_search_index.call_local()
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "search.tasks"]
+    assert "fixed 1 objects" in warning and "'joint_action': {'missing': 0, 'extra': 0, 'stale': 1" in warning
+    assert verify().differences == 0
