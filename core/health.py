@@ -1,12 +1,14 @@
 """Checks behind /health/: each returns (ok, detail) and never raises."""
 
 import asyncio
+import datetime
 import uuid
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -50,7 +52,10 @@ def check_search() -> tuple[bool, str]:
         return database_engine().ping(), "database"
     if not elasticsearch.ping():
         return False, "degraded: elasticsearch unreachable, the database answers searches"
-    waiting = SearchIndexFailure.objects.count()
+    # An update under way has a row too (attempts 0, see search.indexing): only a failed one, or one whose
+    # worker stopped half-way (no longer under way after a minute), means the index lags.
+    stuck = timezone.now() - datetime.timedelta(minutes=1)
+    waiting = SearchIndexFailure.objects.filter(Q(attempts__gte=1) | Q(first_failed_at__lt=stuck)).count()
     if waiting:
         return False, f"degraded: {waiting} index updates wait for a retry"
     return True, "elasticsearch"

@@ -1261,3 +1261,21 @@ class TestLiveCluster:
         assert live.delete([("lesson", "new"), ("lesson", "never-indexed")]) == 1
         live._client.indices.refresh(index=live.index_name)
         assert self.search(live, "mestfraude").total == 0
+
+
+@pytest.mark.django_db
+def test_health_calls_an_update_under_way_healthy_and_a_failed_or_stuck_one_degraded(portal_cluster):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.health import check_search
+    from search.models import SearchIndexFailure
+
+    assert check_search() == (True, "elasticsearch")
+    row = SearchIndexFailure.objects.create(doc_type="best_practice", object_id="1", error="", attempts=0)
+    assert check_search() == (True, "elasticsearch")  # a write under way: its worker finishes it in a moment
+    SearchIndexFailure.objects.filter(pk=row.pk).update(first_failed_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert check_search() == (False, "degraded: 1 index updates wait for a retry")  # its worker stopped
+    SearchIndexFailure.objects.filter(pk=row.pk).update(first_failed_at=timezone.now(), attempts=1)
+    assert check_search() == (False, "degraded: 1 index updates wait for a retry")
