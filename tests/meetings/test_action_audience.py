@@ -248,6 +248,7 @@ def test_admin_overview_and_export_name_the_platform_the_meeting_is_under_now(se
     assert "Noord-Holland Noord" in row and "Kennemerland" not in row
     assert DESCRIPTION in secretariat_client.get(f"/beheer/snippets/meetings/actionitem/?district={nhn.pk}").text
     assert DESCRIPTION not in secretariat_client.get(f"/beheer/snippets/meetings/actionitem/?district={ken.pk}").text
+    assert DESCRIPTION in secretariat_client.get("/beheer/snippets/meetings/actionitem/?q=signalenkaart").text
 
     export = secretariat_client.get("/beheer/snippets/meetings/actionitem/?export=csv")
     assert export.status_code == 200
