@@ -135,7 +135,6 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
         Decision.objects.create(meeting=meeting, agenda_item=items[3], text=rng.choice(DECISIONS))
         for _n in range(2):
             ActionItem.objects.create(
-                district=district,
                 meeting=meeting,
                 agenda_item=items[3],
                 description=rng.choice(ACTIONS),

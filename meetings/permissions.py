@@ -34,12 +34,11 @@ def user_can_manage_meetings(user) -> bool:
 
 
 def action_items_visible_to(user):
+    """Exactly the items of meetings the user may see: moving a meeting to another platform, narrowing its
+    audience or unpublishing it takes its action items along, for the secretariat too."""
     from .models import ActionItem
 
-    districts = platform_district_ids_for(user)
-    if districts is None:
-        return ActionItem.objects.all()
-    return ActionItem.objects.filter(district_id__in=districts, meeting__live=True)
+    return ActionItem.objects.filter(meeting__in=meetings_visible_to(user))
 
 
 def user_can_update_action_item(user, item) -> bool:

@@ -20,7 +20,7 @@ PAST_MEETINGS_SHOWN = 8
 
 
 def _with_owners(items):
-    return items.select_related("owner_organisation", "owner_contact", "meeting", "district")
+    return items.select_related("owner_organisation", "owner_contact", "meeting")
 
 
 def platform_context(*, platform, user) -> dict:
@@ -29,16 +29,18 @@ def platform_context(*, platform, user) -> dict:
     return {
         "upcoming_meetings": list(meetings.filter(starts_at__gte=now).order_by("starts_at")),
         "past_meetings": list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:PAST_MEETINGS_SHOWN]),
-        "open_action_count": action_items_visible_to(user).open().filter(district_id=platform.district_id).count(),
+        "open_action_count": action_items_visible_to(user).open().under_path(platform.path).count(),
     }
 
 
 def open_actions_before(*, meeting: MeetingPage, user):
-    """The district's open action items from earlier meetings: 'actiepunten vorige vergadering'."""
+    """The platform's open action items from earlier meetings: 'actiepunten vorige vergadering'. The platform
+    is the one the meeting is under (its parent's path), whatever platform an item was made on."""
     return _with_owners(
         action_items_visible_to(user)
         .open()
-        .filter(district_id=meeting.get_parent().specific.district_id, meeting__starts_at__lt=meeting.starts_at)
+        .under_path(meeting.path[: -MeetingPage.steplen])
+        .filter(meeting__starts_at__lt=meeting.starts_at)
         .order_by("due_date", "pk")
     )
 
@@ -86,7 +88,7 @@ class ActionFilters:
 def action_list(*, user, filters: ActionFilters):
     items = action_items_visible_to(user)
     if filters.district:
-        items = items.filter(district__code=filters.district)
+        items = items.of_district(filters.district)
     if filters.status == "open":
         items = items.open()
     elif filters.status in ActionItem.Status.values:
@@ -96,7 +98,7 @@ def action_list(*, user, filters: ActionFilters):
         items = items.filter(Q(owner_contact_id=user.contact_id) | Q(owner_organisation_id__in=employers))
     if filters.overdue:
         items = items.open().filter(due_date__lt=datetime.date.today())
-    return _with_owners(items).order_by("due_date", "pk")
+    return _with_owners(items).with_district().order_by("due_date", "pk")
 
 
 def action_list_districts(*, user):

@@ -361,17 +361,20 @@ class DecisionType(MeetingChildType):
 
 
 class ActionItemType(MeetingChildType):
+    """Follows its meeting like the other meeting documents (meetings.permissions.action_items_visible_to):
+    moving the meeting or changing its audience re-indexes it with the meeting's family (search/signals.py)."""
+
     def queryset(self):
         from meetings.models import ActionItem
 
-        return ActionItem.objects.select_related("meeting", "district", "owner_organisation", "agenda_item")
+        return ActionItem.objects.select_related(
+            "meeting__audience", "owner_organisation", "agenda_item"
+        ).prefetch_related(*_audience_prefetch("meeting__"))
 
     def build(self, item):
-        if not item.meeting.live:
-            return None
         anchor = f"#punt-{item.agenda_item_id}" if item.agenda_item_id else "#besluiten"
-        return DocumentData(
-            doc_type=self.name,
+        return self.meeting_document(
+            item.meeting,
             object_id=str(item.pk),
             title=item.description[:200],
             body=" ".join(
@@ -386,10 +389,6 @@ class ActionItemType(MeetingChildType):
                 )
             ),
             url=f"{item.meeting.url or ''}{anchor}",
-            date=_local_date(item.meeting.starts_at),
-            # meetings.permissions.action_items_visible_to: the district's Partners and AOVs, live meetings.
-            access=DocumentAccess(LOGGED_IN, districts=frozenset({item.district_id})),
-            tags={"district": _district_tags([item.district]), "module": self._module},
         )
 
 

@@ -72,7 +72,6 @@ def action_item_add(
     if owner_organisation is None and owner_contact is None:
         raise ValidationError(_("Kies wie het actiepunt oppakt: een organisatie of een persoon."))
     item = ActionItem.objects.create(
-        district_id=meeting.get_parent().specific.district_id,
         meeting=meeting,
         agenda_item=_agenda_item_of(meeting, agenda_item_id),
         description=description,

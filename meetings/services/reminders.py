@@ -19,7 +19,8 @@ DUE_SOON_DAYS = 3
 
 
 def action_item_owner_users(item: ActionItem):
-    """The owner's account, or, when an organisation owns it, its people on the item's platform."""
+    """The owner's account, or, when an organisation owns it, its people on the platform the item's meeting is
+    under now (`notify` then keeps only those who may still see the item)."""
     from accounts.models import User
     from stakeholders.models import Affiliation
 
@@ -68,6 +69,7 @@ def action_item_reminders_send(*, today: datetime.date | None = None) -> int:
     items = (
         ActionItem.objects.open()
         .filter(due_date__isnull=False, meeting__live=True)
+        .with_district()
         .select_related("meeting")
         .select_for_update(of=("self",))  # as for meetings: two runs at once remind once
     )

@@ -36,7 +36,7 @@ def action_list(request):
 
 @login_required
 def action_update(request, pk: int):
-    item = get_object_or_404(action_items_visible_to(request.user).select_related("meeting", "district"), pk=pk)
+    item = get_object_or_404(action_items_visible_to(request.user).with_district().select_related("meeting"), pk=pk)
     if not user_can_update_action_item(request.user, item):
         raise Http404
     form = ActionUpdateForm(request.POST or None, initial={"status": item.status})

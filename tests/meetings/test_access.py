@@ -55,12 +55,7 @@ def secretariat_client(client, make_user, login_with_mfa):
 
 
 def _action(meeting_page, description: str, **fields) -> ActionItem:
-    return ActionItem.objects.create(
-        district=meeting_page.get_parent().specific.district,
-        meeting=meeting_page,
-        description=description,
-        **fields,
-    )
+    return ActionItem.objects.create(meeting=meeting_page, description=description, **fields)
 
 
 def _end_memberships(user) -> None:

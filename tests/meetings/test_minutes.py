@@ -530,7 +530,6 @@ def test_agenda_pdf_for_members_in_house_style(people, clients, held):
     item = held.agenda_items.order_by("sort_order").first()
     Decision.objects.create(meeting=held, agenda_item=item, text="Het platform stemt in met de brief.")
     ActionItem.objects.create(
-        district=held.get_parent().specific.district,
         meeting=held,
         agenda_item=item,
         description="Stuurt de brief naar de eigenaren.",
@@ -590,7 +589,6 @@ def _minutes_with(people, *, items: int) -> MeetingPage:
     for agenda_item in page.agenda_items.all():
         Decision.objects.create(meeting=page, agenda_item=agenda_item, text="Besloten.")
         ActionItem.objects.create(
-            district=page.get_parent().specific.district,
             meeting=page,
             agenda_item=agenda_item,
             description="Doet iets.",

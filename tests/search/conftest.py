@@ -41,14 +41,11 @@ def portal(people):
     ken_item = ken.agenda_items.first()
     Decision.objects.create(meeting=ken, agenda_item=ken_item, text="Besluit over de opruimkosten van drugsafval.")
     ActionItem.objects.create(
-        district=District.objects.get(code="KEN"),
         meeting=ken,
         agenda_item=ken_item,
         description="Maakt een signalenkaart.",
     )
-    ActionItem.objects.create(
-        district=District.objects.get(code="NHN"), meeting=nhn, description="Verzamelt meldingen van drugsafval."
-    )
+    ActionItem.objects.create(meeting=nhn, description="Verzamelt meldingen van drugsafval.")
     pages = {
         "public": article("Hennepkwekerij in een schuur", visibility="public"),
         "partners": article("Drugslab herkennen", visibility="partners"),
