@@ -116,6 +116,37 @@ def test_deactivation_closes_the_socket_and_sends_nothing_more(client, make_user
     _run(scenario)
 
 
+@pytest.mark.parametrize("how", ["user form", "group's members"])
+def test_a_role_that_needs_mfa_closes_a_bell_opened_without_it(client, make_user, how):
+    """Written to the groups directly, as the Wagtail user form and bulk actions do: the bell is closed
+    rather than carry the secretariat's notifications on a session that never passed MFA."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import GROUP_NAMES
+
+    user = make_user(Role.PARTNER)
+    client.force_login(user)
+    cookie = _cookie(client)
+
+    def make_secretariat():
+        secretariat = Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])
+        if how == "user form":
+            user.groups.add(secretariat)
+        else:
+            secretariat.user_set.add(user)
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        await sync_to_async(make_secretariat)()
+        output = await communicator.receive_output(timeout=5)
+        assert output == {"type": "websocket.close", "code": 4401}
+
+    _run(scenario)
+
+
 def test_the_bell_forwards_a_notification_without_asking_the_database(client, make_user):
     """Who may see the subject was decided when it was sent, for all recipients at once; a socket that asked
     again cost a few queries per listener per message (hundreds at a broadcast, on the server's one thread
