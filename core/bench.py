@@ -17,7 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from notifications.bench import ws_broadcast
+from notifications.bench import ws_broadcast, ws_broadcast_subject
 
 WARMUP_REQUESTS = 5
 
@@ -176,6 +176,7 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "search_relevance_pg": _search_measurement("relevance", "postgresql"),
     "search_rebuild": _search_measurement("rebuild", None),
     "ws_broadcast": Measurement(ws_broadcast),
+    "ws_broadcast_subject": Measurement(ws_broadcast_subject),
 }
 
 

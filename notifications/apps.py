@@ -7,3 +7,6 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Meldingen")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - registers the receivers

@@ -1,9 +1,11 @@
-"""The `ws_broadcast` bench (issue #9): one notification to many open bells, through Redis.
+"""The `ws_broadcast` benches (issues #9 and #24): one notification to many open bells, through Redis.
 
 The real ASGI app runs in a uvicorn subprocess on a free loopback port, on the bench database and a Redis
 db of its own. Logged-in Partner users (no MFA) hold its websocket open from one asyncio loop here, and this
-process calls `notify` for all of them, the way any capability does. Latency is the time from just before
-the notify call to a client receiving its `new` message."""
+process calls `notify` for all of them, the way any capability does: `ws_broadcast` with an announcement,
+`ws_broadcast_subject` with a meeting's published agenda (a subject whose visibility is decided per
+recipient). Latency is the time from the broadcast (and from just before the notify call) to a client
+receiving its `new` message."""
 
 import asyncio
 import json
@@ -29,16 +31,66 @@ from django.utils.module_loading import import_string
 from vbg_platform.channel_layers import redis_channel_layer
 
 BENCH_EMAIL = "ws-bench-{:03d}@bench.invalid"
+BENCH_MEMBER_EMAIL = "ws-member-{:03d}@bench.invalid"  # ws_broadcast_subject's, on a district platform
+BENCH_ORGANISATION = "Bench-organisatie (websockets)"
+BENCH_MEETING_SLUG = "bench-websockets"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
-# A Redis db of the bench's own, so it never meets other users of a shared Redis.
-BENCH_REDIS_DB = 3
+# A Redis db of the bench's own, so it never meets other users of a shared Redis (WS_BENCH_REDIS_DB picks
+# another where db 3 is taken). Pub/sub channels are not per db: the layer's prefix and the user ids are.
+BENCH_REDIS_DB = int(os.environ.get("WS_BENCH_REDIS_DB", "3"))
 DELIVERY_TIMEOUT = 10.0  # seconds after the notify call; later counts as lost
 SERVER_START_TIMEOUT = 60.0
 CONNECT_CONCURRENCY = 25  # websocket handshakes in flight at once
 
 
 def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: int = 10, warmup: int = 2) -> dict:
-    """`clients` websockets receive `warmup + broadcasts` notifications; the timed ones give the figures."""
+    """`clients` websockets receive `warmup + broadcasts` announcements; the timed ones give the figures."""
+    return _measure(
+        name,
+        clients=clients,
+        broadcasts=broadcasts,
+        warmup=warmup,
+        users=bench_users,
+        notify_kwargs=lambda: {"kind": "announcement"},
+    )
+
+
+def ws_broadcast_subject(
+    name: str = "ws_broadcast_subject", *, clients: int = 200, broadcasts: int = 10, warmup: int = 2
+) -> dict:
+    """As `ws_broadcast`, with a notification about a subject: a meeting's published agenda, to Partners of the
+    meeting's platform who all may see it. Who may see the meeting is decided when it is sent; each socket
+    forwards what reaches it."""
+    meeting: list = []
+
+    def users(count: int) -> list:
+        members, page = bench_members(count)
+        meeting.append(page)
+        return members
+
+    return _measure(
+        name,
+        clients=clients,
+        broadcasts=broadcasts,
+        warmup=warmup,
+        users=users,
+        notify_kwargs=lambda: {
+            "kind": "meetings.agenda_published",
+            "subject": meeting[0],
+            "district_id": meeting[0].get_parent().specific.district_id,
+        },
+    )
+
+
+def _measure(
+    name: str,
+    *,
+    clients: int,
+    broadcasts: int,
+    warmup: int,
+    users: Callable[[int], list],
+    notify_kwargs: Callable[[], dict],
+) -> dict:
     try:
         import uvicorn  # noqa: F401
         import websockets  # noqa: F401
@@ -52,13 +104,14 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
     if database_url is None:
         return {"name": name, "skipped": f"the server subprocess cannot share a {connection.vendor} database"}
 
-    users = bench_users(clients)
-    user_ids = [user.pk for user in users]
+    listeners = users(clients)
+    user_ids = [user.pk for user in listeners]
+    extra = notify_kwargs()
     _forget(user_ids)  # leftovers of an interrupted run
     session_keys: list[str] = []
     layer = {"default": redis_channel_layer(redis_url)}  # as the server subprocess configures it
     try:
-        _open_sessions(users, into=session_keys)
+        _open_sessions(listeners, into=session_keys)
         with (
             _asgi_server(database_url=database_url, redis_url=redis_url) as port,
             override_settings(CHANNEL_LAYERS=layer),
@@ -70,7 +123,7 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
                     session_keys=session_keys,
                     rounds=warmup + broadcasts,
                     timed_from=warmup,
-                    broadcast=lambda title: _broadcast(user_ids, title),
+                    broadcast=lambda title: _broadcast(user_ids, title, **extra),
                 )
             )
     finally:
@@ -90,7 +143,7 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
         "max_ms": _ms(latencies[-1] if latencies else None),
         "lost": lost,
         # The figures above run from the broadcast (the push through the layer, after commit) to each client.
-        # From the notify call instead, storing 200 notifications and committing included:
+        # From the notify call instead, storing the notifications and committing included:
         "store_ms": _ms(_percentile(store_durations, 50)),
         "end_to_end_p50_ms": _ms(_percentile(end_to_end, 50)),
         "end_to_end_p95_ms": _ms(_percentile(end_to_end, 95)),
@@ -101,28 +154,84 @@ def ws_broadcast(name: str = "ws_broadcast", *, clients: int = 200, broadcasts: 
 # --- Setup: users, sessions, the server ------------------------------------------------------------------------
 
 
-def bench_users(count: int) -> list:
+def bench_users(count: int, *, email: str = BENCH_EMAIL) -> list:
     """`count` active Partner users (no MFA), created once and reused by later runs."""
     from django.contrib.auth.models import Group
 
     from accounts.models import User
     from accounts.roles import GROUP_NAMES, Role
 
-    emails = [BENCH_EMAIL.format(number) for number in range(1, count + 1)]
+    emails = [email.format(number) for number in range(1, count + 1)]
     with transaction.atomic():
         partner, _created = Group.objects.get_or_create(name=GROUP_NAMES[Role.PARTNER])
         existing = {user.email: user for user in User.objects.filter(email__in=emails)}
         users = []
-        for number, email in enumerate(emails, start=1):
-            user = existing.get(email)
+        for number, address in enumerate(emails, start=1):
+            user = existing.get(address)
             if user is None:  # no password: nobody logs in with these accounts
-                user = User.objects.create_user(email, first_name="Bench", last_name=f"Websocket {number:03d}")
+                user = User.objects.create_user(address, first_name="Bench", last_name=f"Websocket {number:03d}")
             elif not user.is_active:
                 user.is_active = True
                 user.save(update_fields=["is_active"])
             users.append(user)
         partner.user_set.add(*users)
     return users
+
+
+def bench_members(count: int) -> tuple[list, object]:
+    """`count` Partner users (no MFA) working at one organisation on the first district's platform, and a
+    (past) meeting of that platform; created once and reused, like `bench_users`."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from meetings.models import DistrictPlatformPage, MeetingPage
+    from stakeholders.models import Affiliation, Contact, Membership, Organisation, PartnerType
+
+    users = bench_users(count, email=BENCH_MEMBER_EMAIL)
+    with transaction.atomic():
+        platform = DistrictPlatformPage.objects.select_related("district").order_by("district__code").first()
+        if platform is None:
+            raise RuntimeError("No district platform page: run seed_reference_data first")
+        organisation = Organisation.objects.filter(name=BENCH_ORGANISATION).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name=BENCH_ORGANISATION, partner_type=PartnerType.objects.order_by("pk").first()
+            )
+        elif not organisation.is_active:
+            organisation.is_active = True
+            organisation.save(update_fields=["is_active"])
+        if not Membership.objects.current().filter(organisation=organisation, district=platform.district).exists():
+            Membership.objects.create(
+                organisation=organisation, district=platform.district, since=datetime.date(2020, 1, 1)
+            )
+        working = set(
+            Affiliation.objects.current().filter(organisation=organisation).values_list("contact_id", flat=True)
+        )
+        for user in users:
+            if user.contact_id is None:
+                user.contact = Contact.objects.create(first_name=user.first_name, last_name=user.last_name)
+                User.objects.filter(pk=user.pk).update(contact=user.contact)
+            if user.contact_id not in working:
+                Affiliation.objects.create(
+                    contact_id=user.contact_id, organisation=organisation, start_date=datetime.date(2020, 1, 1)
+                )
+        meeting = MeetingPage.objects.child_of(platform).filter(slug=BENCH_MEETING_SLUG).first()
+        if meeting is None:
+            # In the past, so the pages' own bench (the next meeting of a platform) never picks it.
+            starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=365)
+            meeting = MeetingPage(
+                title="Bench-overleg (websockets)",
+                slug=BENCH_MEETING_SLUG,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=2),
+                location="Bench",
+            )
+            platform.add_child(instance=meeting)
+        elif not meeting.live:
+            meeting.save_revision().publish()
+    return users, meeting
 
 
 def _open_sessions(users: list, *, into: list[str]) -> None:
@@ -272,10 +381,11 @@ def _wait_until_listening(process: subprocess.Popen, port: int, log) -> None:
 # --- The measurement --------------------------------------------------------------------------------------------
 
 
-def _broadcast(user_ids: list[int], title: str) -> tuple[float, float, float]:
-    """The product path: notify everyone; its pushes run when the transaction commits. Returns when the call
-    started, when the broadcast through the layer started (after the rows are stored and committed) and when
-    the call ended. The recipients are fresh instances each time, as a caller's are (no roles cached on them)."""
+def _broadcast(user_ids: list[int], title: str, **notify_kwargs) -> tuple[float, float, float]:
+    """The product path: notify everyone (an announcement, or about a subject); its pushes run when the
+    transaction commits. Returns when the call started, when the broadcast through the layer started (after
+    the rows are stored and committed) and when the call ended. The recipients are fresh instances each time,
+    as a caller's are (no roles cached on them)."""
     from accounts.models import User
     from notifications import services
     from notifications.services import notify
@@ -292,7 +402,7 @@ def _broadcast(user_ids: list[int], title: str) -> tuple[float, float, float]:
     try:
         started = time.perf_counter()
         with transaction.atomic():
-            notify(recipients=recipients, kind="announcement", title=title, email=False)
+            notify(recipients=recipients, title=title, email=False, **notify_kwargs)
         finished = time.perf_counter()
     finally:
         services.push_many = push_many

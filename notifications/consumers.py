@@ -39,21 +39,13 @@ def _may_listen(scope) -> bool:
     return device is not None and device.user_id == fresh.pk and device.confirmed
 
 
-@database_sync_to_async
-def _still_visible(user, notification_id: int) -> bool:
-    from django.contrib.auth import get_user_model
-
-    from .models import Notification
-    from .permissions import visible_notifications
-
-    fresh = get_user_model().objects.filter(pk=user.pk).first()  # roles as they are now, not at connect
-    if fresh is None:
-        return False
-    return bool(visible_notifications(fresh, Notification.objects.filter(pk=notification_id, recipient_id=fresh.pk)))
-
-
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """The bell's live count. Sends titles and links only; the page itself checks access."""
+    """The bell's live count. Sends titles and links only; the page itself checks access.
+
+    What reaches the user's group is forwarded as it is: `notify` pushes a notification only to the people
+    it decided, a moment before, may see its subject (notifications.permissions.recipients_who_may_see, one
+    query for all of them), so the socket asks the database nothing per message. The socket itself is
+    checked at connect and again on "access.changed" (deactivation, password, roles, MFA, CRM changes)."""
 
     async def connect(self):
         if not await _may_listen(self.scope):
@@ -74,10 +66,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         """The client sends nothing we act on; ignore it."""
 
     async def notification_new(self, event):
-        """Checked again here, as the list page does: a subject the user can no longer see is not shown.
-        A message without a subject (an announcement) needs no database round trip."""
-        if event.get("subject_type_id") and not await _still_visible(self.scope["user"], event["id"]):
-            return
         await self.send_json({"type": "new", "id": event["id"], "title": event["title"], "url": event["url"]})
 
     async def notification_count(self, event):

@@ -1,17 +1,31 @@
 """Who may see a notification: its recipient, and only while the recipient may still see its subject.
 
-The subject is checked through the subject's own app's queryset scope (the same one its pages use), both
-when the notification is made and every time it is shown, counted, pushed or mailed: a partner who left a
-district platform stops seeing that platform's notifications at once."""
+The subject is checked through the subject's own app's queryset scope (the same one its pages use), when
+the notification is made (which also decides who gets it pushed live) and every time it is shown, counted
+or mailed: a partner who left a district platform stops seeing that platform's notifications at once."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Exists
+
+# Audiences whose answer one query gives; more (a scope that names the person, for over a hundred people)
+# take one query per hundred.
+AUDIENCES_PER_QUERY = 100
 
 
-def _scopes() -> list[tuple[type[models.Model], Callable]]:
+class SubjectScope(NamedTuple):
+    model: type[models.Model]
+    visible_to: Callable
+    # The scope reads only what the audience cache's key holds (roles, groups, districts, municipality):
+    # people with the same audience get the same answer. False where it names the person (a coach's referrals).
+    by_audience: bool = True
+
+
+def _scopes() -> list[SubjectScope]:
     """Subject model -> its app's `visible_to(user)`. A subject of any other type is shown to nobody."""
     from core.permissions import platform_district_ids, sees_all_district_pages
     from knowledgebase.models import KnowledgePage
@@ -31,22 +45,27 @@ def _scopes() -> list[tuple[type[models.Model], Callable]]:
         return District.objects.filter(pk__in=platform_district_ids(user))
 
     return [
-        (MeetingPage, meetings_visible_to),
-        (ActionItem, action_items_visible_to),
-        (KnowledgePage, knowledge_pages_visible_to),
-        (Referral, referrals_visible_to),
-        (Organisation, organisations_visible_to),
-        (District, districts_visible_to),
+        SubjectScope(MeetingPage, meetings_visible_to),
+        SubjectScope(ActionItem, action_items_visible_to),
+        SubjectScope(KnowledgePage, knowledge_pages_visible_to),
+        SubjectScope(Referral, referrals_visible_to, by_audience=False),
+        SubjectScope(Organisation, organisations_visible_to),
+        SubjectScope(District, districts_visible_to),
     ]
 
 
-def _scope_for(model: type[models.Model] | None) -> Callable | None:
+def _subject_scope(model: type[models.Model] | None) -> SubjectScope | None:
     if model is None:
         return None
-    for subject_model, scope in _scopes():
-        if issubclass(model, subject_model):
+    for scope in _scopes():
+        if issubclass(model, scope.model):
             return scope
     return None
+
+
+def _scope_for(model: type[models.Model] | None) -> Callable | None:
+    scope = _subject_scope(model)
+    return None if scope is None else scope.visible_to
 
 
 def subject_reference(subject: models.Model | None) -> tuple[ContentType | None, str]:
@@ -67,31 +86,76 @@ def _holds_role_for(user, kind: str) -> bool:
 
 
 def _prime_roles(users: list) -> None:
-    """Everyone's roles in one query instead of one per person (a broadcast reaches hundreds)."""
+    """Everyone's roles and groups in one query instead of one per person (a broadcast reaches hundreds)."""
     from accounts.models import User
     from accounts.roles import ROLE_BY_GROUP_NAME
 
-    todo = [user for user in users if not hasattr(user, "_roles_cache") and user.pk]
+    todo = [user for user in users if "_roles_cache" not in user.__dict__ and user.pk]
     if not todo:
         return
-    names: dict[int, set[str]] = defaultdict(set)
-    for user_id, name in User.groups.through.objects.filter(user_id__in=[u.pk for u in todo]).values_list(
-        "user_id", "group__name"
+    groups: dict[int, dict[int, str]] = defaultdict(dict)
+    for user_id, group_id, name in User.groups.through.objects.filter(user_id__in=[u.pk for u in todo]).values_list(
+        "user_id", "group_id", "group__name"
     ):
-        names[user_id].add(name)
+        groups[user_id][group_id] = name
     for user in todo:
-        user._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for n in names[user.pk] if n in ROLE_BY_GROUP_NAME)
+        mine = groups[user.pk]
+        user._roles_cache = frozenset(ROLE_BY_GROUP_NAME[n] for n in mine.values() if n in ROLE_BY_GROUP_NAME)
+        user._group_ids_cache = frozenset(mine)
 
 
 def recipients_who_may_see(users: Iterable, subject: models.Model | None, kind: str) -> list:
-    """At sending: active users, in a role the event is for, who may see the subject (if there is one)."""
-    users = [user for user in users if user.is_active]
-    _prime_roles(users)
-    users = [user for user in users if _holds_role_for(user, kind)]
+    """At sending: active users, in a role the event is for, who may see the subject (if there is one).
+
+    Decided on the users as the database has them now, not on the caller's instances (whose roles or
+    districts may have been read before a change), and in a fixed number of queries whatever their number.
+    Their open bells forward what is pushed to them without asking again: this is the check."""
+    from accounts.models import User
+
+    wanted = list(dict.fromkeys(user.pk for user in users if user.pk))
+    order = {pk: index for index, pk in enumerate(wanted)}
+    fresh = sorted(User.objects.filter(pk__in=wanted, is_active=True), key=lambda user: order[user.pk])
+    _prime_roles(fresh)
+    fresh = [user for user in fresh if _holds_role_for(user, kind)]
     if subject is None:
-        return users
-    scope = _scope_for(type(subject))
-    return [user for user in users if scope(user).filter(pk=subject.pk).exists()]
+        return fresh
+    allowed = users_who_may_see(fresh, subject)
+    return [user for user in fresh if user.pk in allowed]
+
+
+def users_who_may_see(users: Iterable, subject: models.Model) -> set[int]:
+    """Ids of the users whose `visible_to(user)` scope holds the subject, as `scope(user).filter(pk=...)`
+    answers one by one, in one query for all of them (plus three to load roles, groups, districts and
+    municipalities in bulk). The scope is built once per audience (people whose access comes from the same
+    roles, groups, districts and municipality, as the audience cache's key has it), or once per person for a
+    scope that names the person, and every audience's answer is one EXISTS in the same SELECT. Pass users as
+    loaded now: roles or districts already cached on an instance are used as they are."""
+    from core.audience_cache import audience_key
+    from stakeholders.permissions import scope_caches_fill
+
+    users = [user for user in users if user.is_active]
+    scope = _subject_scope(type(subject))
+    if scope is None or not users:
+        return set()
+    _prime_roles(users)
+    scope_caches_fill(users)
+    audiences: dict[str, list] = defaultdict(list)
+    for user in users:
+        key = audience_key(user) if scope.by_audience else f"person:{user.pk}"
+        audiences[key].append(user)
+    members = list(audiences.values())
+    allowed: set[int] = set()
+    for start in range(0, len(members), AUDIENCES_PER_QUERY):
+        chunk = members[start : start + AUDIENCES_PER_QUERY]
+        checks = {
+            f"audience_{index}": Exists(scope.visible_to(people[0]).filter(pk=subject.pk))
+            for index, people in enumerate(chunk)
+        }
+        answers = scope.model._base_manager.filter(pk=subject.pk).annotate(**checks).values_list(*checks).first()
+        for people, answer in zip(chunk, answers or (), strict=False):
+            if answer:
+                allowed.update(user.pk for user in people)
+    return allowed
 
 
 def visible_notifications(user, notifications: Iterable) -> list:

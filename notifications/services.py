@@ -35,9 +35,10 @@ def notify(
     theme_ids: Iterable[int] = (),
     email: bool = True,
 ) -> list[Notification]:
-    """Callers pick the audience through their app's permissions; `subject` is checked here again, per
-    recipient, and again whenever the notification is shown. `email=False` when the caller sends its own
-    mail for this event (the agenda's invitation): the notification then stays in the portal."""
+    """Callers pick the audience through their app's permissions; `subject` is checked here again for every
+    recipient (this decides the live push too), and again whenever the notification is shown. `email=False`
+    when the caller sends its own mail for this event (the agenda's invitation): the notification then stays
+    in the portal."""
     event = event_for(kind)
     title = " ".join(str(title).split())[:200]  # one line: it is also an e-mail subject
     if event.confidential:
@@ -85,15 +86,9 @@ def _deliver(pushes: list[tuple[int, dict]], mail_ids: list[int]) -> None:
 
 
 def _push_message(notification: Notification) -> dict:
-    """For the recipient's sockets; each socket checks the subject again before showing it."""
-    return {
-        "type": "notification.new",
-        "id": notification.pk,
-        "title": notification.title,
-        "url": notification.url,
-        "subject_type_id": notification.subject_type_id,
-        "subject_id": notification.subject_id,
-    }
+    """For the recipient's sockets, which forward it as it is: whether they may see the subject was decided
+    in `notify`, for all recipients at once."""
+    return {"type": "notification.new", "id": notification.pk, "title": notification.title, "url": notification.url}
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:

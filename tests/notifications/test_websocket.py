@@ -116,20 +116,83 @@ def test_deactivation_closes_the_socket_and_sends_nothing_more(client, make_user
     _run(scenario)
 
 
-def test_a_push_about_a_subject_the_user_can_no_longer_see_is_dropped(client, make_user):
-    """The socket checks the subject again, as the list does: the partner left the district in between."""
+@pytest.mark.parametrize("how", ["user form", "group's members"])
+def test_a_role_that_needs_mfa_closes_a_bell_opened_without_it(client, make_user, how):
+    """Written to the groups directly, as the Wagtail user form and bulk actions do: the bell is closed
+    rather than carry the secretariat's notifications on a session that never passed MFA."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import GROUP_NAMES
+
+    user = make_user(Role.PARTNER)
+    client.force_login(user)
+    cookie = _cookie(client)
+
+    def make_secretariat():
+        secretariat = Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])
+        if how == "user form":
+            user.groups.add(secretariat)
+        else:
+            secretariat.user_set.add(user)
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        await sync_to_async(make_secretariat)()
+        output = await communicator.receive_output(timeout=5)
+        assert output == {"type": "websocket.close", "code": 4401}
+
+    _run(scenario)
+
+
+def test_the_bell_forwards_a_notification_without_asking_the_database(client, make_user):
+    """Who may see the subject was decided when it was sent, for all recipients at once; a socket that asked
+    again cost a few queries per listener per message (hundreds at a broadcast, on the server's one thread
+    for database work)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.realtime import push_to_user
+    from notifications.services import _push_message
+    from tests.meetings.factories import meeting
+
+    user = make_user(Role.PARTNER, district="KEN")
+    page = meeting("KEN", title="Overleg Kennemerland")
+    [notification] = notify(recipients=[user], kind="meetings.agenda_published", title="Agenda", subject=page)
+    client.force_login(user)
+    cookie = _cookie(client)
+    queries = CaptureQueriesContext(connection)  # the consumer's database work runs on this thread
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        assert (await communicator.receive_json_from())["unread"] == 1
+        await sync_to_async(queries.__enter__)()
+        await sync_to_async(push_to_user)(user.pk, _push_message(notification))
+        message = await communicator.receive_json_from(timeout=5)
+        await sync_to_async(queries.__exit__)(None, None, None)
+        assert message == {"type": "new", "id": notification.pk, "title": "Agenda", "url": ""}
+        await communicator.disconnect()
+
+    _run(scenario)
+    assert queries.captured_queries == []
+
+
+def test_after_leaving_the_district_a_notification_about_its_meeting_reaches_no_open_bell(client, make_user):
+    """The membership ends by a row update (no signal, no access.changed) and the socket stays open: the
+    decision at sending leaves the partner out, so nothing is pushed."""
     import datetime
 
-    from notifications.models import Notification
-    from notifications.realtime import push_to_user, user_group  # noqa: F401
-    from notifications.services import _push_message
     from stakeholders.models import Membership
     from tests.meetings.factories import meeting
 
     user = make_user(Role.PARTNER, district="KEN")
+    colleague = make_user(Role.PARTNER, district="KEN")
     page = meeting("KEN", title="Besloten overleg")
-    [notification] = notify(recipients=[user], kind="meetings.agenda_published", title="Agenda: Besloten", subject=page)
-    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    client.force_login(user)
     cookie = _cookie(client)
 
     def leave_district():
@@ -141,10 +204,12 @@ def test_a_push_about_a_subject_the_user_can_no_longer_see_is_dropped(client, ma
         communicator = _communicator(cookie)
         connected, _ = await communicator.connect()
         assert connected
-        assert (await communicator.receive_json_from())["unread"] == 1
+        await communicator.receive_json_from()
         await sync_to_async(leave_district)()
-        fresh = await sync_to_async(Notification.objects.get)(pk=notification.pk)
-        await sync_to_async(push_to_user)(user.pk, _push_message(fresh))
+        sent = await sync_to_async(notify)(
+            recipients=[user, colleague], kind="meetings.agenda_published", title="Agenda: Besloten", subject=page
+        )
+        assert [n.recipient_id for n in sent] == [colleague.pk]
         assert await communicator.receive_nothing(timeout=1)
         await communicator.disconnect()
 
