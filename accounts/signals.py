@@ -54,6 +54,14 @@ def forget_session(sender, request, user, **kwargs):
 
     if request is not None and user is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
+        # Gone from the store now rather than in the flush that follows this signal, so that the tab's
+        # websockets, told to re-check, find it gone and close: a bell left open on a shared computer
+        # receives nothing more.
+        request.session.delete()
+        from .services import sessions_refresh_access
+
+        user_id = user.pk
+        transaction.on_commit(lambda: sessions_refresh_access(user_id=user_id))
 
 
 @receiver(pre_save, sender=User)

@@ -4,7 +4,7 @@ connect, again before every event is forwarded, and when the user's access chang
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.consumers import CLOSE_UNAUTHORISED, _may_listen
+from notifications.consumers import CLOSE_UNAUTHORISED, may_listen
 from notifications.realtime import user_group
 
 from .realtime import meeting_group
@@ -45,7 +45,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
 
     async def _refusal(self) -> int | None:
-        if not await _may_listen(self.scope):
+        if not await may_listen(self.scope):
             return CLOSE_UNAUTHORISED
         if not await _may_view(self.scope["user"].pk, self.meeting_id):
             return CLOSE_NO_ACCESS

@@ -1,3 +1,6 @@
+import time
+from importlib import import_module
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
@@ -12,31 +15,46 @@ CLOSE_UNAUTHORISED = 4401
 
 
 @database_sync_to_async
-def _may_listen(scope) -> bool:
-    """Logged in, active, and past MFA where the role needs it; checked again on access changes."""
+def _listen_until(scope) -> float | None:
+    """None when the socket may not listen (logged out, inactive, the session ended or went idle, MFA
+    missing where the role needs it); otherwise the moment, as time.time(), after which the session would
+    have ended for want of use, unless a page view renews it meanwhile. Checked at connect, on
+    "access.changed", and once that moment has passed."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from core.middleware import IdleSessionMiddleware
+
     user = scope.get("user")
-    if user is None or not user.is_authenticated:
-        return False
+    session = scope.get("session")
+    if user is None or not user.is_authenticated or session is None or session.session_key is None:
+        return None
     fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
     if fresh is None:
-        return False
-    session = scope.get("session")
-    if session is None or session.session_key is None or not session.exists(session.session_key):
-        return False
-    # As Django does per request: the session belongs to this user and their password has not
-    # changed since (the scope's session data is the one read at connect).
-    if str(session.get(SESSION_KEY)) != str(fresh.pk) or not constant_time_compare(
-        session.get(HASH_SESSION_KEY) or "", fresh.get_session_auth_hash()
+        return None
+    # The session as it is now, not as read at connect: load() gives nothing for a session that was
+    # logged out, ended by the idle timeout in another tab, or expired in its store.
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session.session_key).load()
+    renewed = data.get(IdleSessionMiddleware.RENEWED_KEY)
+    if not data or renewed is None or time.time() - renewed > settings.SESSION_COOKIE_AGE:
+        return None
+    # As Django does per request: the session belongs to this user and their password has not changed since.
+    if str(data.get(SESSION_KEY)) != str(fresh.pk) or not constant_time_compare(
+        data.get(HASH_SESSION_KEY) or "", fresh.get_session_auth_hash()
     ):
-        return False
-    if not fresh.requires_mfa:
-        return True
-    # As django-otp's middleware does: the device verified with still exists and is this user's.
-    device_id = session.get(DEVICE_ID_SESSION_KEY)
-    device = Device.from_persistent_id(device_id) if device_id else None
-    return device is not None and device.user_id == fresh.pk and device.confirmed
+        return None
+    if fresh.requires_mfa:
+        # As django-otp's middleware does: the device verified with still exists and is this user's.
+        device_id = data.get(DEVICE_ID_SESSION_KEY)
+        device = Device.from_persistent_id(device_id) if device_id else None
+        if device is None or device.user_id != fresh.pk or not device.confirmed:
+            return None
+    return renewed + settings.SESSION_COOKIE_AGE
+
+
+async def may_listen(scope) -> bool:
+    """For other consumers (the live meeting page): the same check as the bell's."""
+    return await _listen_until(scope) is not None
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -48,7 +66,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     checked at connect and again on "access.changed" (deactivation, password, roles, MFA, CRM changes)."""
 
     async def connect(self):
-        if not await _may_listen(self.scope):
+        self.listen_until = await _listen_until(self.scope)
+        if self.listen_until is None:
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         self.group = user_group(self.scope["user"].pk)
@@ -66,11 +85,22 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         """The client sends nothing we act on; ignore it."""
 
     async def notification_new(self, event):
-        await self.send_json({"type": "new", "id": event["id"], "title": event["title"], "url": event["url"]})
+        if await self._still_listening():
+            await self.send_json({"type": "new", "id": event["id"], "title": event["title"], "url": event["url"]})
 
     async def notification_count(self, event):
-        await self.send_json({"type": "count", "unread": event["unread"]})
+        if await self._still_listening():
+            await self.send_json({"type": "count", "unread": event["unread"]})
 
     async def access_changed(self, event):
-        if not await _may_listen(self.scope):
-            await self.close(code=CLOSE_UNAUTHORISED)
+        await self._still_listening(recheck=True)
+
+    async def _still_listening(self, *, recheck: bool = False) -> bool:
+        """No database work per message while the session is surely alive; once it may have gone idle (a
+        tab left open overnight), it is read again and the socket closes if it ended."""
+        if recheck or time.time() > self.listen_until:
+            self.listen_until = await _listen_until(self.scope)
+            if self.listen_until is None:
+                await self.close(code=CLOSE_UNAUTHORISED)
+                return False
+        return True

@@ -242,3 +242,77 @@ def test_the_channel_layer_is_redis_when_redis_url_is_set_else_in_memory():
             await layer.group_discard(user_group(424242), channel)
 
     assert async_to_sync(roundtrip)() == {"type": "notification.count", "unread": 3}
+
+
+def test_logging_out_closes_the_bell_of_that_session(client, make_user):
+    user = make_user(Role.PARTNER)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        await sync_to_async(client.post)("/account/uitloggen/")
+        output = await communicator.receive_output(timeout=5)
+        assert output["type"] == "websocket.close" and output["code"] == 4401
+        await sync_to_async(notify)(recipients=[user], kind="announcement", title="Na het uitloggen", email=False)
+        assert await communicator.receive_nothing(timeout=0.5)
+
+    _run(scenario)
+
+
+def test_a_session_that_went_idle_receives_nothing_and_closes(client, make_user, settings):
+    import time
+
+    import time_machine
+
+    user = make_user(Role.PARTNER)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        # The tab is left open and no page renews the session: it ends after the idle timeout.
+        with time_machine.travel(time.time() + settings.SESSION_COOKIE_AGE + 60, tick=True):
+            await sync_to_async(notify)(recipients=[user], kind="announcement", title="Na de time-out", email=False)
+            output = await communicator.receive_output(timeout=5)
+        assert output["type"] == "websocket.close" and output["code"] == 4401
+
+    _run(scenario)
+
+
+def test_a_session_renewed_by_another_tab_keeps_its_bell(client, make_user, settings):
+    import time
+
+    import time_machine
+
+    from core.middleware import IdleSessionMiddleware
+
+    user = make_user(Role.PARTNER)
+    client.post("/account/inloggen/", {"username": user.email, "password": "Een-Goed-Wachtwoord-2026"})
+    cookie = _cookie(client)
+
+    def renew_in_another_tab():
+        session = client.session
+        session[IdleSessionMiddleware.RENEWED_KEY] = int(time.time())
+        session.save()
+
+    async def scenario():
+        communicator = _communicator(cookie)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()
+        with time_machine.travel(time.time() + settings.SESSION_COOKIE_AGE - 30, tick=True):
+            await sync_to_async(renew_in_another_tab)()
+            with time_machine.travel(time.time() + 60, tick=True):  # past the bell's first deadline
+                await sync_to_async(notify)(recipients=[user], kind="announcement", title="Nog actief", email=False)
+                message = await communicator.receive_json_from(timeout=5)
+        assert message["type"] == "new" and message["title"] == "Nog actief"
+        await communicator.disconnect()
+
+    _run(scenario)
