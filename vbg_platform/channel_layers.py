@@ -8,6 +8,8 @@ message for a socket that is not connected is dropped instead of kept for a whil
 relies on the channel layer to store anything (notifications are rows; the bell asks for the count when its
 socket opens and polls while it cannot connect)."""
 
+from urllib.parse import urlsplit
+
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -15,6 +17,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
 PREFIX = "vbg"
+
+
+def prefix_for(url: str) -> str:
+    """Redis pub/sub channels ignore the database number: two deployments, test runs or benches on one Redis
+    with different database numbers would hear each other's pushes. The number goes into the prefix."""
+    database = urlsplit(url).path.strip("/") or "0"
+    return f"{PREFIX}{database}" if database.isdecimal() else PREFIX
 
 
 def redis_channel_layer(url: str) -> dict:
@@ -32,6 +41,6 @@ def redis_channel_layer(url: str) -> dict:
                     "socket_connect_timeout": 2,
                 }
             ],
-            "prefix": PREFIX,
+            "prefix": prefix_for(url),
         },
     }

@@ -316,3 +316,42 @@ def test_a_session_renewed_by_another_tab_keeps_its_bell(client, make_user, sett
         await communicator.disconnect()
 
     _run(scenario)
+
+
+def test_pushes_stay_within_their_redis_database_number():
+    """Redis pub/sub ignores database numbers; the layer's prefix carries it, so two deployments, test runs or
+    benches on one Redis never hear each other's pushes."""
+    import asyncio
+    import os
+
+    from asgiref.sync import async_to_sync
+
+    from vbg_platform.channel_layers import prefix_for, redis_channel_layer
+
+    assert prefix_for("redis://127.0.0.1:6379/3") != prefix_for("redis://127.0.0.1:6379/4")
+    assert prefix_for("redis://127.0.0.1:6379") == prefix_for("redis://127.0.0.1:6379/0")
+    if not os.environ.get("REDIS_URL"):
+        return  # the round trip below runs in the PostgreSQL + Redis pass
+    from channels.layers import BaseChannelLayer
+    from django.utils.module_loading import import_string
+
+    def layer_on(database: int) -> BaseChannelLayer:
+        config = redis_channel_layer(f"redis://127.0.0.1:6379/{database}")
+        return import_string(config["BACKEND"])(**config["CONFIG"])
+
+    async def roundtrip():
+        listener, other = layer_on(14), layer_on(15)
+        channel = await listener.new_channel()
+        await listener.group_add("user.4242", channel)
+        try:
+            await other.group_send("user.4242", {"type": "notification.count", "unread": 1})
+            try:
+                return await asyncio.wait_for(listener.receive(channel), timeout=1)
+            except TimeoutError:
+                return None
+        finally:
+            await listener.group_discard("user.4242", channel)
+            await listener.flush()
+            await other.flush()
+
+    assert async_to_sync(roundtrip)() is None
