@@ -1,11 +1,12 @@
 """Figures without people: small cells hidden, and not recoverable from totals."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from referrals.figures import HIDDEN, suppress
-from referrals.models import FigureSnapshot
-from referrals.services import coach_assign, status_change
+from referrals.models import FigureSnapshot, VulnerableLocation
+from referrals.services import coach_assign, location_state_set, status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,11 @@ def test_published_figures_are_kept_as_snapshots_and_name_nobody(people, referra
     snapshot = FigureSnapshot.objects.get()
     assert snapshot.label == "Stuurgroep 2026" and "Jan" not in str(snapshot.tables)
     assert snapshot.tables["status"]["rows"][0][0] == "Haarlem" and HIDDEN in str(snapshot.tables)
+
+
+def test_a_referred_location_keeps_its_state(people, referral):
+    stale = referral.location  # the copy from before the referral: it still says "identified"
+    for state in ("geidentificeerd", "bezocht", "geen_actie"):
+        with pytest.raises(ValidationError, match="Deze locatie is doorverwezen"):
+            location_state_set(user=people["aov"], location=stale, state=state)
+    assert VulnerableLocation.objects.get(pk=stale.pk).state == "doorverwezen"
