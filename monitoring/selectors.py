@@ -2,13 +2,13 @@
 
 A fixed number of queries whatever the number of municipalities (the dashboard bench asserts it)."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from stakeholders.models import District, Module, Municipality
+from stakeholders.selectors import view_day  # reference data: who existed in a view year
 
 from .models import Participation, ParticipationChange
 from .services import PROGRAMME_START
@@ -42,12 +42,6 @@ class DistrictBlock:
 
 def view_years() -> list[int]:
     return list(range(PROGRAMME_START.year, timezone.localdate().year + 1))
-
-
-def view_day(year: int) -> datetime.date:
-    """The last day of a year, or today for the current one: who existed then."""
-    today = timezone.localdate()
-    return today if year >= today.year else datetime.date(year, 12, 31)
 
 
 def _cell(module, own: Participation | None, carried: list[Participation]) -> Cell:

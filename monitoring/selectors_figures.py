@@ -3,7 +3,9 @@ report all call these functions, so their numbers are the same by construction.
 
 Merged municipalities: figures of a municipality that no longer existed in the view year count for its
 successor (an organisation of Beemster at a 2023 meeting counts for Purmerend). Module 5 counts are suppressed
-over the whole programme, whatever the filter, so a filtered view cannot be subtracted from an unfiltered one."""
+over the whole programme, whatever the filter, so a filtered view cannot be subtracted from an unfiltered one,
+and together with every other year and the referral register's own figures (referrals.figures), so no year and
+no register total can be subtracted from another either."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,12 +13,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from referrals.figures import suppress_table
+from referrals.figures import protected_figures
 from referrals.models import VulnerableLocation
 from stakeholders.models import Municipality
+from stakeholders.selectors import counts_for, existed_on, view_day
 
 from .models import InformationEvening, PoliceFigures, SurveyResult, Training
-from .selectors import view_day
 
 LOCATION_STATES = list(VulnerableLocation.State.values)
 HELD_STATUSES = ("held", "draft_minutes", "minutes_adopted")
@@ -132,35 +134,13 @@ class FigureTables:
     location_totals: dict | None  # programme-wide, suppressed; None: not for this user
 
 
-def _row_for(municipalities: list[Municipality], year_municipality_ids: set[int]) -> dict[int, int]:
-    """Municipality id -> the id of the row it counts for in the view year (itself or its successor)."""
-    by_id = {m.pk: m for m in municipalities}
-    mapping = {}
-    for municipality in municipalities:
-        current = municipality
-        seen = set()
-        while current.pk not in year_municipality_ids and current.succeeded_by_id and current.pk not in seen:
-            seen.add(current.pk)
-            current = by_id[current.succeeded_by_id]
-        if current.pk in year_municipality_ids:
-            mapping[municipality.pk] = current.pk
-    return mapping
-
-
-def _location_counts(year: int, row_for: dict[int, int], row_ids: list[int]) -> dict[int, dict[str, int | str]]:
-    matrix: dict[int, dict[str, int]] = {pk: {} for pk in row_ids}
-    locations = (
-        VulnerableLocation.objects.filter(created_at__year=year)
-        .values("municipality_id", "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for entry in locations:
-        row = row_for.get(entry["municipality_id"])
-        if row is not None:
-            matrix[row][entry["state"]] = matrix[row].get(entry["state"], 0) + entry["n"]
-    shown, totals = suppress_table(matrix, LOCATION_STATES)
-    return shown, totals
+def _location_counts(
+    year: int, municipalities: list[Municipality], row_ids: list[int]
+) -> tuple[dict[int, dict[str, int | str]], dict[str, int | str]]:
+    """The year's module 5 table as the joint protection shows it, with the register's figures and every other
+    year, so no hidden count follows from reading them side by side."""
+    table = protected_figures(municipalities=municipalities).locations_in(year, row_ids)
+    return table.rows, table.totals
 
 
 def _meeting_attendance(year: int, row_for: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
@@ -198,12 +178,8 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
     """locations_for: the municipality ids whose module 5 counts the user may see (None: all of them)."""
     day = view_day(year)
     everyone = list(Municipality.objects.select_related("district").order_by("district__name", "name"))
-    in_year = [
-        m
-        for m in everyone
-        if (m.valid_from is None or m.valid_from <= day) and (m.valid_until is None or m.valid_until >= day)
-    ]
-    row_for = _row_for(everyone, {m.pk for m in in_year})
+    in_year = [m for m in everyone if existed_on(m, day)]
+    row_for = counts_for(everyone, day)
     figures = {m.pk: Figures() for m in in_year}
 
     for result in SurveyResult.objects.filter(year=year):
@@ -255,7 +231,7 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
 
     location_totals = None
     if locations_for is None or locations_for:
-        shown, totals = _location_counts(year, row_for, [m.pk for m in in_year])
+        shown, totals = _location_counts(year, everyone, [m.pk for m in in_year])
         for pk, counts in shown.items():
             if locations_for is None or pk in locations_for:
                 figures[pk].locations = counts

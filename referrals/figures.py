@@ -1,69 +1,227 @@
-"""Figures without people: counts per municipality and status (or outcome), with small cells hidden.
+"""Figures without people: counts per municipality and status (or outcome), and the vulnerable locations per
+year that monitoring shows as module 5, with small cells hidden.
 
-A count under 5 shows as "<5". The table is protected together with its totals (each row's total and a
-totals row): every row and column, the totals included, that has a hidden cell gets a second one (the
-smallest visible count, possibly a total), so a total minus the visible cells never gives a single count; and
-where the hidden cells of a line add up to little (less than 5 for each of them), a further cell is hidden,
-so a total cannot pin them (two hidden cells beside a total of 8 could only be 4 and 4). This is the
-statistics offices' secondary suppression, applied until nothing changes."""
+A count under 5 shows as "<5" (primary suppression). Every figure the secretariat can read side by side is
+protected in one computation (`protected_figures`): the register's status and outcome tables (all time) and
+monitoring's location table of every year, tied together by what the register guarantees (a referral is made
+only for a location that was not referred yet and marks it referred, so a municipality's referrals are the
+referred locations of all years; the outcome table is a breakdown of the closed column). So a cell hidden in one
+table can never be worked out from another, and every screen and download reads its numbers from here.
 
-from collections import defaultdict
+`protect` is the algorithm over any set of additive lines (cells that add up to the line's last cell, its
+total): every line with a hidden cell gets a second one (the smallest visible count, a total last), and where
+the hidden cells of a line add up to little (less than 5 for each) a further one, so a total cannot pin them
+(two hidden cells beside a total of 8 could only be 4 and 4). This is the statistics offices' secondary
+suppression. Lines are checked from a worklist, so only lines touching a newly hidden cell are looked at again.
+Rules per line cannot see a count pinned by several lines together, so an exact check follows: Gaussian
+elimination over the hidden cells of all lines, and a further cell is hidden until no hidden count can be
+solved for."""
+
+import datetime
+import math
+from collections import defaultdict, deque
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from .models import Referral
+from stakeholders.models import Municipality
+from stakeholders.selectors import counts_for, existed_on, view_day
+
+from .models import Referral, VulnerableLocation
 
 THRESHOLD = 5
 HIDDEN = "<5"
 TOTAL = "total"
-ALL_ROWS = object()  # the key of the totals row inside the algorithm
+ALL = "all"  # the key of a totals row
+
+STATUSES = list(Referral.Status.values)
+OUTCOMES = list(Referral.Outcome.values)
+LOCATION_STATES = list(VulnerableLocation.State.values)
+
+Cell = Hashable
 
 
-def suppress_table(
-    matrix: dict[str, dict[str, int]], columns: list[str]
-) -> tuple[dict[str, dict[str, int | str]], dict[str, int | str]]:
-    """(rows with their "total", the totals row with its grand "total"), hidden cells as "<5"."""
-    rows = list(matrix)
-    all_rows = [*rows, ALL_ROWS]
-    all_columns = [*columns, TOTAL]
-    value: dict[tuple, int] = {}
-    for r in rows:
-        for c in columns:
-            value[(r, c)] = matrix[r].get(c, 0)
-        value[(r, TOTAL)] = sum(value[(r, c)] for c in columns)
-    for c in all_columns:
-        value[(ALL_ROWS, c)] = sum(value[(r, c)] for r in rows)
-    hidden = {cell for cell, v in value.items() if 0 < v < THRESHOLD}
-    # Each line is its cells plus the total they add up to (the last cell).
-    lines = [[(r, c) for c in all_columns] for r in all_rows] + [[(r, c) for r in all_rows] for c in all_columns]
+# --- The algorithm ------------------------------------------------------------------------------------------
+
+
+def protect(
+    values: dict[Cell, int],
+    lines: list[list[Cell]],
+    *,
+    unpublished: Iterable[Cell] = (),
+    threshold: int = THRESHOLD,
+) -> set[Cell]:
+    """The cells to hide. `lines`: each a list of cells whose counts add up to its last cell. `unpublished`:
+    cells in `values` that no table shows (a sum that only links lines); they count as hidden and are never
+    returned. Zeros are never hidden for themselves, only to protect another cell when nothing else can."""
+    unpublished = set(unpublished)
+    hidden = {cell for cell, value in values.items() if 0 < value < threshold} | unpublished
+    totals = {line[-1] for line in lines}
+    lines_of: dict[Cell, list[int]] = defaultdict(list)
+    for number, line in enumerate(lines):
+        for cell in line:
+            lines_of[cell].append(number)
+
+    def rank(cell):  # the partner to hide: a count rather than a zero, the smallest, a body cell before a total
+        return (values[cell] <= 0, values[cell], cell in totals)
+
+    def partner(line) -> Cell | None:
+        visible = [cell for cell in line if cell not in hidden]
+        return min(visible, key=rank) if visible else None
 
     def exposed(line) -> bool:
         cells = [cell for cell in line if cell in hidden]
         if not cells:
             return False
         if len(cells) == 1:
-            return True
-        total_hidden = line[-1] in hidden
-        return not total_hidden and sum(value[cell] for cell in cells) < THRESHOLD * len(cells)
+            return cells[0] not in unpublished
+        if line[-1] in hidden:
+            return False
+        return sum(values[cell] for cell in cells) < threshold * len(cells)
 
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if exposed(line):
-                candidates = [cell for cell in line if cell not in hidden and value[cell] > 0]
-                if not candidates:
-                    candidates = [cell for cell in line if cell not in hidden]
-                if candidates:
-                    hidden.add(min(candidates, key=lambda cell: (value[cell], cell[1] == TOTAL)))
-                    changed = True
+    pending = deque(range(len(lines)))
+    queued = set(pending)
+
+    def hide(cell) -> None:
+        hidden.add(cell)
+        for number in lines_of[cell]:
+            if number not in queued:
+                queued.add(number)
+                pending.append(number)
+
+    while True:
+        while pending:
+            number = pending.popleft()
+            queued.discard(number)
+            if exposed(lines[number]) and (cell := partner(lines[number])) is not None:
+                hide(cell)
+        pinned = solvable(lines, hidden)
+        target = next((cell for cell in values if cell in pinned and values[cell] and cell not in unpublished), None)
+        if target is None:
+            return hidden - unpublished
+        cell = _nearest_partner(target, lines, lines_of, hidden, partner, rank)
+        if cell is None:  # cannot happen while a nonzero count is pinned; never loop on it
+            return hidden - unpublished
+        hide(cell)
+
+
+def _nearest_partner(target, lines, lines_of, hidden, partner, rank) -> Cell | None:
+    """The best partner in the lines of `target`, else in the lines of the hidden cells it shares lines with."""
+    seen_lines: set[int] = set()
+    seen_cells = {target}
+    frontier = [target]
+    while frontier:
+        candidates, reached = [], []
+        for cell in frontier:
+            for number in lines_of[cell]:
+                if number in seen_lines:
+                    continue
+                seen_lines.add(number)
+                if (found := partner(lines[number])) is not None:
+                    candidates.append(found)
+                for other in lines[number]:
+                    if other in hidden and other not in seen_cells:
+                        seen_cells.add(other)
+                        reached.append(other)
+        if candidates:
+            return min(candidates, key=rank)
+        frontier = reached
+    return None
+
+
+def solvable(lines: list[list[Cell]], hidden: set[Cell]) -> set[Cell]:
+    """The hidden cells whose count follows exactly from the visible ones: reduced row echelon form of the lines
+    restricted to the hidden cells (the visible counts only move the right-hand side). A hidden cell is pinned
+    when its row holds no free cell. Integer rows kept small by their gcd: exact, and faster than fractions."""
+    pivots: dict[Cell, dict[Cell, int]] = {}
+    holders: dict[Cell, set[Cell]] = defaultdict(set)  # free cell -> pivots whose row holds it
+    for line in lines:
+        row: dict[Cell, int] = {}
+        last = len(line) - 1
+        for position, cell in enumerate(line):
+            if cell in hidden:
+                row[cell] = row.get(cell, 0) + (-1 if position == last else 1)
+        for cell in [cell for cell in row if cell in pivots]:
+            row = _eliminate(row, pivots[cell], cell)
+        row = _reduced({cell: c for cell, c in row.items() if c})
+        if not row:
+            continue
+        pivot = next(iter(row))
+        for holder in holders.pop(pivot, set()):
+            before = pivots[holder]
+            after = _reduced(_eliminate(before, row, pivot))
+            for other in before.keys() - after.keys():
+                holders[other].discard(holder)
+            for other in after.keys() - before.keys():
+                holders[other].add(holder)
+            pivots[holder] = after
+        pivots[pivot] = row
+        for other in row:
+            if other != pivot:
+                holders[other].add(pivot)
+    return {cell for cell, row in pivots.items() if len(row) == 1}
+
+
+def _eliminate(row: dict, by: dict, cell) -> dict:
+    """`row` times by[cell] minus `by` times row[cell]: `cell` drops out."""
+    a, b = by[cell], row[cell]
+    result = {other: c * a for other, c in row.items() if other != cell}
+    for other, c in by.items():
+        if other != cell:
+            value = result.get(other, 0) - c * b
+            if value:
+                result[other] = value
+            else:
+                result.pop(other, None)
+    return result
+
+
+def _reduced(row: dict) -> dict:
+    divisor = math.gcd(*row.values()) if row else 1
+    return row if divisor == 1 else {cell: c // divisor for cell, c in row.items()}
+
+
+# --- One table on its own -----------------------------------------------------------------------------------
+
+
+def table_cells(rows: list, columns: list, prefix: tuple = ()) -> tuple[list[list[Cell]], list[tuple]]:
+    """The lines of a table with a total per row and a totals row (`ALL`), its cells prefixed by `prefix`:
+    (lines, every cell)."""
+    all_rows = [*rows, ALL]
+    all_columns = [*columns, TOTAL]
+    lines = [[(*prefix, r, c) for c in all_columns] for r in all_rows]
+    lines += [[(*prefix, r, c) for r in all_rows] for c in all_columns]
+    return lines, [(*prefix, r, c) for r in all_rows for c in all_columns]
+
+
+def add_totals(values: dict, matrix: dict, rows: list, columns: list, prefix: tuple = ()) -> None:
+    """Fill `values` with a table's counts, its row totals and its totals row."""
+    for r in rows:
+        for c in columns:
+            values[(*prefix, r, c)] = matrix.get(r, {}).get(c, 0)
+        values[(*prefix, r, TOTAL)] = sum(values[(*prefix, r, c)] for c in columns)
+    for c in [*columns, TOTAL]:
+        values[(*prefix, ALL, c)] = sum(values[(*prefix, r, c)] for r in rows)
+
+
+def suppress_table(
+    matrix: dict[str, dict[str, int]], columns: list[str]
+) -> tuple[dict[str, dict[str, int | str]], dict[str, int | str]]:
+    """One table protected on its own: (rows with their "total", the totals row), hidden cells as "<5"."""
+    rows = list(matrix)
+    values: dict = {}
+    add_totals(values, matrix, rows, columns)
+    lines, _cells = table_cells(rows, columns)
+    hidden = protect(values, lines)
 
     def shown(cell):
-        return HIDDEN if cell in hidden else value[cell]
+        return HIDDEN if cell in hidden else values[cell]
 
-    table = {r: {c: shown((r, c)) for c in all_columns} for r in rows}
-    totals = {c: shown((ALL_ROWS, c)) for c in all_columns}
-    return table, totals
+    table = {r: {c: shown((r, c)) for c in [*columns, TOTAL]} for r in rows}
+    return table, {c: shown((ALL, c)) for c in [*columns, TOTAL]}
 
 
 def suppress(matrix: dict[str, dict[str, int]], columns: list[str]) -> dict[str, dict[str, int | str]]:
@@ -71,21 +229,166 @@ def suppress(matrix: dict[str, dict[str, int]], columns: list[str]) -> dict[str,
     return suppress_table(matrix, columns)[0]
 
 
-def counts_by_municipality(*, by: str = "status") -> tuple[list[str], dict[str, dict[str, int | str]]]:
-    """by: "status" or "outcome". Returns the columns and the suppressed rows keyed by municipality name."""
-    choices = Referral.Status if by == "status" else Referral.Outcome
-    queryset = Referral.objects.all()
-    if by == "outcome":
-        queryset = queryset.exclude(outcome="")
-    matrix: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in queryset.values("municipality__name", by).annotate(n=Count("pk")).order_by():
-        matrix[row["municipality__name"]][row[by]] = row["n"]
-    columns = list(choices.values)
-    return columns, suppress(dict(sorted(matrix.items())), columns)
+# --- Everything side by side --------------------------------------------------------------------------------
+
+
+@dataclass
+class ProtectedTable:
+    """Rows keyed by municipality id, each {column: count or "<5", "total": ...}, and the totals row."""
+
+    rows: dict[int, dict[str, int | str]]
+    totals: dict[str, int | str]
+
+
+@dataclass
+class ProtectedFigures:
+    """The register's tables (rows: municipalities as they are today, a merged one under its successor) and the
+    location tables per year (rows: the municipalities of that year), all from one protection."""
+
+    status: ProtectedTable
+    outcome: ProtectedTable
+    locations: dict[int, ProtectedTable]
+    municipalities: dict[int, Municipality]
+
+    def locations_in(self, year: int, row_ids: list[int]) -> ProtectedTable:
+        """A year's table; a year without locations is all zeros (nothing to protect)."""
+        if year in self.locations:
+            return self.locations[year]
+        zeros = {c: 0 for c in [*LOCATION_STATES, TOTAL]}
+        return ProtectedTable({pk: dict(zeros) for pk in row_ids}, dict(zeros))
+
+
+def _register_rows(municipalities: list[Municipality], today: datetime.date) -> dict[int, int]:
+    """Municipality id -> its row in the register's figures: itself, or the municipality it merged into."""
+    current = counts_for(municipalities, today)
+    return {m.pk: current.get(m.pk, m.pk) for m in municipalities}
+
+
+class _Groups:
+    """Register rows whose referrals sit in the same location cells (union-find); one group per row normally."""
+
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, pk: int) -> int:
+        self.parent.setdefault(pk, pk)
+        while self.parent[pk] != pk:
+            self.parent[pk] = self.parent[self.parent[pk]]
+            pk = self.parent[pk]
+        return pk
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def protected_figures(*, municipalities: list[Municipality] | None = None) -> ProtectedFigures:
+    """Three queries (two when `municipalities`, every municipality, is passed in) whatever the data."""
+    if municipalities is None:
+        municipalities = list(Municipality.objects.all())
+    register_row = _register_rows(municipalities, timezone.localdate())
+    closed, referred = Referral.Status.CLOSED, VulnerableLocation.State.REFERRED
+
+    status: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    outcome: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entry in Referral.objects.values("municipality_id", "status", "outcome").annotate(n=Count("pk")).order_by():
+        row = register_row.get(entry["municipality_id"], entry["municipality_id"])
+        status[row][entry["status"]] += entry["n"]
+        if entry["status"] == closed and entry["outcome"] in OUTCOMES:
+            outcome[row][entry["outcome"]] += entry["n"]
+
+    year_rows: dict[int, list[int]] = {}  # the municipalities that existed in each year with locations
+    year_row_for: dict[int, dict[int, int]] = {}
+    located: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    groups = _Groups()
+    counts = (
+        VulnerableLocation.objects.annotate(year=ExtractYear("created_at"))
+        .values("year", "municipality_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for entry in counts:
+        year, municipality_id = entry["year"], entry["municipality_id"]
+        if year not in year_rows:
+            day = view_day(year)
+            year_rows[year] = [m.pk for m in municipalities if existed_on(m, day)]
+            year_row_for[year] = counts_for(municipalities, day)
+        row = year_row_for[year].get(municipality_id)
+        if row is None:  # a municipality that did not exist that year, nor a successor: not shown
+            continue
+        located[year][row][entry["state"]] += entry["n"]
+        if entry["state"] == referred:
+            # These referrals count in the register under their own municipality's row, here under `row`'s.
+            groups.union(register_row.get(municipality_id, municipality_id), register_row.get(row, row))
+
+    register_ids = sorted(set(register_row.values()) | set(status))
+    values: dict[Cell, int] = {}
+    lines: list[list[Cell]] = []
+    add_totals(values, status, register_ids, STATUSES, ("status",))
+    lines += table_cells(register_ids, STATUSES, ("status",))[0]
+    add_totals(values, outcome, register_ids, OUTCOMES, ("outcome",))
+    # The outcome table's total column is the status table's closed column: one cell, hidden in both or neither.
+    for r in [*register_ids, ALL]:
+        del values[("outcome", r, TOTAL)]
+        lines.append([*(("outcome", r, o) for o in OUTCOMES), ("status", r, closed)])
+    for o in OUTCOMES:
+        lines.append([*(("outcome", r, o) for r in register_ids), ("outcome", ALL, o)])
+    for year, rows in sorted(year_rows.items()):
+        add_totals(values, located[year], rows, LOCATION_STATES, ("locations", year))
+        lines += table_cells(rows, LOCATION_STATES, ("locations", year))[0]
+
+    # A referral is one referred location: the referrals of a register row are the referred locations of all
+    # years in the rows that count for it. (Rows that share locations through odd mergers are added up first,
+    # in a cell that no table shows.) A link the data does not satisfy (a location set back by hand before
+    # location_state_set refused it) is left out: a reader who relies on it computes a wrong number.
+    members: dict[int, list[int]] = defaultdict(list)
+    for r in register_ids:
+        members[groups.find(r)].append(r)
+    referred_cells: dict[int, list[Cell]] = defaultdict(list)
+    for year, rows in sorted(year_rows.items()):
+        for r in rows:
+            referred_cells[groups.find(register_row.get(r, r))].append(("locations", year, r, referred))
+    unpublished = []
+
+    def link(parts: list[Cell], total: Cell) -> None:
+        if sum(values[cell] for cell in parts) == values[total]:
+            lines.append([*parts, total])
+
+    for group, rows in members.items():
+        if not referred_cells[group]:
+            continue  # no year shows these referrals' locations
+        if len(rows) == 1:
+            link(referred_cells[group], ("status", rows[0], TOTAL))
+        else:
+            joined = ("link", group)
+            values[joined] = sum(values[("status", r, TOTAL)] for r in rows)
+            unpublished.append(joined)
+            lines.append([*(("status", r, TOTAL) for r in rows), joined])
+            link(referred_cells[group], joined)
+    link([("locations", year, ALL, referred) for year in sorted(year_rows)], ("status", ALL, TOTAL))
+
+    hidden = protect(values, lines, unpublished=unpublished)
+
+    def table(prefix: tuple, rows: list, columns: list) -> ProtectedTable:
+        def shown(r, c):
+            cell = ("status", r, closed) if prefix == ("outcome",) and c == TOTAL else (*prefix, r, c)
+            return HIDDEN if cell in hidden else values[cell]
+
+        every = [*columns, TOTAL]
+        return ProtectedTable({r: {c: shown(r, c) for c in every} for r in rows}, {c: shown(ALL, c) for c in every})
+
+    return ProtectedFigures(
+        status=table(("status",), register_ids, STATUSES),
+        outcome=table(("outcome",), register_ids, OUTCOMES),
+        locations={year: table(("locations", year), rows, LOCATION_STATES) for year, rows in year_rows.items()},
+        municipalities={m.pk: m for m in municipalities},
+    )
+
+
+# --- The register's figures page ----------------------------------------------------------------------------
 
 
 def paid_first_conversations(*, year: int) -> list[dict]:
-    """Per coach, for NHSV's payments: numbers only, no owner."""
+    """Per coach, for NHSV's payments: numbers only, no owner. Exact by design (each is paid); no municipality."""
     rows = (
         Referral.objects.filter(first_conversation_paid=True, first_conversation_on__year=year)
         .values("coach__first_name", "coach__last_name", "coach__email")
@@ -98,18 +401,28 @@ def paid_first_conversations(*, year: int) -> list[dict]:
     ]
 
 
+def _rows(table: ProtectedTable, columns: list[str], municipalities: dict[int, Municipality]) -> list:
+    """Municipalities with something to count (a zero total reads as no row), by name."""
+    rows = [
+        [municipalities[pk].name, [row[c] for c in columns], row[TOTAL]]
+        for pk, row in table.rows.items()
+        if row[TOTAL] != 0
+    ]
+    return sorted(rows, key=lambda row: row[0])
+
+
 def figure_tables() -> dict:
-    """Everything the figures page shows, suppressed, in a form that can be stored as a snapshot."""
-    status_columns, by_status = counts_by_municipality(by="status")
-    outcome_columns, by_outcome = counts_by_municipality(by="outcome")
+    """Everything the figures page shows, protected together with monitoring's module 5 counts, in a form that can
+    be stored as a snapshot."""
+    figures = protected_figures()
     return {
         "status": {
-            "columns": [str(Referral.Status(c).label) for c in status_columns],
-            "rows": [[name, [row[c] for c in status_columns], row["total"]] for name, row in by_status.items()],
+            "columns": [str(Referral.Status(c).label) for c in STATUSES],
+            "rows": _rows(figures.status, STATUSES, figures.municipalities),
         },
         "outcome": {
-            "columns": [str(Referral.Outcome(c).label) for c in outcome_columns],
-            "rows": [[name, [row[c] for c in outcome_columns], row["total"]] for name, row in by_outcome.items()],
+            "columns": [str(Referral.Outcome(c).label) for c in OUTCOMES],
+            "rows": _rows(figures.outcome, OUTCOMES, figures.municipalities),
         },
     }
 

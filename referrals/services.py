@@ -86,6 +86,8 @@ def location_create(
 
 @transaction.atomic
 def location_state_set(*, user, location: VulnerableLocation, state: str) -> None:
+    """A referred location keeps its state: its referral decides it, and the published figures rely on every
+    referral being one referred location (the register's counts are monitoring's referred counts added up)."""
     if not user_can_edit_location(user, location):
         raise PermissionDenied
     if state not in (
@@ -94,6 +96,9 @@ def location_state_set(*, user, location: VulnerableLocation, state: str) -> Non
         VulnerableLocation.State.NO_ACTION,
     ):
         raise ValidationError(_("Deze stand zet u niet met de hand; een doorverwijzing doet dat."))
+    stored = VulnerableLocation.objects.select_for_update().get(pk=location.pk)  # not a caller's stale copy
+    if stored.state == VulnerableLocation.State.REFERRED or stored.referrals.exists():
+        raise ValidationError(_("Deze locatie is doorverwezen; haar stand volgt de doorverwijzing."))
     VulnerableLocation.objects.filter(pk=location.pk).update(state=state, updated_at=timezone.now())
 
 

@@ -1,9 +1,13 @@
-"""Reads for the directory. Every queryset starts from permissions.py; counts use the same sets."""
+"""Reads for the directory (every queryset starts from permissions.py; counts use the same sets) and the
+reference data's calendar: which municipality counts for another on a given day."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from .models import Affiliation, Contact, District, Membership, Municipality, Organisation, PartnerType
 from .permissions import contacts_visible_to, district_ids_for, organisations_visible_to, user_can_see_internal_notes
@@ -130,3 +134,35 @@ def organisation_people(*, user, organisation: Organisation):
 
 def visible_contact(*, user, contact_id: int) -> Contact | None:
     return contacts_visible_to(user).prefetch_related(_current_affiliations(user)).filter(pk=contact_id).first()
+
+
+# --- Municipalities over time (mergers) ---------------------------------------------------------------------
+
+
+def view_day(year: int) -> datetime.date:
+    """The last day of a year, or today for the current one: who existed then."""
+    today = timezone.localdate()
+    return today if year >= today.year else datetime.date(year, 12, 31)
+
+
+def existed_on(municipality: Municipality, day: datetime.date) -> bool:
+    return (municipality.valid_from is None or municipality.valid_from <= day) and (
+        municipality.valid_until is None or municipality.valid_until >= day
+    )
+
+
+def counts_for(municipalities: Iterable[Municipality], day: datetime.date) -> dict[int, int]:
+    """Municipality id -> the id of the municipality it counts for on `day`: itself, or the successor it merged
+    into. Monitoring's figures per year and the referral register's figures both count this way, so their
+    rows can be read against each other. `municipalities` must hold every successor (all of them, usually)."""
+    by_id = {m.pk: m for m in municipalities}
+    mapping = {}
+    for municipality in by_id.values():
+        current = municipality
+        seen = set()
+        while not existed_on(current, day) and current.succeeded_by_id and current.pk not in seen:
+            seen.add(current.pk)
+            current = by_id[current.succeeded_by_id]
+        if existed_on(current, day):
+            mapping[municipality.pk] = current.pk
+    return mapping
