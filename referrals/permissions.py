@@ -4,6 +4,7 @@
 | locations not referred | RW own municipality | - | - | R | - | - |
 | referral create | own municipality | - | - | yes | - | - |
 | status | R own municipality | counts only | R assigned | R | - | - |
+| status change | - | - | assigned coach only | - | - | - |
 | intake and contact | R those they sent | - | RW assigned | R | by exact owner lookup | - |
 | coach notes and steps | - | - | RW assigned | - | by exact owner lookup | - |
 | access log | - | - | - | - | R | - |
@@ -91,6 +92,12 @@ def user_can_view_intake(user, referral) -> bool:
 def user_can_work_referral(user, referral) -> bool:
     """Notes, steps, first conversation and status: the assigned coach."""
     return _has(user, Role.COACH) and referral.coach_id == user.pk
+
+
+def user_can_change_status(user, referral) -> bool:
+    """Moving, closing and reopening: the assigned coach only. The coördinator reads the status (design
+    section 3) and assigns a coach; closing or reopening is not theirs."""
+    return user_can_work_referral(user, referral)
 
 
 def user_can_read_notes(user, referral) -> bool:

@@ -1,0 +1,157 @@
+"""The register's screens tried as each role would (issue #19 items 2 and 18): the coach's status form and the
+coördinator's read-only status."""
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.utils import timezone
+
+from referrals.models import AccessLogEntry, Referral, ReferralStatusChange
+from referrals.services import coach_assign, status_change
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(login_with_mfa, user) -> Client:
+    return login_with_mfa(Client(), user)
+
+
+def _options(html: str, name: str) -> list[tuple[str, bool]]:
+    """(value, selected) of each option of the select called `name`."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return [
+        (value, "selected" in attrs)
+        for attrs, value in (
+            (m.group(0), m.group(1)) for m in re.finditer(r'<option value="([^"]*)"[^>]*>', select.group(1))
+        )
+    ]
+
+
+@pytest.fixture
+def assigned(people, referral):
+    return coach_assign(user=people["coordinator"], referral=referral, coach=people["coach"])
+
+
+@pytest.fixture
+def in_follow_up(people, assigned):
+    coach = people["coach"]
+    status_change(user=coach, referral=assigned, to_status="contact_gelegd")
+    status_change(user=coach, referral=assigned, to_status="eerste_gesprek", first_conversation_on=timezone.localdate())
+    return status_change(user=coach, referral=assigned, to_status="vervolg", follow_up="wijkteam")
+
+
+# --- #19.2: the coach's status form ---------------------------------------------------------------
+
+
+def test_the_form_offers_only_the_next_statuses_and_the_offered_one_saves(people, login_with_mfa, in_follow_up):
+    client = _client(login_with_mfa, people["coach"])
+    url = f"/doorverwijzingen/{in_follow_up.pk}/"
+    options = _options(client.get(url).content.decode(), "status-to_status")
+    assert options == [("", True), ("afgesloten", False)]  # from Vervolg only closing; nothing chosen yet
+    response = client.post(
+        f"{url}status/",
+        {"status-to_status": options[1][0], "status-outcome": "geholpen", "status-text": "Wijkteam neemt het over."},
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get().status == "afgesloten"
+    reopen = _options(client.get(url).content.decode(), "status-to_status")
+    assert reopen == [("", True), ("toegewezen", False)]
+
+
+def test_only_the_fields_of_the_offered_statuses_are_on_the_form(people, login_with_mfa, assigned):
+    html = _client(login_with_mfa, people["coach"]).get(f"/doorverwijzingen/{assigned.pk}/").content.decode()
+    # From Toegewezen: Contact gelegd or Afgesloten, so an outcome but no date, payment or follow-up.
+    assert 'name="status-outcome"' in html and 'data-for-status="afgesloten"' in html
+    for absent in ("status-first_conversation_on", "status-first_conversation_paid", "status-follow_up"):
+        assert f'name="{absent}"' not in html, absent
+    assert "js/referral-status.js" in html and "<script>" not in html  # CSP: no inline script
+
+
+@pytest.mark.parametrize(
+    ("target", "typed", "error"),
+    [
+        ("eerste_gesprek", {}, "Vul de datum van het eerste gesprek in."),
+        ("eerste_gesprek", {"first_conversation_on": "2999-01-05"}, "ligt in de toekomst"),
+        ("afgesloten", {"outcome": "geholpen", "text": ""}, "Vul een toelichting in."),
+        ("afgesloten", {}, "Kies de uitkomst."),
+        ("", {}, "Kies de nieuwe status."),
+    ],
+)
+def test_an_error_keeps_everything_typed_and_stores_nothing(people, login_with_mfa, assigned, target, typed, error):
+    coach = people["coach"]
+    referral = status_change(user=coach, referral=assigned, to_status="contact_gelegd")
+    client = _client(login_with_mfa, coach)
+    data = {"status-to_status": target, "status-text": "Eigenaar belde zelf; gesprek op het erf.", "status-outcome": ""}
+    data.update({f"status-{name}": value for name, value in typed.items()})
+    changes = ReferralStatusChange.objects.count()
+    response = client.post(f"/doorverwijzingen/{referral.pk}/status/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert error in html and "De status is niet gewijzigd." in html
+    if data["status-text"]:
+        assert data["status-text"] in html
+    if "first_conversation_on" in typed:
+        assert f'value="{typed["first_conversation_on"]}"' in html
+    if target:
+        assert (target, True) in _options(html, "status-to_status")
+    if typed.get("outcome"):
+        assert ("geholpen", True) in _options(html, "status-outcome")
+    assert Referral.objects.get().status == "contact_gelegd" and ReferralStatusChange.objects.count() == changes
+    assert AccessLogEntry.objects.filter(actor_id=coach.pk, action="status").latest("pk").result == "refused"
+
+
+def test_no_follow_up_chosen_keeps_the_text(people, login_with_mfa, assigned):
+    coach = people["coach"]
+    status_change(user=coach, referral=assigned, to_status="contact_gelegd")
+    status_change(user=coach, referral=assigned, to_status="eerste_gesprek", first_conversation_on=timezone.localdate())
+    response = _client(login_with_mfa, coach).post(
+        f"/doorverwijzingen/{assigned.pk}/status/", {"status-to_status": "vervolg", "status-text": "Via de huisarts."}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Kies het vervolg" in html and "Via de huisarts." in html
+    assert Referral.objects.get().status == "eerste_gesprek"
+
+
+def test_the_coach_records_who_paid_the_first_conversation(people, login_with_mfa, assigned):
+    coach = people["coach"]
+    status_change(user=coach, referral=assigned, to_status="contact_gelegd")
+    client = _client(login_with_mfa, coach)
+    html = client.get(f"/doorverwijzingen/{assigned.pk}/").content.decode()
+    assert re.search(r'<input type="checkbox" name="status-first_conversation_paid"[^>]*checked', html)
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    response = client.post(
+        f"/doorverwijzingen/{assigned.pk}/status/",
+        {"status-to_status": "eerste_gesprek", "status-first_conversation_on": day.isoformat()},
+    )  # the box left unticked
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.first_conversation_on == day and referral.first_conversation_paid is False
+    assert "niet betaald door NHSV" in client.get(f"/doorverwijzingen/{assigned.pk}/").content.decode()
+
+
+# --- #19.18: the coördinator reads the status ---------------------------------------------------------
+
+
+def test_the_coordinator_reads_the_status_but_cannot_change_it(people, login_with_mfa, assigned):
+    coordinator = people["coordinator"]
+    client = _client(login_with_mfa, coordinator)
+    html = client.get(f"/doorverwijzingen/{assigned.pk}/").content.decode()
+    assert "Toegewezen" in html and "Status wijzigen" not in html and "/status/" not in html
+    response = client.post(
+        f"/doorverwijzingen/{assigned.pk}/status/",
+        {"status-to_status": "afgesloten", "status-outcome": "geen_behoefte", "status-text": "Dicht"},
+    )
+    assert response.status_code == 404 and Referral.objects.get().status == "toegewezen"
+    assert AccessLogEntry.objects.filter(actor_id=coordinator.pk, action="status").latest("pk").result == "denied"
+    with pytest.raises(PermissionDenied):
+        status_change(user=coordinator, referral=assigned, to_status="afgesloten", outcome="geholpen", text="x")
+    closed = status_change(
+        user=people["coach"], referral=assigned, to_status="afgesloten", outcome="geholpen", text="Klaar"
+    )
+    with pytest.raises(PermissionDenied):
+        status_change(user=coordinator, referral=closed, to_status="toegewezen", text="Belde terug")
+    assert Referral.objects.get().status == "afgesloten"
