@@ -136,9 +136,16 @@ class OwnerLookupForm(forms.Form):
     field = forms.ChoiceField(
         label=_("Zoek op"),
         choices=[
-            ("owner_name", _("Naam eigenaar (exact)")),
-            ("owner_contact", _("E-mail of telefoon (exact)")),
-            ("address", _("Adres (exact)")),
+            ("owner_name", _("Naam eigenaar")),
+            ("owner_contact", _("Contactgegevens eigenaar, zoals vastgelegd")),
+            ("address", _("Adres")),
         ],
     )
-    value = forms.CharField(label=_("Waarde"), max_length=500)
+    # The keyed hash (crypto.normalise_for_lookup) folds case, accents and spacing; everything else must match.
+    value = forms.CharField(
+        label=_("Waarde"),
+        max_length=500,
+        help_text=_(
+            "Vul de volledige waarde in: een deel vindt niets. Hoofdletters, accenten en extra spaties maken niet uit."
+        ),
+    )

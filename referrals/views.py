@@ -39,6 +39,7 @@ from .permissions import (
 )
 
 LIST_PAGE_SIZE = 50
+LOG_PAGE_SIZE = 100
 
 
 def _log(request, object_type, object_id, action, result):
@@ -325,11 +326,12 @@ def access_log(request):
     _log(request, "access_log", "", Action.VIEW, Result.ALLOWED)
     from .access_log import access_log_verify
 
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "referrals/access_log.html",
         {
-            "entries": entries[:500],
+            "entries": page,
             "broken_at": access_log_verify(),
             "actions": Action.choices,
             "results": Result.choices,
@@ -344,7 +346,7 @@ def owner_request(request):
     if not user_can_handle_data_subject_requests(request.user):
         _deny(request, "owner_request")
     form = OwnerLookupForm(request.POST or None)
-    found = None
+    found = erase_error = None
     if request.method == "POST" and form.is_valid():
         locations = list(
             services.owner_locations(
@@ -360,13 +362,17 @@ def owner_request(request):
             )
             response["Content-Disposition"] = 'attachment; filename="inzageverzoek.json"'
             return response
-        if request.POST.get("do") == "erase" and request.POST.get("confirm") == "1":
-            ids = [location.pk for location in locations]
-            services.owner_erase(user=request.user, locations=locations)
-            for location_id in ids:
-                _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
-            messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
-            return redirect("referrals:owner_request")
-        _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
+        if request.POST.get("do") == "erase":
+            if request.POST.get("confirm") == "1":
+                ids = [location.pk for location in locations]
+                services.owner_erase(user=request.user, locations=locations)
+                for location_id in ids:
+                    _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
+                messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
+                return redirect("referrals:owner_request")
+            _log(request, "owner_request", "", Action.ERASE, Result.REFUSED)
+            erase_error = _("Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden.")
+        else:
+            _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
         found = len(locations)
-    return render(request, "referrals/owner_request.html", {"form": form, "found": found})
+    return render(request, "referrals/owner_request.html", {"form": form, "found": found, "erase_error": erase_error})

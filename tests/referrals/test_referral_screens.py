@@ -1,5 +1,5 @@
-"""The register's screens tried as each role would (issue #19 items 2 and 18): the coach's status form and the
-coördinator's read-only status."""
+"""The register's screens tried as each role would (issue #19 items 2, 18 and 19): the coach's status form, the
+coördinator's read-only status, and the privacy officer's erase, lookup and log."""
 
 import datetime
 import re
@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from referrals.access_log import access_log_write
 from referrals.models import AccessLogEntry, Referral, ReferralStatusChange
 from referrals.services import coach_assign, status_change
 
@@ -155,3 +156,47 @@ def test_the_coordinator_reads_the_status_but_cannot_change_it(people, login_wit
     with pytest.raises(PermissionDenied):
         status_change(user=coordinator, referral=closed, to_status="toegewezen", text="Belde terug")
     assert Referral.objects.get().status == "afgesloten"
+
+
+# --- #19.19: the privacy officer ------------------------------------------------------------------
+
+
+def test_erase_without_the_tick_says_so_keeps_the_lookup_and_erases_nothing(people, login_with_mfa, assigned):
+    officer = people["privacy_officer"]
+    response = _client(login_with_mfa, officer).post(
+        "/doorverwijzingen/verzoek-betrokkene/", {"field": "owner_name", "value": "Jan de Boer", "do": "erase"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden." in html
+    assert 'value="Jan de Boer"' in html and "1 locatie gevonden" in html
+    assert Referral.objects.exists()
+    entry = AccessLogEntry.objects.filter(actor_id=officer.pk).latest("pk")
+    assert (entry.action, entry.result) == ("erase", "refused")
+
+
+def test_the_lookup_says_that_capitals_and_accents_do_not_matter(people, login_with_mfa, assigned):
+    client = _client(login_with_mfa, people["privacy_officer"])
+    html = client.get("/doorverwijzingen/verzoek-betrokkene/").content.decode()
+    assert "(exact)" not in html and "Hoofdletters, accenten en extra spaties maken niet uit." in html
+    for typed in ("JAN DE BOER", "  jan  de  böer "):
+        found = client.post("/doorverwijzingen/verzoek-betrokkene/", {"field": "owner_name", "value": typed})
+        assert "1 locatie gevonden" in found.content.decode(), typed
+    part = client.post("/doorverwijzingen/verzoek-betrokkene/", {"field": "owner_name", "value": "Jan"})
+    assert "0 locaties gevonden" in part.content.decode()
+
+
+def test_the_access_log_is_paged_with_the_chain_check_on_every_page(people, login_with_mfa):
+    from referrals.views import LOG_PAGE_SIZE
+
+    officer = people["privacy_officer"]
+    for _i in range(LOG_PAGE_SIZE + 20):
+        access_log_write(user=people["coach"], object_type="referral", object_id="x", action="view", result="allowed")
+    client = _client(login_with_mfa, officer)
+    first = client.get("/doorverwijzingen/toegangslog/?result=allowed").content.decode()
+    second = client.get("/doorverwijzingen/toegangslog/?result=allowed&pagina=2").content.decode()
+    total = AccessLogEntry.objects.filter(result="allowed").count()
+    assert first.count("<tr><td>") == LOG_PAGE_SIZE and second.count("<tr><td>") == total - LOG_PAGE_SIZE
+    for html in (first, second):
+        assert "De keten van het log is heel." in html and html.count('class="actions pagination"') == 1
+    assert "result=allowed&amp;pagina=2" in first  # the filter is kept when paging
