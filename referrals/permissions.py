@@ -11,7 +11,7 @@
 
 A superuser without one of these roles sees nothing: is_superuser is deliberately never consulted here."""
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 
 from accounts.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
@@ -74,6 +74,21 @@ def user_can_create_referral(user, municipality_id: int) -> bool:
 
 def user_can_view_referral(user, referral) -> bool:
     return referrals_visible_to(user).filter(pk=referral.pk).exists()
+
+
+def with_intake_flag(referrals, user):
+    """Marks each referral with may_see_intake, by the rule of user_can_view_intake, inside the list's own
+    query (a list shows the premises kind only where the reader may see the intake)."""
+    if _has(user, Role.COACH_COORDINATOR):
+        return referrals.annotate(may_see_intake=Value(True, output_field=BooleanField()))
+    scope = Q(pk__in=[])
+    if _has(user, Role.COACH):
+        scope |= Q(coach_id=user.pk)
+    if _has(user, Role.AOV):
+        scope |= Q(referred_by_id=user.pk, municipality_id__in=aov_municipality_ids_for(user))
+    return referrals.annotate(
+        may_see_intake=Case(When(scope, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
 
 
 def user_can_view_intake(user, referral) -> bool:

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -272,51 +272,74 @@ def owner_locations(*, user, field: str, value: str):
     return VulnerableLocation.objects.filter(**{LOOKUP_FIELDS[field]: lookup_hash(value)})
 
 
+EXPORT_LANGUAGE = "nl"
+
+
 def owner_export(*, user, locations) -> dict:
-    """Everything the register holds about these locations and their referrals (an inzageverzoek)."""
+    """Everything the register holds about these locations and their referrals (an inzageverzoek), in one
+    language: Dutch names and Dutch labels for every stored code, whatever language the screen is in, and the
+    export says so."""
     from .permissions import user_can_handle_data_subject_requests
+    from .selectors import signal_labels
 
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
+
+    def status(code: str) -> str:
+        return str(Status(code).label) if code in Status.values else code
+
     export = []
-    for location in locations:
-        export.append(
-            {
-                "locatie": {
-                    "adres": location.address,
-                    "eigenaar": location.owner_name,
-                    "contact": location.owner_contact,
-                    "gemeente": location.municipality.name,
-                    "soort_pand": location.get_premises_kind_display(),
-                    "signalen": location.signals,
-                    "bron": location.get_source_display(),
-                    "stand": location.get_state_display(),
-                    "vastgelegd_op": location.created_at.isoformat(),
-                },
-                "doorverwijzingen": [
-                    {
-                        "reden": referral.reason,
-                        "instemming": referral.owner_consent,
-                        "grondslag": referral.get_legal_basis_display(),
-                        "status": referral.get_status_display(),
-                        "uitkomst": referral.get_outcome_display() if referral.outcome else "",
-                        "eerste_gesprek_op": referral.first_conversation_on.isoformat()
-                        if referral.first_conversation_on
-                        else None,
-                        "notities": [
-                            {"soort": n.kind, "tekst": n.text, "op": n.created_at.isoformat()}
-                            for n in referral.notes.all()
-                        ],
-                        "statusverloop": [
-                            {"van": c.from_status, "naar": c.to_status, "toelichting": c.text, "op": c.at.isoformat()}
-                            for c in referral.status_changes.all()
-                        ],
-                    }
-                    for referral in location.referrals.all()
-                ],
-            }
-        )
-    return {"locaties": export}
+    with translation.override(EXPORT_LANGUAGE):
+        for location in locations:
+            export.append(
+                {
+                    "locatie": {
+                        "adres": location.address,
+                        "eigenaar": location.owner_name,
+                        "contact": location.owner_contact,
+                        "gemeente": location.municipality.name,
+                        "soort_pand": location.get_premises_kind_display(),
+                        "signalen": signal_labels(location.signals),
+                        "bron": location.get_source_display(),
+                        "stand": location.get_state_display(),
+                        "vastgelegd_op": location.created_at.isoformat(),
+                    },
+                    "doorverwijzingen": [
+                        {
+                            "reden": referral.reason,
+                            "instemming": referral.owner_consent,
+                            "grondslag": referral.get_legal_basis_display(),
+                            "status": referral.get_status_display(),
+                            "vervolg": referral.get_follow_up_display() if referral.follow_up else "",
+                            "uitkomst": referral.get_outcome_display() if referral.outcome else "",
+                            "eerste_gesprek_op": referral.first_conversation_on.isoformat()
+                            if referral.first_conversation_on
+                            else None,
+                            "eerste_gesprek_betaald_door_nhsv": referral.first_conversation_paid,
+                            "notities": [
+                                {"soort": n.get_kind_display(), "tekst": n.text, "op": n.created_at.isoformat()}
+                                for n in referral.notes.all()
+                            ],
+                            "statusverloop": [
+                                {
+                                    "van": status(c.from_status) if c.from_status else "",
+                                    "naar": status(c.to_status),
+                                    "toelichting": c.text,
+                                    "op": c.at.isoformat(),
+                                }
+                                for c in referral.status_changes.all()
+                            ],
+                        }
+                        for referral in location.referrals.all()
+                    ],
+                }
+            )
+        explanation = _("Alle namen en waarden staan in het Nederlands; tijdstippen in ISO 8601 met tijdzone.")
+    return {
+        "taal": EXPORT_LANGUAGE,
+        "toelichting": explanation,
+        "locaties": export,
+    }
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from accounts.roles import Role
 from core.exports import neutralise_formula
 from stakeholders.permissions import aov_municipality_ids_for
 
-from . import figures, services
+from . import figures, selectors, services
 from .access_log import Action, Result, access_log_write
 from .forms import AssignForm, LocationForm, NoteForm, OwnerLookupForm, ReferralForm, StatusForm
 from .models import AccessLogEntry, FigureSnapshot, Referral
@@ -64,12 +64,7 @@ def _referral_or_404(request, pk, *, action=Action.VIEW) -> Referral:
 @login_required
 def referral_list(request):
     # Lists show no personal data, so nothing encrypted is loaded (or decrypted) for them.
-    referrals = (
-        referrals_visible_to(request.user)
-        .select_related("municipality")
-        .only("pk", "status", "created_at", "municipality__name")
-        .order_by("-created_at")
-    )
+    referrals = selectors.referral_rows(request.user)
     locations = (
         locations_visible_to(request.user)
         .select_related("municipality")
@@ -143,6 +138,7 @@ def location_detail(request, pk):
         "referrals/location_detail.html",
         {
             "location": location,
+            "signals": selectors.signal_labels(location.signals),
             "form": form,
             "can_refer": user_can_create_referral(request.user, location.municipality_id),
             "can_edit": user_can_edit_location(request.user, location),
@@ -327,6 +323,9 @@ def access_log(request):
     from .access_log import access_log_verify
 
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for entry in page.object_list:
+        entry.role_label = selectors.role_labels(entry.role)
+        entry.object_type_label = selectors.object_type_label(entry.object_type)
     return render(
         request,
         "referrals/access_log.html",

@@ -1,7 +1,8 @@
-"""The register's screens tried as each role would (issue #19 items 2, 18 and 19): the coach's status form, the
-coördinator's read-only status, and the privacy officer's erase, lookup and log."""
+"""The register's screens tried as each role would (issue #19 items 2, 18, 19 and 20): the coach's status form,
+the coördinator's read-only status, the privacy officer's erase, lookup and log, and labels and Dutch dates."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -11,9 +12,14 @@ from django.utils import timezone
 
 from referrals.access_log import access_log_write
 from referrals.models import AccessLogEntry, Referral, ReferralStatusChange
-from referrals.services import coach_assign, status_change
+from referrals.permissions import user_can_view_intake, with_intake_flag
+from referrals.services import coach_assign, note_add, status_change
+from tests.referrals.conftest import aov_of
 
 pytestmark = pytest.mark.django_db
+
+ENGLISH_DATE = re.compile(r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? \d{4}")
+DUTCH_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
 
 
 def _client(login_with_mfa, user) -> Client:
@@ -30,6 +36,10 @@ def _options(html: str, name: str) -> list[tuple[str, bool]]:
             (m.group(0), m.group(1)) for m in re.finditer(r'<option value="([^"]*)"[^>]*>', select.group(1))
         )
     ]
+
+
+def _dutch(day: datetime.date) -> str:
+    return f"{day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}"
 
 
 @pytest.fixture
@@ -200,3 +210,80 @@ def test_the_access_log_is_paged_with_the_chain_check_on_every_page(people, logi
     for html in (first, second):
         assert "De keten van het log is heel." in html and html.count('class="actions pagination"') == 1
     assert "result=allowed&amp;pagina=2" in first  # the filter is kept when paging
+    assert "<td>Coach</td>" in first and "<td>doorverwijzing x</td>" in first  # by name, not by code
+
+
+# --- #19.20: labels, Dutch dates and rows that can be told apart -----------------------------------------
+
+
+def test_signals_are_shown_by_name(people, login_with_mfa, location):
+    html = _client(login_with_mfa, people["aov"]).get(f"/doorverwijzingen/locaties/{location.pk}/").content.decode()
+    assert "Financiële nood, Leegstand" in html and "financiele_nood" not in html
+
+
+def test_the_data_subject_export_uses_dutch_labels_and_says_so(people, login_with_mfa, assigned):
+    note_add(user=people["coach"], referral=assigned, text="Gesprek gepland.", kind="stap")
+    client = _client(login_with_mfa, people["privacy_officer"])
+    client.cookies["django_language"] = "en"  # an English screen still gets one language in the file
+    response = client.post(
+        "/doorverwijzingen/verzoek-betrokkene/", {"field": "owner_name", "value": "Jan de Boer", "do": "export"}
+    )
+    export = json.loads(response.content)
+    assert export["taal"] == "nl" and "Nederlands" in export["toelichting"]
+    location = export["locaties"][0]["locatie"]
+    referral = export["locaties"][0]["doorverwijzingen"][0]
+    assert location["signalen"] == ["Financiële nood", "Leegstand"] and location["soort_pand"] == "Schuur"
+    assert referral["notities"][0]["soort"] == "Stap"
+    steps = [(c["van"], c["naar"]) for c in referral["statusverloop"]]
+    assert steps == [("", "Aangemeld"), ("Aangemeld", "Toegewezen")]
+    codes = {"financiele_nood", "leegstand", "stap", "aangemeld", "toegewezen", "schuur", "wijkagent"}
+    assert not codes & set(re.findall(r'"([a-z_]+)"', response.content.decode().split('"locaties"', 1)[1]))
+
+
+def test_referral_screens_show_dutch_dates(people, login_with_mfa, assigned):
+    today = _dutch(timezone.localdate())
+    note_add(user=people["coach"], referral=assigned, text="Gebeld.")
+    coach = _client(login_with_mfa, people["coach"])
+    officer = _client(login_with_mfa, people["privacy_officer"])
+    aov = _client(login_with_mfa, people["aov"])
+    pages = {
+        "coach detail": coach.get(f"/doorverwijzingen/{assigned.pk}/"),
+        "coach list": coach.get("/doorverwijzingen/"),
+        "aov list": aov.get("/doorverwijzingen/"),
+        "log": officer.get("/doorverwijzingen/toegangslog/"),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200 and not ENGLISH_DATE.search(html), name
+        assert name == "log" or today in html, name
+
+
+def test_the_aov_can_tell_rows_apart_without_seeing_more(people, make_user, login_with_mfa, assigned, location):
+    from referrals.services import location_create, referral_create
+
+    colleague = aov_of(make_user, "GM0392", "KEN")  # another AOV of Haarlem
+    other_location = location_create(
+        user=colleague,
+        municipality=location.municipality,
+        premises_kind="kas",
+        signals=["leegstand"],
+        source="melding",
+        address="Kasweg 3, Haarlem",
+        owner_name="Kees Kas",
+    )
+    theirs = referral_create(
+        user=colleague, location=other_location, reason="r", owner_consent=True, legal_basis="toestemming"
+    )
+    html = _client(login_with_mfa, people["aov"]).get("/doorverwijzingen/").content.decode()
+    rows = dict(re.findall(r'<tr><td><a href="/doorverwijzingen/([0-9a-f-]{36})/">(.*?)</tr>', html, re.S))
+    mine, other = rows[str(assigned.pk)], rows[str(theirs.pk)]
+    assert str(assigned.pk)[:8] in mine and "Schuur" in mine and "toegewezen" in mine
+    assert str(theirs.pk)[:8] in other and "nog niet" in other and "Kas" not in other  # not theirs to see
+    assert timezone.localtime(assigned.created_at).strftime("%H:%M") in mine
+
+
+def test_the_intake_flag_follows_the_intake_rule(people, make_user, assigned):
+    users = [*people.values(), aov_of(make_user, "GM0392", "KEN")]
+    for user in users:
+        flagged = {r.pk: r.may_see_intake for r in with_intake_flag(Referral.objects.all(), user)}
+        assert flagged[assigned.pk] == user_can_view_intake(user, assigned), user
