@@ -47,16 +47,83 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """Offers only the statuses this referral may move to now (services.status_targets), with nothing chosen
+    beforehand. A field that belongs to one target status is present only when that status is on offer and
+    says which status it is for, so the form works without JavaScript; referral-status.js hides the others.
+    The service checks what each target needs and answers per field."""
+
     prefix = "status"
-    to_status = forms.ChoiceField(label=_("Nieuwe status"), choices=Referral.Status.choices)
-    text = forms.CharField(
-        label=_("Toelichting"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    ONLY_FOR = {
+        "first_conversation_on": Referral.Status.FIRST_CONVERSATION,
+        "first_conversation_paid": Referral.Status.FIRST_CONVERSATION,
+        "follow_up": Referral.Status.FOLLOW_UP,
+        "outcome": Referral.Status.CLOSED,
+    }
+
+    to_status = forms.ChoiceField(
+        label=_("Nieuwe status"),
+        choices=Referral.Status.choices,
+        error_messages={"required": _("Kies de nieuwe status.")},
     )
-    follow_up = forms.ChoiceField(label=_("Vervolg"), choices=[("", "-"), *Referral.FollowUp.choices], required=False)
-    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=[("", "-"), *Referral.Outcome.choices], required=False)
     first_conversation_on = forms.DateField(
-        label=_("Datum eerste gesprek"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Datum eerste gesprek"),
+        required=False,
+        # A date input only takes ISO dates: a localised value would come back empty after an error.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Bij 'Eerste gesprek gehouden': de dag van het gesprek, niet in de toekomst."),
     )
+    first_conversation_paid = forms.BooleanField(
+        label=_("Eerste gesprek betaald door NHSV"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Bij 'Eerste gesprek gehouden'. NHSV financiert het eerste gesprek; "
+            "haal het vinkje weg als een ander het betaalt."
+        ),
+    )
+    follow_up = forms.ChoiceField(
+        label=_("Vervolg"),
+        choices=[("", "-"), *Referral.FollowUp.choices],
+        required=False,
+        help_text=_("Bij 'Vervolg'."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[("", "-"), *Referral.Outcome.choices],
+        required=False,
+        help_text=_("Bij 'Afgesloten'."),
+    )
+    text = forms.CharField(
+        label=_("Toelichting"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Verplicht bij afsluiten en heropenen."),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        from .services import status_targets
+
+        super().__init__(*args, **kwargs)
+        targets = status_targets(referral)
+        offered = [(status, Referral.Status(status).label) for status in targets]
+        if referral.is_closed:
+            offered = [
+                (status, _("Heropenen (weer 'Toegewezen')") if status == Referral.Status.ASSIGNED else label)
+                for status, label in offered
+            ]
+        field = self.fields["to_status"]
+        # Any known status passes the field, so a status that may not follow gets the service's own message;
+        # only the allowed ones are shown.
+        field.choices = Referral.Status.choices
+        field.widget.choices = [("", _("Kies de nieuwe status")), *offered]
+        for name, status in self.ONLY_FOR.items():
+            if status not in targets:
+                del self.fields[name]
+
+    def rows(self):
+        """(bound field, the status it belongs to or "") in the order shown."""
+        return [(self[name], self.ONLY_FOR.get(name, "")) for name in self.fields]
 
 
 class NoteForm(forms.Form):
@@ -69,9 +136,16 @@ class OwnerLookupForm(forms.Form):
     field = forms.ChoiceField(
         label=_("Zoek op"),
         choices=[
-            ("owner_name", _("Naam eigenaar (exact)")),
-            ("owner_contact", _("E-mail of telefoon (exact)")),
-            ("address", _("Adres (exact)")),
+            ("owner_name", _("Naam eigenaar")),
+            ("owner_contact", _("Contactgegevens eigenaar, zoals vastgelegd")),
+            ("address", _("Adres")),
         ],
     )
-    value = forms.CharField(label=_("Waarde"), max_length=500)
+    # The keyed hash (crypto.normalise_for_lookup) folds case, accents and spacing; everything else must match.
+    value = forms.CharField(
+        label=_("Waarde"),
+        max_length=500,
+        help_text=_(
+            "Vul de volledige waarde in: een deel vindt niets. Hoofdletters, accenten en extra spaties maken niet uit."
+        ),
+    )

@@ -4,13 +4,14 @@
 | locations not referred | RW own municipality | - | - | R | - | - |
 | referral create | own municipality | - | - | yes | - | - |
 | status | R own municipality | counts only | R assigned | R | - | - |
+| status change | - | - | assigned coach only | - | - | - |
 | intake and contact | R those they sent | - | RW assigned | R | by exact owner lookup | - |
 | coach notes and steps | - | - | RW assigned | - | by exact owner lookup | - |
 | access log | - | - | - | - | R | - |
 
 A superuser without one of these roles sees nothing: is_superuser is deliberately never consulted here."""
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 
 from accounts.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
@@ -75,6 +76,21 @@ def user_can_view_referral(user, referral) -> bool:
     return referrals_visible_to(user).filter(pk=referral.pk).exists()
 
 
+def with_intake_flag(referrals, user):
+    """Marks each referral with may_see_intake, by the rule of user_can_view_intake, inside the list's own
+    query (a list shows the premises kind only where the reader may see the intake)."""
+    if _has(user, Role.COACH_COORDINATOR):
+        return referrals.annotate(may_see_intake=Value(True, output_field=BooleanField()))
+    scope = Q(pk__in=[])
+    if _has(user, Role.COACH):
+        scope |= Q(coach_id=user.pk)
+    if _has(user, Role.AOV):
+        scope |= Q(referred_by_id=user.pk, municipality_id__in=aov_municipality_ids_for(user))
+    return referrals.annotate(
+        may_see_intake=Case(When(scope, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def user_can_view_intake(user, referral) -> bool:
     """Owner, contact details, address and reason: the assigned coach, the coördinator, and the AOV who sent it."""
     if _has(user, Role.COACH_COORDINATOR):
@@ -91,6 +107,12 @@ def user_can_view_intake(user, referral) -> bool:
 def user_can_work_referral(user, referral) -> bool:
     """Notes, steps, first conversation and status: the assigned coach."""
     return _has(user, Role.COACH) and referral.coach_id == user.pk
+
+
+def user_can_change_status(user, referral) -> bool:
+    """Moving, closing and reopening: the assigned coach only. The coördinator reads the status (design
+    section 3) and assigns a coach; closing or reopening is not theirs."""
+    return user_can_work_referral(user, referral)
 
 
 def user_can_read_notes(user, referral) -> bool:

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -16,6 +16,7 @@ from notifications.services import notify
 from .models import Referral, ReferralNote, ReferralStatusChange, VulnerableLocation
 from .permissions import (
     user_can_assign_coach,
+    user_can_change_status,
     user_can_create_location,
     user_can_create_referral,
     user_can_edit_location,
@@ -159,6 +160,16 @@ def coach_assign(*, user, referral: Referral, coach) -> Referral:
     return referral
 
 
+def status_targets(referral: Referral) -> list[str]:
+    """The statuses the assigned coach may move this referral to now, in workflow order: the form offers
+    these and status_change accepts only these. 'Toegewezen' only reopens a closed referral; handing an open
+    one to another coach is the coördinator's coach_assign."""
+    allowed = Referral.TRANSITIONS.get(referral.status, set())
+    return [
+        status for status in Status.values if status in allowed and (status != Status.ASSIGNED or referral.is_closed)
+    ]
+
+
 @transaction.atomic
 def status_change(
     *,
@@ -169,40 +180,50 @@ def status_change(
     follow_up: str = "",
     outcome: str = "",
     first_conversation_on: datetime.date | None = None,
+    first_conversation_paid: bool = True,
 ) -> Referral:
-    """The coach moves their referral along; the coördinator may close and reopen. Closing needs an outcome
-    and a text, reopening a text; the first conversation is dated and paid by NHSV."""
+    """Only the assigned coach moves their referral along, closes and reopens it: the coördinator reads the
+    status (design section 3). Closing needs an outcome and a text, reopening a text; the first conversation
+    is dated and, as the programme intends, paid by NHSV unless the coach records otherwise. All problems are
+    raised at once, keyed by field, so the form shows each beside its field."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    is_coordinator = user_can_assign_coach(user)
-    if not (
-        user_can_work_referral(user, referral) or (is_coordinator and to_status in (Status.CLOSED, Status.ASSIGNED))
-    ):
+    if not user_can_change_status(user, referral):
         raise PermissionDenied
-    if to_status not in Referral.TRANSITIONS.get(referral.status, set()) or (
-        to_status == Status.ASSIGNED and not referral.is_closed
-    ):
+    if to_status not in status_targets(referral):
         raise ValidationError(
-            _("Van '%(from)s' kan een doorverwijzing niet naar '%(to)s'.")
-            % {
-                "from": Status(referral.status).label,
-                "to": Status(to_status).label if to_status in Status.values else to_status,
+            {
+                "to_status": _("Van '%(from)s' kan een doorverwijzing niet naar '%(to)s'.")
+                % {
+                    "from": Status(referral.status).label,
+                    "to": Status(to_status).label if to_status in Status.values else to_status,
+                }
             }
         )
-    text = _text(text, label=_("een toelichting"), required=to_status == Status.CLOSED or referral.is_closed)
+    errors: dict[str, str] = {}
+    try:
+        text = _text(text, label=_("een toelichting"), required=to_status == Status.CLOSED or referral.is_closed)
+    except ValidationError as error:
+        errors["text"] = error.messages[0]
     previous = referral.status
     if to_status == Status.FIRST_CONVERSATION:
-        if first_conversation_on is None or first_conversation_on > timezone.localdate():
-            raise ValidationError(_("Vul de datum van het eerste gesprek in; die ligt niet in de toekomst."))
+        if first_conversation_on is None:
+            errors["first_conversation_on"] = _("Vul de datum van het eerste gesprek in.")
+        elif first_conversation_on > timezone.localdate():
+            errors["first_conversation_on"] = _(
+                "De datum van het eerste gesprek ligt in de toekomst; vul de dag in waarop het gesprek was."
+            )
         referral.first_conversation_on = first_conversation_on
-        referral.first_conversation_paid = True
+        referral.first_conversation_paid = bool(first_conversation_paid)
     if to_status == Status.FOLLOW_UP:
         if follow_up not in Referral.FollowUp.values:
-            raise ValidationError(_("Kies het vervolg: wijkteam, hulpverlening of anders."))
+            errors["follow_up"] = _("Kies het vervolg: wijkteam, hulpverlening of anders.")
         referral.follow_up = follow_up
     if to_status == Status.CLOSED:
         if outcome not in Referral.Outcome.values:
-            raise ValidationError(_("Kies de uitkomst."))
+            errors["outcome"] = _("Kies de uitkomst.")
         referral.outcome, referral.closed_at = outcome, timezone.now()
+    if errors:
+        raise ValidationError(errors)
     if previous == Status.CLOSED:  # reopened
         referral.outcome, referral.closed_at = "", None
     referral.status = to_status
@@ -256,51 +277,74 @@ def owner_locations(*, user, field: str, value: str):
     return VulnerableLocation.objects.filter(**{LOOKUP_FIELDS[field]: lookup_hash(value)})
 
 
+EXPORT_LANGUAGE = "nl"
+
+
 def owner_export(*, user, locations) -> dict:
-    """Everything the register holds about these locations and their referrals (an inzageverzoek)."""
+    """Everything the register holds about these locations and their referrals (an inzageverzoek), in one
+    language: Dutch names and Dutch labels for every stored code, whatever language the screen is in, and the
+    export says so."""
     from .permissions import user_can_handle_data_subject_requests
+    from .selectors import signal_labels
 
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
+
+    def status(code: str) -> str:
+        return str(Status(code).label) if code in Status.values else code
+
     export = []
-    for location in locations:
-        export.append(
-            {
-                "locatie": {
-                    "adres": location.address,
-                    "eigenaar": location.owner_name,
-                    "contact": location.owner_contact,
-                    "gemeente": location.municipality.name,
-                    "soort_pand": location.get_premises_kind_display(),
-                    "signalen": location.signals,
-                    "bron": location.get_source_display(),
-                    "stand": location.get_state_display(),
-                    "vastgelegd_op": location.created_at.isoformat(),
-                },
-                "doorverwijzingen": [
-                    {
-                        "reden": referral.reason,
-                        "instemming": referral.owner_consent,
-                        "grondslag": referral.get_legal_basis_display(),
-                        "status": referral.get_status_display(),
-                        "uitkomst": referral.get_outcome_display() if referral.outcome else "",
-                        "eerste_gesprek_op": referral.first_conversation_on.isoformat()
-                        if referral.first_conversation_on
-                        else None,
-                        "notities": [
-                            {"soort": n.kind, "tekst": n.text, "op": n.created_at.isoformat()}
-                            for n in referral.notes.all()
-                        ],
-                        "statusverloop": [
-                            {"van": c.from_status, "naar": c.to_status, "toelichting": c.text, "op": c.at.isoformat()}
-                            for c in referral.status_changes.all()
-                        ],
-                    }
-                    for referral in location.referrals.all()
-                ],
-            }
-        )
-    return {"locaties": export}
+    with translation.override(EXPORT_LANGUAGE):
+        for location in locations:
+            export.append(
+                {
+                    "locatie": {
+                        "adres": location.address,
+                        "eigenaar": location.owner_name,
+                        "contact": location.owner_contact,
+                        "gemeente": location.municipality.name,
+                        "soort_pand": location.get_premises_kind_display(),
+                        "signalen": signal_labels(location.signals),
+                        "bron": location.get_source_display(),
+                        "stand": location.get_state_display(),
+                        "vastgelegd_op": location.created_at.isoformat(),
+                    },
+                    "doorverwijzingen": [
+                        {
+                            "reden": referral.reason,
+                            "instemming": referral.owner_consent,
+                            "grondslag": referral.get_legal_basis_display(),
+                            "status": referral.get_status_display(),
+                            "vervolg": referral.get_follow_up_display() if referral.follow_up else "",
+                            "uitkomst": referral.get_outcome_display() if referral.outcome else "",
+                            "eerste_gesprek_op": referral.first_conversation_on.isoformat()
+                            if referral.first_conversation_on
+                            else None,
+                            "eerste_gesprek_betaald_door_nhsv": referral.first_conversation_paid,
+                            "notities": [
+                                {"soort": n.get_kind_display(), "tekst": n.text, "op": n.created_at.isoformat()}
+                                for n in referral.notes.all()
+                            ],
+                            "statusverloop": [
+                                {
+                                    "van": status(c.from_status) if c.from_status else "",
+                                    "naar": status(c.to_status),
+                                    "toelichting": c.text,
+                                    "op": c.at.isoformat(),
+                                }
+                                for c in referral.status_changes.all()
+                            ],
+                        }
+                        for referral in location.referrals.all()
+                    ],
+                }
+            )
+        explanation = _("Alle namen en waarden staan in het Nederlands; tijdstippen in ISO 8601 met tijdzone.")
+    return {
+        "taal": EXPORT_LANGUAGE,
+        "toelichting": explanation,
+        "locaties": export,
+    }
 
 
 @transaction.atomic

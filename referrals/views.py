@@ -19,7 +19,7 @@ from accounts.roles import Role
 from core.exports import neutralise_formula
 from stakeholders.permissions import aov_municipality_ids_for
 
-from . import figures, services
+from . import figures, selectors, services
 from .access_log import Action, Result, access_log_write
 from .forms import AssignForm, LocationForm, NoteForm, OwnerLookupForm, ReferralForm, StatusForm
 from .models import AccessLogEntry, FigureSnapshot, Referral
@@ -27,6 +27,7 @@ from .permissions import (
     locations_visible_to,
     referrals_visible_to,
     user_can_assign_coach,
+    user_can_change_status,
     user_can_create_referral,
     user_can_edit_location,
     user_can_handle_data_subject_requests,
@@ -38,6 +39,7 @@ from .permissions import (
 )
 
 LIST_PAGE_SIZE = 50
+LOG_PAGE_SIZE = 100
 
 
 def _log(request, object_type, object_id, action, result):
@@ -62,12 +64,7 @@ def _referral_or_404(request, pk, *, action=Action.VIEW) -> Referral:
 @login_required
 def referral_list(request):
     # Lists show no personal data, so nothing encrypted is loaded (or decrypted) for them.
-    referrals = (
-        referrals_visible_to(request.user)
-        .select_related("municipality")
-        .only("pk", "status", "created_at", "municipality__name")
-        .order_by("-created_at")
-    )
+    referrals = selectors.referral_rows(request.user)
     locations = (
         locations_visible_to(request.user)
         .select_related("municipality")
@@ -141,6 +138,7 @@ def location_detail(request, pk):
         "referrals/location_detail.html",
         {
             "location": location,
+            "signals": selectors.signal_labels(location.signals),
             "form": form,
             "can_refer": user_can_create_referral(request.user, location.municipality_id),
             "can_edit": user_can_edit_location(request.user, location),
@@ -153,44 +151,64 @@ def location_detail(request, pk):
 def referral_detail(request, pk):
     referral = _referral_or_404(request, pk)
     _log(request, "referral", pk, Action.VIEW, Result.ALLOWED)
-    can_work = user_can_work_referral(request.user, referral)
+    return _detail_page(request, referral)
+
+
+def _detail_page(request, referral, *, bound=None):
+    """The referral page; `bound` is a form that came back with errors, shown with everything typed."""
+    user = request.user
+    can_work = user_can_work_referral(user, referral)
+    can_assign = user_can_assign_coach(user)
+    forms = {
+        "assign_form": AssignForm() if can_assign else None,
+        "status_form": StatusForm(referral=referral) if user_can_change_status(user, referral) else None,
+        "note_form": NoteForm() if can_work else None,
+    }
+    if bound is not None:
+        forms[f"{bound.prefix}_form"] = bound
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
-            "show_intake": user_can_view_intake(request.user, referral),
-            "notes": referral.notes.all() if user_can_read_notes(request.user, referral) else None,
-            "status_changes": referral.status_changes.all()
-            if can_work or user_can_assign_coach(request.user)
-            else None,
+            "show_intake": user_can_view_intake(user, referral),
+            "notes": referral.notes.all() if user_can_read_notes(user, referral) else None,
+            "status_changes": referral.status_changes.all() if can_work or can_assign else None,
             "can_work": can_work,
-            "can_assign": user_can_assign_coach(request.user),
-            "assign_form": AssignForm() if user_can_assign_coach(request.user) else None,
-            "status_form": StatusForm() if can_work or user_can_assign_coach(request.user) else None,
-            "note_form": NoteForm() if can_work else None,
+            "can_assign": can_assign,
+            **forms,
         },
     )
 
 
-def _post_action(request, pk, *, action, form_class, call):
-    referral = _referral_or_404(request, pk, action=action)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        _log(request, "referral", pk, action, Result.REFUSED)
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("referrals:detail", pk=pk)
-    try:
-        call(referral, form.cleaned_data)
-    except PermissionDenied:
-        _deny(request, "referral", pk, action)
-    except ValidationError as error:
-        _log(request, "referral", pk, action, Result.REFUSED)
-        messages.error(request, error.messages[0])
+def _add_service_error(form, error: ValidationError) -> None:
+    """A service's error keyed by field goes beside that field; anything else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
     else:
-        _log(request, "referral", pk, action, Result.ALLOWED)
-        messages.success(request, _("Opgeslagen."))
-    return redirect("referrals:detail", pk=pk)
+        form.add_error(None, error)
+
+
+def _post_action(request, pk, *, action, allowed, make_form, call):
+    """Checks the right before reading the form, so a refused form is never shown to someone without it."""
+    referral = _referral_or_404(request, pk, action=action)
+    if not allowed(request.user, referral):
+        _deny(request, "referral", pk, action)
+    form = make_form(referral)
+    if form.is_valid():
+        try:
+            call(referral, form.cleaned_data)
+        except PermissionDenied:
+            _deny(request, "referral", pk, action)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            _log(request, "referral", pk, action, Result.ALLOWED)
+            messages.success(request, _("Opgeslagen."))
+            return redirect("referrals:detail", pk=pk)
+    _log(request, "referral", pk, action, Result.REFUSED)
+    return _detail_page(request, referral, bound=form)
 
 
 @never_cache
@@ -201,7 +219,8 @@ def referral_assign(request, pk):
         request,
         pk,
         action=Action.CHANGE,
-        form_class=AssignForm,
+        allowed=lambda user, referral: user_can_assign_coach(user),
+        make_form=lambda referral: AssignForm(request.POST),
         call=lambda referral, data: services.coach_assign(user=request.user, referral=referral, coach=data["coach"]),
     )
 
@@ -214,7 +233,8 @@ def referral_status(request, pk):
         request,
         pk,
         action=Action.STATUS,
-        form_class=StatusForm,
+        allowed=user_can_change_status,
+        make_form=lambda referral: StatusForm(request.POST, referral=referral),
         call=lambda referral, data: services.status_change(user=request.user, referral=referral, **data),
     )
 
@@ -227,7 +247,8 @@ def referral_note(request, pk):
         request,
         pk,
         action=Action.CHANGE,
-        form_class=NoteForm,
+        allowed=user_can_work_referral,
+        make_form=lambda referral: NoteForm(request.POST),
         call=lambda referral, data: services.note_add(user=request.user, referral=referral, **data),
     )
 
@@ -301,11 +322,15 @@ def access_log(request):
     _log(request, "access_log", "", Action.VIEW, Result.ALLOWED)
     from .access_log import access_log_verify
 
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for entry in page.object_list:
+        entry.role_label = selectors.role_labels(entry.role)
+        entry.object_type_label = selectors.object_type_label(entry.object_type)
     return render(
         request,
         "referrals/access_log.html",
         {
-            "entries": entries[:500],
+            "entries": page,
             "broken_at": access_log_verify(),
             "actions": Action.choices,
             "results": Result.choices,
@@ -320,7 +345,7 @@ def owner_request(request):
     if not user_can_handle_data_subject_requests(request.user):
         _deny(request, "owner_request")
     form = OwnerLookupForm(request.POST or None)
-    found = None
+    found = erase_error = None
     if request.method == "POST" and form.is_valid():
         locations = list(
             services.owner_locations(
@@ -336,13 +361,17 @@ def owner_request(request):
             )
             response["Content-Disposition"] = 'attachment; filename="inzageverzoek.json"'
             return response
-        if request.POST.get("do") == "erase" and request.POST.get("confirm") == "1":
-            ids = [location.pk for location in locations]
-            services.owner_erase(user=request.user, locations=locations)
-            for location_id in ids:
-                _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
-            messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
-            return redirect("referrals:owner_request")
-        _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
+        if request.POST.get("do") == "erase":
+            if request.POST.get("confirm") == "1":
+                ids = [location.pk for location in locations]
+                services.owner_erase(user=request.user, locations=locations)
+                for location_id in ids:
+                    _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
+                messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
+                return redirect("referrals:owner_request")
+            _log(request, "owner_request", "", Action.ERASE, Result.REFUSED)
+            erase_error = _("Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden.")
+        else:
+            _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
         found = len(locations)
-    return render(request, "referrals/owner_request.html", {"form": form, "found": found})
+    return render(request, "referrals/owner_request.html", {"form": form, "found": found, "erase_error": erase_error})

@@ -60,14 +60,27 @@ def test_referral_journey_with_need_to_know_and_the_log(live, browser, make_user
     coordinator_page.get_by_label("Coach").select_option(label="Carla Coach")
     coordinator_page.get_by_role("button", name="Toewijzen").click()
     expect(coordinator_page.get_by_text("Toegewezen", exact=True).first).to_be_visible()
+    expect(coordinator_page.get_by_role("heading", name="Status wijzigen")).to_have_count(0)  # reads status only
 
     # The coach records contact, the first conversation and a note.
     coach_page = _person(browser, live, coach)
     coach_page.goto(detail)
     expect(coach_page.get_by_text("Piet Proef")).to_be_visible()
+    # Only the fields of the chosen status show (referral-status.js); the others wait hidden.
+    expect(coach_page.get_by_label("Uitkomst")).to_be_hidden()
+    coach_page.get_by_label("Nieuwe status").select_option("afgesloten")
+    expect(coach_page.get_by_label("Uitkomst")).to_be_visible()
     coach_page.get_by_label("Nieuwe status").select_option("contact_gelegd")
+    expect(coach_page.get_by_label("Uitkomst")).to_be_hidden()
     coach_page.get_by_role("button", name="Status opslaan").click()
+    # A missing date: a Dutch error, the explanation kept, nothing stored.
     coach_page.get_by_label("Nieuwe status").select_option("eerste_gesprek")
+    expect(coach_page.get_by_label("Eerste gesprek betaald door NHSV")).to_be_checked()
+    coach_page.get_by_label("Toelichting").fill("Op het erf gesproken.")
+    coach_page.get_by_role("button", name="Status opslaan").click()
+    expect(coach_page.get_by_text("Vul de datum van het eerste gesprek in.")).to_be_visible()
+    expect(coach_page.get_by_label("Toelichting")).to_have_value("Op het erf gesproken.")
+    assert Referral.objects.get().status == "contact_gelegd"
     coach_page.get_by_label("Datum eerste gesprek").fill(datetime.date.today().isoformat())
     coach_page.get_by_role("button", name="Status opslaan").click()
     expect(coach_page.get_by_text("betaald door NHSV")).to_be_visible()
