@@ -2,9 +2,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .mfa import user_has_confirmed_device
+from .permissions import user_awaits_second_factor
 
 # Paths an authenticated but not yet MFA-verified user may still open.
-_OPEN_PREFIXES = ("/static/", "/health/", "/i18n/", "/jsi18n/")
+_OPEN_PREFIXES = ("/static/", "/health/", "/i18n/", "/jsi18n/", "/taal/")
 _OPEN_PATHS = ("/favicon.ico",)
 # The session key last written to UserSession; cycle_key() (password change) makes a new one.
 _REGISTERED_KEY = "_vbg_registered_session"
@@ -18,7 +19,7 @@ class MFARequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.requires_mfa and not user.is_verified():
+        if user_awaits_second_factor(user):
             allowed = (
                 reverse("accounts:mfa_verify"),
                 reverse("accounts:mfa_setup"),

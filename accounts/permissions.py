@@ -3,6 +3,15 @@
 from .roles import GROUP_PERMISSIONS, Role
 
 
+def user_awaits_second_factor(user) -> bool:
+    """Passed the password but not yet the code their role needs: logged in for no purpose yet (no menu,
+    bell, notifications or links; MFARequiredMiddleware sends every other request to the code step)."""
+    if not (user.is_authenticated and user.requires_mfa):
+        return False
+    is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware; without it, not verified
+    return not (is_verified and is_verified())
+
+
 def user_can_manage_users(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN))
 

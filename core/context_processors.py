@@ -7,14 +7,22 @@ from . import audience_cache, navigation
 
 def portal(request):
     """The menu and the bell count are computed only when a template shows them: a page rendered for the
-    audience cache leaves the header to its hole (core.audience_cache)."""
+    audience cache leaves the header to its hole (core.audience_cache). Someone between the password and
+    the code step gets neither: the minimal header (`awaits_second_factor`).
+
+    The portal's name is `portal_name`: Django's auth views put the host in `site_name`."""
+    from accounts.permissions import user_awaits_second_factor
+
     user = getattr(request, "user", None)
+    awaits_second_factor = user is not None and user_awaits_second_factor(user)
+    shows_menu = user is not None and not awaits_second_factor
     context = {
-        "nav_items": functools.cache(lambda: navigation.items_for(user) if user is not None else []),
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "nav_items": functools.cache(lambda: navigation.items_for(user) if shows_menu else []),
+        "portal_name": settings.WAGTAIL_SITE_NAME,
+        "awaits_second_factor": awaits_second_factor,
         "current_path": request.path,
     }
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and not awaits_second_factor:
         from notifications.selectors import unread_count
 
         context["unread_notifications"] = functools.cache(lambda: unread_count(user))

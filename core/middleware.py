@@ -1,7 +1,11 @@
+import functools
 import time
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
 # The front end runs no inline script: every script is a static file.
 FRONTEND_CSP = "; ".join(
@@ -101,3 +105,40 @@ class IdleSessionMiddleware(SessionMiddleware):
         elif session is not None and session.modified and not session.is_empty():
             session[self.RENEWED_KEY] = int(time.time())
         return super().process_response(request, response)
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
+
+
+class AdminDoorMiddleware:
+    """Who may open which view of the Wagtail admin (design section 3); after MFARequiredMiddleware.
+
+    Wagtail sends a logged-in user without admin access to its login page, which sends a logged-in user
+    back: an endless redirect for every Partner, AOV, coach, coordinator or FG who opens /beheer/. Here
+    they get the portal's 404, and the Beheerder gets 404 on every view outside users and roles. Anonymous
+    visitors are left to Wagtail, which sends them to login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.views.defaults import page_not_found
+
+        from .permissions import user_can_edit_cms_content, user_can_open_admin_view, user_can_open_cms
+
+        if not request.path_info.startswith(_admin_prefix()) or not request.user.is_authenticated:
+            return None
+        view_name = request.resolver_match.view_name
+        if not user_can_open_admin_view(request.user, view_name, view_kwargs):
+            if user_can_open_cms(request.user):  # inside the admin: its own 404 page, as Wagtail's views give
+                return page_not_found(request, Http404(), template_name="wagtailadmin/404.html")
+            raise Http404
+        if view_name == "wagtailadmin_home" and not user_can_edit_cms_content(request.user):
+            # The dashboard is about pages (its search box searches them): the Beheerder's work is the users.
+            return redirect("wagtailusers_users:index")
+        return None

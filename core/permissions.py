@@ -16,6 +16,45 @@ def user_can_open_cms(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT, Role.ADMIN))
 
 
+def user_can_edit_cms_content(user) -> bool:
+    """Pages, snippets, documents, images, reports and the CRM in the admin: the secretariat's part."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+# The Beheerder's part of the admin (design section 3: users and roles only): URL names, or namespaces
+# ending in ":" whose views are all open to it. Anything else (pages, choosers, snippets, documents,
+# images, reports, search, the admin API) is not: an allowlist, so a view Wagtail adds later stays shut.
+_USER_ADMIN_VIEWS = frozenset(
+    {
+        "wagtailusers_users:",
+        "wagtailusers_groups:",
+        "wagtailadmin_home",  # sends the Beheerder on to the users (core.middleware.AdminDoorMiddleware)
+        "wagtailadmin_account",
+        "wagtailadmin_logout",
+        "wagtailadmin_dismissibles",
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
+    }
+)
+# The reference index ("usage") of a user or group lists the objects that name it: integrale acties,
+# pages, restrictions. Their titles are content.
+_CONTENT_IN_USER_ADMIN = frozenset({"wagtailusers_users:usage", "wagtailusers_groups:usage"})
+_USER_BULK_ACTIONS = ("accounts", "user")
+
+
+def user_can_open_admin_view(user, view_name: str, view_kwargs: dict) -> bool:
+    """Whether a logged-in user may open one view of the Wagtail admin, by its URL name; Wagtail's own
+    permission checks still apply within it. Everyone else gets 404 (not Wagtail's redirect)."""
+    if user_can_edit_cms_content(user):
+        return True
+    if not user_can_open_cms(user) or view_name in _CONTENT_IN_USER_ADMIN:
+        return False
+    if view_name == "wagtail_bulk_action":
+        return (view_kwargs.get("app_label"), view_kwargs.get("model_name")) == _USER_BULK_ACTIONS
+    namespace = view_name.rpartition(":")[0]
+    return view_name in _USER_ADMIN_VIEWS or (bool(namespace) and f"{namespace}:" in _USER_ADMIN_VIEWS)
+
+
 def _sees_all_district_pages(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 

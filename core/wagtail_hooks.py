@@ -1,12 +1,27 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail import hooks
+from wagtail.admin import auth as wagtail_admin_auth
 from wagtail.models import PageViewRestriction
 
 from . import audience_cache
 from .models import PageAudience
 from .page_cache import mark_public
-from .permissions import user_can_view_page
+from .permissions import user_can_edit_cms_content, user_can_view_page
+
+_wagtail_permission_denied = wagtail_admin_auth.permission_denied
+
+
+def _permission_denied(request):
+    """Wagtail answers a view the user may not use with a redirect to the dashboard and "no permission".
+    Someone without content rights (the Beheerder) gets 404 instead: the admin does not tell them what
+    exists (design section 3). Every Wagtail permission check ends in this one function."""
+    if not user_can_edit_cms_content(request.user):
+        raise Http404
+    return _wagtail_permission_denied(request)
+
+
+wagtail_admin_auth.permission_denied = _permission_denied
 
 
 @hooks.register("before_serve_page", order=-100)

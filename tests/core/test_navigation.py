@@ -46,7 +46,7 @@ EXPECTED = {
     Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
     Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
     Role.PRIVACY_OFFICER: {"Start", "Kennisbank", "Materialen", "Roltoekenningen", "Toegangslog", "Verzoek betrokkene"},
-    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheer inhoud", "Gebruikers en rollen"},
+    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheeromgeving", "Gebruikers en rollen"},
 }
 
 
