@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -345,7 +346,7 @@ def owner_request(request):
     if not user_can_handle_data_subject_requests(request.user):
         _deny(request, "owner_request")
     form = OwnerLookupForm(request.POST or None)
-    found = erase_error = None
+    found = erase_error = looked_up = None
     if request.method == "POST" and form.is_valid():
         locations = list(
             services.owner_locations(
@@ -362,16 +363,47 @@ def owner_request(request):
             response["Content-Disposition"] = 'attachment; filename="inzageverzoek.json"'
             return response
         if request.POST.get("do") == "erase":
-            if request.POST.get("confirm") == "1":
+            if request.POST.get("confirm") != "1":
+                _log(request, "owner_request", "", Action.ERASE, Result.REFUSED)
+                erase_error = _("Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden.")
+            elif not _same_lookup(request.POST.get("looked_up", ""), locations):
+                # The value was changed after the count was shown, or other records match it now: what would be
+                # erased is not what the privacy officer saw counted.
+                _log(request, "owner_request", "", Action.ERASE, Result.REFUSED)
+                erase_error = _(
+                    "Er is niets gewist: de zoekwaarde of de gevonden locaties zijn veranderd sinds het zoeken. "
+                    "Controleer het aantal hieronder en wis dan opnieuw."
+                )
+            else:
                 ids = [location.pk for location in locations]
                 services.owner_erase(user=request.user, locations=locations)
                 for location_id in ids:
                     _log(request, "location", location_id, Action.ERASE, Result.ALLOWED)
                 messages.success(request, _("Gewist: %(n)s locatie(s) met hun doorverwijzingen.") % {"n": len(ids)})
                 return redirect("referrals:owner_request")
-            _log(request, "owner_request", "", Action.ERASE, Result.REFUSED)
-            erase_error = _("Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden.")
         else:
             _log(request, "owner_request", "", Action.VIEW, Result.ALLOWED)
         found = len(locations)
-    return render(request, "referrals/owner_request.html", {"form": form, "found": found, "erase_error": erase_error})
+        looked_up = _lookup_token(locations)
+    return render(
+        request,
+        "referrals/owner_request.html",
+        {"form": form, "found": found, "erase_error": erase_error, "looked_up": looked_up},
+    )
+
+
+_LOOKUP_SALT = "referrals.owner_request.erase"
+
+
+def _lookup_token(locations) -> str:
+    """Names exactly the locations whose count the page shows (signed, ids only: no personal data), so
+    "Wissen" erases those and nothing typed or registered since."""
+    return signing.dumps(sorted(str(location.pk) for location in locations), salt=_LOOKUP_SALT, compress=True)
+
+
+def _same_lookup(token: str, locations) -> bool:
+    try:
+        shown = signing.loads(token, salt=_LOOKUP_SALT, max_age=15 * 60)
+    except signing.BadSignature:
+        return False
+    return shown == sorted(str(location.pk) for location in locations)

@@ -287,3 +287,66 @@ def test_the_intake_flag_follows_the_intake_rule(people, make_user, assigned):
     for user in users:
         flagged = {r.pk: r.may_see_intake for r in with_intake_flag(Referral.objects.all(), user)}
         assert flagged[assigned.pk] == user_can_view_intake(user, assigned), user
+
+
+def _looked_up(html: str) -> str:
+    return re.search(r'name="looked_up" value="([^"]+)"', html).group(1)
+
+
+def test_erase_removes_only_what_was_counted_never_a_value_typed_afterwards(people, login_with_mfa, assigned):
+    from referrals.models import VulnerableLocation
+    from referrals.services import location_create
+
+    url = "/doorverwijzingen/verzoek-betrokkene/"
+    other = location_create(
+        user=people["aov"],
+        municipality=assigned.municipality,
+        premises_kind="loods",
+        signals=["leegstand"],
+        source="melding",
+        address="Dijkweg 3, 2000 AB Spaarndam",
+        owner_name="Piet Visser",
+    )
+    client = _client(login_with_mfa, people["privacy_officer"])
+    shown = client.post(url, {"field": "owner_name", "value": "Jan de Boer", "do": "find"}).content.decode()
+    assert "1 locatie gevonden" in shown
+    # The value is edited after the count was shown: nothing is erased, the new count is shown instead.
+    response = client.post(
+        url,
+        {"field": "owner_name", "value": "Piet Visser", "do": "erase", "confirm": "1", "looked_up": _looked_up(shown)},
+    )
+    html = response.content.decode()
+    assert "de zoekwaarde of de gevonden locaties zijn veranderd sinds het zoeken" in html
+    assert VulnerableLocation.objects.filter(pk=other.pk).exists() and Referral.objects.exists()
+    # A location of the same owner registered after the count: not erased unseen either.
+    location_create(
+        user=people["aov"],
+        municipality=assigned.municipality,
+        premises_kind="stal",
+        signals=["leegstand"],
+        source="melding",
+        address="Dijkweg 5, 2000 AB Spaarndam",
+        owner_name="Jan de Boer",
+    )
+    response = client.post(
+        url,
+        {"field": "owner_name", "value": "Jan de Boer", "do": "erase", "confirm": "1", "looked_up": _looked_up(shown)},
+    )
+    assert (
+        "veranderd sinds het zoeken" in response.content.decode() and "2 locaties gevonden" in response.content.decode()
+    )
+    assert VulnerableLocation.objects.filter(owner_name_hash=assigned.location.owner_name_hash).count() == 2
+    # Erasing what the page now counts works.
+    response = client.post(
+        url,
+        {
+            "field": "owner_name",
+            "value": "Jan de Boer",
+            "do": "erase",
+            "confirm": "1",
+            "looked_up": _looked_up(response.content.decode()),
+        },
+    )
+    assert response.status_code == 302
+    assert list(VulnerableLocation.objects.values_list("pk", flat=True)) == [other.pk]
+    assert not Referral.objects.exists()

@@ -2,6 +2,7 @@
 entry for every request, allowed or denied (design section 3)."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -167,11 +168,22 @@ def test_the_privacy_officer_exports_and_erases_one_owner(people, clients, assig
     assert Referral.objects.exists()  # not without the confirmation
     client.post(
         "/doorverwijzingen/verzoek-betrokkene/",
-        {"field": "owner_name", "value": "Jan de Boer", "do": "erase", "confirm": "1"},
+        {
+            "field": "owner_name",
+            "value": "Jan de Boer",
+            "do": "erase",
+            "confirm": "1",
+            "looked_up": looked_up_token(found.content.decode()),
+        },
     )
     assert not Referral.objects.exists() and not VulnerableLocation.objects.exists()
     actions = set(AccessLogEntry.objects.filter(actor_id=people["privacy_officer"].pk).values_list("action", flat=True))
     assert {"export", "erase"} <= actions
+
+
+def looked_up_token(html: str) -> str:
+    """The lookup the page showed a count for; "Wissen" sends it back."""
+    return re.search(r'name="looked_up" value="([^"]+)"', html).group(1)
 
 
 def test_the_access_log_export_is_for_the_privacy_officer(people, clients, assigned):
