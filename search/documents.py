@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from wagtail import blocks
 from wagtail.models import Page
 
 from core.models import PageAudience
@@ -20,6 +21,13 @@ from core.models import PageAudience
 from .access import CLOSED, LOGGED_IN, PLATFORM, PUBLIC
 from .contract import DocumentAccess, DocumentData
 
+# Tags inside a line of text ("het lab <b>ontmanteld</b>.") go without a trace; every other tag (paragraphs,
+# list items, headings, line breaks) separates words.
+_INLINE_TAGS = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)"
+    r"(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
 _TAGS = re.compile(r"<[^>]+>")
 _MARKUP_PREFIX = re.compile(r"^\s*(##\s+|-\s+)", re.MULTILINE)
 BATCH = 500
@@ -27,27 +35,38 @@ BATCH = 500
 
 def plain(value: str) -> str:
     """Text without tags, entities or the plain-markup prefixes of minutes ("## ", "- ")."""
-    return " ".join(html.unescape(_MARKUP_PREFIX.sub("", _TAGS.sub(" ", value or ""))).split())
+    text = _TAGS.sub(" ", _INLINE_TAGS.sub("", value or ""))
+    return " ".join(html.unescape(_MARKUP_PREFIX.sub("", text)).split())
 
 
-def stream_text(raw_data) -> str:
-    """Every text in a StreamField's raw data (rich text, headings, checklists, quotes); ids and links left out."""
+def stream_text(stream_block: blocks.StreamBlock, raw_data) -> str:
+    """The words a reader sees in a StreamField, read through its block definitions: the text of headings,
+    rich text, quotes, lists, steps, call-outs and captions, never a block type, field name or choice key
+    ("warning" of a call-out). Choosers (images, documents, contact cards), links and choices give no text:
+    a contact card's person is shown only to whoever may see them in the directory."""
     found: list[str] = []
-
-    def walk(value, key=""):
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if k not in ("id", "type", "url", "link", "video_url", "image", "document", "contact"):
-                    walk(v, k)
-        elif isinstance(value, list | tuple):
-            for v in value:
-                walk(v, key)
-        elif isinstance(value, str) and not value.startswith(("http://", "https://", "mailto:")):
-            found.append(plain(value))
-
-    for block in raw_data or []:
-        walk(block.get("value") if isinstance(block, dict) else block)
+    _block_text(stream_block, raw_data, found)
     return " ".join(t for t in found if t)
+
+
+def _block_text(block: blocks.Block, raw, found: list[str]) -> None:
+    if isinstance(block, blocks.StreamBlock):
+        for child in raw or ():
+            if isinstance(child, dict) and child.get("type") in block.child_blocks:
+                _block_text(block.child_blocks[child["type"]], child.get("value"), found)
+    elif isinstance(block, blocks.ListBlock):
+        for item in raw or ():
+            # Stored as {"type": "item", "value": ..., "id": ...} since Wagtail 2.16, as the bare value before.
+            is_wrapped = isinstance(item, dict) and item.get("type") == "item" and "value" in item and "id" in item
+            _block_text(block.child_block, item["value"] if is_wrapped else item, found)
+    elif isinstance(block, blocks.StructBlock):
+        if isinstance(raw, dict):
+            for name, child_block in block.child_blocks.items():
+                _block_text(child_block, raw.get(name), found)
+    elif isinstance(block, blocks.RichTextBlock) and isinstance(raw, str):
+        found.append(plain(raw))
+    elif isinstance(block, blocks.CharBlock | blocks.TextBlock) and isinstance(raw, str):
+        found.append(" ".join(raw.split()))  # typed text, not markup: "< 500 m" stays
 
 
 def page_access(page: Page) -> DocumentAccess:
@@ -169,7 +188,7 @@ class KnowledgeType(DocType):
         if not page.live:
             return None
         districts = {d.pk: d for d in [*page.districts.all(), *page.visible_districts.all()]}
-        body = " ".join(filter(None, [page.intro, stream_text(page.body.raw_data)]))
+        body = " ".join(filter(None, [page.intro, stream_text(page.body.stream_block, page.body.raw_data)]))
         return DocumentData(
             doc_type=self.name,
             object_id=str(page.pk),

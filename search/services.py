@@ -88,7 +88,8 @@ def _portal_search(request: SearchRequest, database, elasticsearch, *, correct: 
     corrections = database.corrections(request.query, request.scope, synonyms=synonyms)
     if not corrections:
         return response
-    corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms), page=1)
+    # The same page of the corrected query: the page links carry the typed query, which is corrected again.
+    corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms))
     if correct:
         alternative, _notice = _answer(corrected, "search", elasticsearch)
         if alternative.total and not alternative.partial:

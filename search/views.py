@@ -45,10 +45,18 @@ def search_page(request):
     sort = request.GET.get("sort", "relevance")
     page = _page_number(request.GET.get("page"))
     search = search_request_for(request.user, text=text, filters=request.GET, sort=sort, page=page)
-    params = {"q": text, "sort": search.sort if search.sort != "relevance" else "", **search.filters}
+    literal = bool(request.GET.get("letterlijk"))
+    # Every link of the page (paging, sort, facets) keeps the query shown: a corrected one is corrected
+    # again from the typed words, a literal one ("Toch zoeken naar") stays literal.
+    params = {
+        "q": text,
+        "sort": search.sort if search.sort != "relevance" else "",
+        **search.filters,
+        "letterlijk": "1" if literal else "",
+    }
     context = {"query": text, "search": search, "params": params}
     if not search.query.is_empty:
-        response = portal_search(search, correct=not request.GET.get("letterlijk"))
+        response = portal_search(search, correct=not literal)
         pages = min(MAX_PAGE, math.ceil(response.total / PAGE_SIZE))
         context.update(
             response=response,
@@ -75,7 +83,7 @@ def search_page(request):
             ],
             sort_urls={"relevance": _url(params, sort=""), "date": _url(params, sort="date")},
             suggestion_url=_url({"q": response.suggestion}) if response.suggestion else None,
-            original_url=_url(params) + "&letterlijk=1" if response.showing_suggestion else None,
+            original_url=_url(params, letterlijk="1") if response.showing_suggestion else None,
             hits=[(hit, DOC_TYPE_LABELS.get(hit.doc_type, hit.doc_type)) for hit in response.hits],
         )
     return render(request, "search/search_page.html", context)

@@ -78,3 +78,63 @@ def test_another_district_never_sees_the_minutes_and_hostile_input_is_harmless(l
     page.goto(f"{live.url}/zoeken/?q={SECRET_WORD}")
     expect(page.get_by_text(re.compile("Geen resultaten voor"))).to_be_visible()
     expect(page.locator("mark")).to_have_count(0)
+
+
+@pytest.fixture
+def two_public_pages(live):
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    pages = [article("Hennepkwekerij in een schuur"), article("Hennepkwekerij in een kas")]
+    rebuild(["best_practice"])
+    return pages
+
+
+def test_the_suggestion_keys_follow_the_combobox_pattern_and_escape_keeps_the_words(live, page, two_public_pages):
+    """WAI-ARIA combobox: Escape closes the list and keeps what was typed; a second Escape (list closed) is
+    the search box's own, which clears it. Arrows wrap, Enter opens the chosen title or searches, Tab leaves."""
+    page.goto(f"{live.url}/")
+    box = page.get_by_role("combobox", name="Zoeken in het portaal")
+    listbox = page.get_by_role("listbox", name="Titels die passen bij uw zoekwoorden")
+    box.fill("Hennepk")
+    expect(listbox.get_by_role("option")).to_have_count(2)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    first = listbox.get_by_role("option").first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
+
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(box).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
+    expect(box).to_have_value("Hennepk")
+    expect(box).to_be_focused()
+    box.press("Escape")
+    expect(box).to_have_value("")
+
+    # Escape before the suggestions arrive: they never open, the words stay.
+    box.fill("Hennepkw")
+    box.press("Escape")
+    page.wait_for_timeout(600)
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_value("Hennepkw")
+
+    box.press("ArrowDown")  # opens the list again
+    expect(listbox.get_by_role("option")).to_have_count(2)
+    box.press("ArrowUp")  # from nothing chosen to the last title
+    last = listbox.get_by_role("option").last
+    expect(last).to_have_attribute("aria-selected", "true")
+    box.press("Tab")
+    expect(listbox).to_be_hidden()
+    expect(page.get_by_role("button", name="Zoek", exact=True)).to_be_focused()
+
+    box.focus()
+    box.press("Enter")  # nothing chosen: a search for the typed words
+    expect(page).to_have_url(re.compile(r"/zoeken/\?q=Hennepkw"))
+    box = page.get_by_role("combobox", name="Zoeken in het portaal")
+    box.fill("Hennepkwekerij in een s")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(two_public_pages[0].url) + "$"))

@@ -219,3 +219,42 @@ def test_an_anonymised_persons_name_leaves_the_vocabulary_at_once(portal):
     contact.save()
     index_keys([("contact", str(contact.pk))])
     assert not SearchTerm.objects.filter(word="zwartvaarder").exists()
+
+
+@pytest.fixture
+def many_barns(reference_data):
+    """Fifteen public articles with one rare word: two pages of a query that needs correcting."""
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    for number in range(15):
+        article(f"Schuurcontrole polder {number + 1}", visibility="public", intro="Een mestsilo zonder mest.")
+    rebuild(["best_practice"])
+
+
+def _titles(response) -> list[str]:
+    return [hit.title for hit in response.context["response"].hits]
+
+
+def test_page_two_of_a_corrected_query_shows_the_next_ten_hits(client, many_barns):
+    first = _search(client, q="mestsilp")
+    assert first.context["response"].showing_suggestion and first.context["response"].total == 15
+    assert len(_titles(first)) == 10
+    second = client.get("/zoeken/" + first.context["next_url"])
+    assert second.context["response"].showing_suggestion and second.context["search"].page == 2
+    assert len(_titles(second)) == 5 and not set(_titles(second)) & set(_titles(first))
+    assert "Pagina 2 van 2" in second.content.decode()
+    assert set(_titles(first)) | set(_titles(second)) == {f"Schuurcontrole polder {n}" for n in range(1, 16)}
+
+
+def test_paging_a_literal_query_stays_literal(client, many_barns):
+    """After "Toch zoeken naar ...", the next page, sort and facets show the typed words, not the correction."""
+    corrected = _search(client, q="mestsilp polder")
+    assert corrected.context["response"].showing_suggestion
+    literal = client.get("/zoeken/" + corrected.context["original_url"])
+    assert not literal.context["response"].showing_suggestion and literal.context["response"].partial
+    second = client.get("/zoeken/" + literal.context["next_url"])
+    assert not second.context["response"].showing_suggestion and second.context["search"].page == 2
+    assert not set(_titles(second)) & set(_titles(literal))
+    date_sorted = client.get("/zoeken/" + literal.context["sort_urls"]["date"])
+    assert not date_sorted.context["response"].showing_suggestion

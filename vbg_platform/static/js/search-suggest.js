@@ -1,6 +1,8 @@
-// Title suggestions under every search box marked data-title-suggestions, as an ARIA 1.2 combobox:
-// arrow keys move through the list, Enter opens the chosen title, Escape closes. Without JavaScript the
-// box is a plain search form. The server only returns titles this user may open.
+// Title suggestions under every search box marked data-title-suggestions, as an ARIA 1.2 combobox (the
+// WAI-ARIA "list autocomplete with manual selection" pattern): arrow keys move through the list, Enter opens
+// the chosen title (or searches when none is chosen), Escape closes the list and keeps what was typed, Tab
+// leaves. Escape with the list closed does what Escape does in any search box (the browser clears it).
+// Without JavaScript the box is a plain search form. The server only returns titles this user may open.
 (function () {
   "use strict";
   var counter = 0;
@@ -25,9 +27,26 @@
 
     var timer = null;
     var latest = 0;
+    var answered = 0;
     var active = -1;
 
     function options() { return list.querySelectorAll("[role=option]"); }
+
+    // Forget a suggestion request that has not been answered yet: its answer must not reopen the list.
+    function cancel() {
+      window.clearTimeout(timer);
+      timer = null;
+      answered = ++latest;
+    }
+
+    function pending() { return timer !== null || answered < latest; }
+
+    // Visual focus back in the box: Enter searches for what was typed again.
+    function unhighlight() {
+      Array.prototype.forEach.call(options(), function (item) { item.setAttribute("aria-selected", "false"); });
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
 
     function close() {
       list.hidden = true;
@@ -48,7 +67,7 @@
 
     function show(results) {
       list.textContent = "";
-      results.forEach(function (result, i) {
+      results.forEach(function (result) {
         var item = document.createElement("li");
         item.id = id + "-" + (++counter);
         item.setAttribute("role", "option");
@@ -76,18 +95,21 @@
     }
 
     function fetchSuggestions() {
+      window.clearTimeout(timer);
+      timer = null;
       var text = input.value.trim();
-      if (text.length < 2) { close(); return; }
+      if (text.length < 2) { cancel(); close(); return; }
       var request = ++latest;
       fetch(input.dataset.titleSuggestions + "?q=" + encodeURIComponent(text), {
         credentials: "same-origin", headers: { "Accept": "application/json" }
       })
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-        .then(function (data) { if (request === latest) { show(data.results || []); } })
-        .catch(function () { close(); });
+        .then(function (data) { if (request === latest) { answered = request; show(data.results || []); } })
+        .catch(function () { if (request === latest) { answered = request; close(); } });
     }
 
     input.addEventListener("input", function () {
+      unhighlight();  // the chosen title belonged to the words before this change
       window.clearTimeout(timer);
       timer = window.setTimeout(fetchSuggestions, 200);
     });
@@ -96,16 +118,25 @@
         if (list.hidden) { fetchSuggestions(); } else { highlight(active + 1); }
         event.preventDefault();
       } else if (event.key === "ArrowUp" && !list.hidden) {
-        highlight(active - 1);
+        highlight(active < 0 ? -1 : active - 1);  // from the box up to the last title
         event.preventDefault();
       } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
         event.preventDefault();
         window.location.assign(options()[active].dataset.url);
       } else if (event.key === "Escape") {
-        close();
+        if (!list.hidden || pending()) {
+          event.preventDefault();  // a search box would also clear what was typed
+          cancel();
+          close();
+        }
+      } else if (["ArrowLeft", "ArrowRight", "Home", "End"].indexOf(event.key) >= 0 && active >= 0) {
+        unhighlight();  // the caret moves in the box again
       }
     });
-    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    input.addEventListener("blur", function () {
+      cancel();
+      window.setTimeout(close, 150);
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("input[data-title-suggestions]"), setup);
