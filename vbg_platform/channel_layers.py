@@ -8,6 +8,8 @@ message for a socket that is not connected is dropped instead of kept for a whil
 relies on the channel layer to store anything (notifications are rows; the bell asks for the count when its
 socket opens and polls while it cannot connect)."""
 
+import os
+
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -32,6 +34,8 @@ def redis_channel_layer(url: str) -> dict:
                     "socket_connect_timeout": 2,
                 }
             ],
-            "prefix": PREFIX,
+            # Pub/sub channels are shared by every db of a Redis server: processes that must not hear each
+            # other (parallel test workers, see settings_test) set their own prefix.
+            "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", PREFIX),
         },
     }
