@@ -81,8 +81,32 @@ loadtest: install-dev translations
 	  $$sudo apt-get install -y -q wrk || { $$sudo apt-get update -q && $$sudo apt-get install -y -q wrk; }; }
 	@WORKERS=$(WORKERS) $(BIN)/python scripts/loadtest/run.py $(LOADTEST_ARGS)
 
+# The whole suite in two runs: the independent tests on TEST_WORKERS processes (pytest-xdist; each worker has its
+# own test database, Redis db, channel-layer prefix and media directory, see vbg_platform/settings_test.py), then
+# the browser and fault tests in one serial run (they start servers and throwaway services, mount file systems and
+# share one browser). Both runs always run; the target fails when either fails. PYTEST_ARGS go to both runs;
+# TEST_JUNIT=var/ci/sqlite writes var/ci/sqlite-parallel.xml and var/ci/sqlite-serial.xml.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
+SERIAL_TESTS := tests/browser tests/faults
 test: install-dev translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	status=0; \
+	  $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(addprefix --ignore=,$(SERIAL_TESTS)) \
+	    $(if $(TEST_JUNIT),--junitxml=$(TEST_JUNIT)-parallel.xml) $(PYTEST_ARGS) || status=$$?; \
+	  $(BIN)/pytest $(SERIAL_TESTS) $(if $(TEST_JUNIT),--junitxml=$(TEST_JUNIT)-serial.xml) $(PYTEST_ARGS) || status=$$?; \
+	  exit $$status
+
+# The date-sensitive tests on a clock that starts 30 s before midnight in Amsterdam on New Year's Eve and ticks, so
+# the run crosses a day, a month and a year the way a late CI run does (VBG_TEST_CLOCK, tests/conftest.py). Browser
+# and fault tests run real servers in other threads and processes, which a clock in this process cannot move.
+TEST_CLOCK ?= 2026-12-31T22:59:30Z
+MIDNIGHT_TESTS ?= tests/surveys tests/knowledgebase/test_feedback.py tests/knowledgebase/test_joint_actions.py \
+  tests/meetings/test_calendar.py tests/meetings/test_actions_and_attendance.py tests/referrals tests/monitoring \
+  tests/notifications/test_delivery.py tests/stakeholders/test_personal_data.py tests/stakeholders/test_merge.py \
+  tests/stakeholders/test_scope.py tests/stakeholders/test_followups.py tests/search/test_access.py \
+  tests/test_no_import_time_dates.py
+.PHONY: test-midnight
+test-midnight: install-dev translations
+	VBG_TEST_CLOCK=$(TEST_CLOCK) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(MIDNIGHT_TESTS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
@@ -275,7 +276,7 @@ def backup_create(
     media = _media_root(media_root)
     storage = settings.STORAGES.get("default", {}).get("BACKEND", "")
     # With S3-compatible storage the files are not in MEDIA_ROOT: that bucket needs its own backup (versioning).
-    media_included = storage == "django.core.files.storage.FileSystemStorage"
+    media_included = isinstance(storages["default"], FileSystemStorage)
     if gpg_recipient and not shutil.which("gpg"):
         raise BackupError(
             _both(

@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from .storage import check_room_for
+from .storage import check_room_for, stage_upload
 from .uploads import validate_document, validate_raster_image
 
 
@@ -14,6 +14,7 @@ class SafeDocumentForm(BaseDocumentForm):
         if isinstance(upload, UploadedFile):
             validate_document(upload)
             check_room_for(upload)
+            upload = stage_upload(upload)  # written whole now: a disk that fills up is an error on this form
         return upload
 
 
@@ -25,4 +26,5 @@ class SafeImageForm(BaseImageForm):
         if isinstance(upload, UploadedFile):
             validate_raster_image(upload)
             check_room_for(upload)
+            upload = stage_upload(upload)  # written whole now: a disk that fills up is an error on this form
         return upload

@@ -8,6 +8,7 @@ message for a socket that is not connected is dropped instead of kept for a whil
 relies on the channel layer to store anything (notifications are rows; the bell asks for the count when its
 socket opens and polls while it cannot connect)."""
 
+import os
 from urllib.parse import urlsplit
 
 from redis.asyncio.retry import Retry
@@ -41,6 +42,9 @@ def redis_channel_layer(url: str) -> dict:
                     "socket_connect_timeout": 2,
                 }
             ],
-            "prefix": prefix_for(url),
+            # Pub/sub channels are shared by every db of a Redis server: the db number is in the prefix, and
+            # processes that must not hear each other on one db (parallel test workers, see settings_test)
+            # set their own.
+            "prefix": os.environ.get("CHANNEL_LAYER_PREFIX") or prefix_for(url),
         },
     }

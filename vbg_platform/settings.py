@@ -316,7 +316,8 @@ STATICFILES_DIRS = [BASE_DIR / "vbg_platform" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that writes a file whole before it gets its name (a full disk never leaves half a file).
+    "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

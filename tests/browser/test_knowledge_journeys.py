@@ -23,8 +23,16 @@ from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.stakeholders.factories import AffiliationFactory, ContactFactory, MembershipFactory, OrganisationFactory
 
 HAARLEM = "GM0392"  # on the KEN platform
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
-LESSON_TITLE = f"Lessen uit de integrale actie in Spaarndam ({YESTERDAY:%d-%m-%Y})"
+
+
+def _yesterday() -> datetime.date:
+    """Read when a test asks, never at import (a run crossing midnight)."""
+    return datetime.date.today() - datetime.timedelta(days=1)
+
+
+def _lesson_title() -> str:
+    return f"Lessen uit de integrale actie in Spaarndam ({_yesterday():%d-%m-%Y})"
+
 
 MORE_ACTIONS = re.compile(r"^(Meer acties|More actions)$")
 REQUEST_CHANGES = re.compile(r"^(Wijzigingsverzoek|Verzoek om wijzigingen|Request changes)$")
@@ -72,7 +80,7 @@ def _workflow_action(page, live, page_id: int, action, comment: str | None = Non
         modal.get_by_label(re.compile(r"^\s*(Opmerking|Comment)\s*$")).fill(comment)
         modal.get_by_role("button", name=action).click()
     # Wagtail's confirmation after any action through the editor: "Pagina '<title>' is gewijzigd."
-    expect(page.locator(".messages")).to_contain_text(LESSON_TITLE)
+    expect(page.locator(".messages")).to_contain_text(_lesson_title())
 
 
 def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page, new_page, make_user):
@@ -86,7 +94,7 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
     aov_page.goto(f"{live.url}/integrale-acties/")
     aov_page.get_by_role("link", name="Integrale actie vastleggen").click()
     expect(aov_page).to_have_url(re.compile(r"/integrale-acties/nieuw/$"))
-    aov_page.get_by_label("Datum").fill(YESTERDAY.isoformat())
+    aov_page.get_by_label("Datum").fill(_yesterday().isoformat())
     aov_page.get_by_label("Gemeente").select_option(label="Haarlem")
     aov_page.get_by_label("Gebied").fill("Spaarndam")
     aov_page.get_by_label("Aantal bezochte locaties").fill("12")
@@ -111,7 +119,7 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
     )
     aov_page.get_by_role("button", name="Indienen ter beoordeling").click()
     expect(aov_page).to_have_url(f"{live.url}/bijdragen/")
-    expect(aov_page.get_by_role("row").filter(has_text=LESSON_TITLE)).to_contain_text("Wacht op beoordeling")
+    expect(aov_page.get_by_role("row").filter(has_text=_lesson_title())).to_contain_text("Wacht op beoordeling")
     lesson = LessonPage.objects.get(pk=page_id)
     assert not lesson.live and lesson.joint_action == action
 
@@ -137,7 +145,7 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
         )
     )
     aov_page.get_by_role("button", name="Indienen ter beoordeling").click()
-    expect(aov_page.get_by_role("row").filter(has_text=LESSON_TITLE)).to_contain_text("Wacht op beoordeling")
+    expect(aov_page.get_by_role("row").filter(has_text=_lesson_title())).to_contain_text("Wacht op beoordeling")
 
     # The secretariat approves: published, for partners only (the default visibility of a contribution).
     _workflow_action(sec_page, live, page_id, APPROVE)
@@ -149,7 +157,7 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
     ), lesson.body[0].value.source
     article_path = lesson.url
     aov_page.goto(f"{live.url}/bijdragen/")
-    expect(aov_page.get_by_role("row").filter(has_text=LESSON_TITLE)).to_contain_text("Gepubliceerd")
+    expect(aov_page.get_by_role("row").filter(has_text=_lesson_title())).to_contain_text("Gepubliceerd")
 
     # A stranger finds it nowhere, and its address sends them to log in.
     stranger = new_page()
@@ -169,9 +177,9 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
     _log_in(reader, live, partner)
     reader.goto(f"{live.url}/kennisbank/")
     assert _serious_violations(reader) == []
-    reader.get_by_role("link", name=LESSON_TITLE).click()
+    reader.get_by_role("link", name=_lesson_title()).click()
     expect(reader).to_have_url(f"{live.url}{article_path}")
-    expect(reader.get_by_role("heading", name=LESSON_TITLE, level=1)).to_be_visible()
+    expect(reader.get_by_role("heading", name=_lesson_title(), level=1)).to_be_visible()
     expect(reader.get_by_text("Alleen voor partners")).to_be_visible()
     for section in ("Wat hebben we gedaan", "Wat ging goed", "Wat kon beter", "Wat nemen we mee"):
         expect(reader.get_by_role("heading", name=section, level=2)).to_be_visible()

@@ -17,8 +17,15 @@ pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count(1)
 REVIEW_URL = "/beheer/kennisbank/te-herzien/"
-TODAY = datetime.date.today()
-A_YEAR_AHEAD = TODAY + datetime.timedelta(days=365)
+
+
+def _today() -> datetime.date:
+    """Read when a test asks, never at import: a run crossing midnight would compare with yesterday."""
+    return datetime.date.today()
+
+
+def _a_year_ahead() -> datetime.date:
+    return _today() + datetime.timedelta(days=365)
 
 
 def _page(title: str, *, visibility: str = "partners", districts=(), live: bool = True, **fields) -> BestPracticePage:
@@ -168,18 +175,18 @@ def _edit_link(page) -> str:
 
 @pytest.fixture
 def overdue(reference_data):
-    return _page("Oude hennepaanpak", review_by=TODAY - datetime.timedelta(days=3))
+    return _page("Oude hennepaanpak", review_by=_today() - datetime.timedelta(days=3))
 
 
 @pytest.fixture
 def current(reference_data):
-    return _page("Verse dumpingaanpak", review_by=TODAY + datetime.timedelta(days=100))
+    return _page("Verse dumpingaanpak", review_by=_today() + datetime.timedelta(days=100))
 
 
 def test_the_report_lists_overdue_and_flagged_pages_for_the_secretariat(
     client, overdue, current, secretariat, login_with_mfa, partner
 ):
-    flagged = _page("Gemelde leegstandpagina", review_by=TODAY + datetime.timedelta(days=100))
+    flagged = _page("Gemelde leegstandpagina", review_by=_today() + datetime.timedelta(days=100))
     ContentFlag.objects.create(page=flagged, reported_by=partner, comment="Verouderd")
     login_with_mfa(client, secretariat)
     response = client.get(REVIEW_URL)
@@ -208,7 +215,7 @@ def test_a_partner_does_not_get_the_report(client, overdue, partner):
         assert "Oude hennepaanpak" not in response.text
     assert client.post(f"/beheer/kennisbank/{overdue.pk}/herzien/").status_code in (302, 404)
     overdue.refresh_from_db()
-    assert overdue.review_by < TODAY
+    assert overdue.review_by < _today()
 
 
 def test_a_beheerder_gets_404_on_the_report(client, overdue, make_user, login_with_mfa):
@@ -219,7 +226,7 @@ def test_a_beheerder_gets_404_on_the_report(client, overdue, make_user, login_wi
         assert "Oude hennepaanpak" not in response.text
     assert client.post(f"/beheer/kennisbank/{overdue.pk}/herzien/").status_code == 404
     overdue.refresh_from_db()
-    assert overdue.review_by < TODAY and overdue.last_reviewed_at is None
+    assert overdue.review_by < _today() and overdue.last_reviewed_at is None
 
 
 def test_mark_reviewed_moves_the_date_and_resolves_open_flags(client, overdue, secretariat, partner, login_with_mfa):
@@ -233,8 +240,8 @@ def test_mark_reviewed_moves_the_date_and_resolves_open_flags(client, overdue, s
     assert response.status_code == 302 and response["Location"] == REVIEW_URL
 
     overdue.refresh_from_db()
-    assert overdue.review_by == A_YEAR_AHEAD
-    assert overdue.last_reviewed_at == TODAY
+    assert overdue.review_by == _a_year_ahead()
+    assert overdue.last_reviewed_at == _today()
     assert not ContentFlag.objects.filter(resolved_at__isnull=True).exists()
     assert set(ContentFlag.objects.values_list("resolved_by", flat=True)) == {secretariat.pk}
     assert _edit_link(overdue) not in client.get(REVIEW_URL).text
@@ -242,21 +249,21 @@ def test_mark_reviewed_moves_the_date_and_resolves_open_flags(client, overdue, s
 
 def test_publishing_an_older_revision_keeps_the_later_review_date(client, overdue, secretariat, login_with_mfa):
     old_revision = overdue.save_revision(user=secretariat)
-    assert Revision.objects.get(pk=old_revision.pk).content["review_by"] < TODAY.isoformat()
+    assert Revision.objects.get(pk=old_revision.pk).content["review_by"] < _today().isoformat()
     login_with_mfa(client, secretariat)
     client.post(f"/beheer/kennisbank/{overdue.pk}/herzien/")
 
     Revision.objects.get(pk=old_revision.pk).publish(user=secretariat)
 
     page = KnowledgePage.objects.get(pk=overdue.pk)
-    assert page.review_by == A_YEAR_AHEAD
-    assert page.last_reviewed_at == TODAY
+    assert page.review_by == _a_year_ahead()
+    assert page.last_reviewed_at == _today()
     assert _edit_link(overdue) not in client.get(REVIEW_URL).text
 
 
 def test_a_later_date_in_the_revision_wins_too(secretariat, overdue):
     """The later of the two dates is kept, whichever side it is on."""
-    overdue.review_by = A_YEAR_AHEAD + datetime.timedelta(days=30)
+    overdue.review_by = _a_year_ahead() + datetime.timedelta(days=30)
     revision = overdue.save_revision(user=secretariat)
     revision.publish(user=secretariat)
-    assert KnowledgePage.objects.get(pk=overdue.pk).review_by == A_YEAR_AHEAD + datetime.timedelta(days=30)
+    assert KnowledgePage.objects.get(pk=overdue.pk).review_by == _a_year_ahead() + datetime.timedelta(days=30)

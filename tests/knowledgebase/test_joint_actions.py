@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 HAARLEM = "GM0392"  # KEN
 VELSEN = "GM0453"  # KEN
 ALKMAAR = "GM0361"  # NHN
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
 
 
 def _municipality(cbs_code: str) -> Municipality:
@@ -50,9 +49,14 @@ def aov_client(client, aov, login_with_mfa):
     return login_with_mfa(client, aov)
 
 
-def _action(cbs_code: str = HAARLEM, *, date=YESTERDAY, premises: int = 10, organisations=(), **counts) -> JointAction:
+def _yesterday() -> datetime.date:
+    """Read when a test asks, never at import (a run crossing midnight)."""
+    return datetime.date.today() - datetime.timedelta(days=1)
+
+
+def _action(cbs_code: str = HAARLEM, *, date=None, premises: int = 10, organisations=(), **counts) -> JointAction:
     action = JointAction.objects.create(
-        date=date,
+        date=date or _yesterday(),
         municipality=_municipality(cbs_code),
         area=counts.pop("area", "Spaarndam"),
         premises_visited=premises,
@@ -64,7 +68,7 @@ def _action(cbs_code: str = HAARLEM, *, date=YESTERDAY, premises: int = 10, orga
 
 def _form_data(municipality: Municipality, **overrides) -> dict:
     data = {
-        "date": YESTERDAY.isoformat(),
+        "date": _yesterday().isoformat(),
         "municipality": str(municipality.pk),
         "area": "Spaarnwoude",
         "premises_visited": "12",

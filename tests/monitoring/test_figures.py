@@ -26,7 +26,11 @@ from tests.stakeholders.factories import AffiliationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 HOLLANDS_KROON = "GM1911"
-THIS_YEAR = timezone.localdate().year
+
+
+def _this_year() -> int:
+    """Read when a test asks, never at import: a run crossing New Year's Eve would ask for last year."""
+    return timezone.localdate().year
 
 
 @pytest.fixture
@@ -297,7 +301,9 @@ def test_platform_attendance_is_derived_from_the_meetings(client, aov, login_wit
     person = AffiliationFactory(organisation=hollands_kroon_org).contact
     Attendance.objects.create(meeting=held, contact=person, organisation=hollands_kroon_org, present=True)
     _as(client, aov, login_with_mfa)
-    year = timezone.localdate().year if (timezone.localdate() - datetime.timedelta(days=40)).year == THIS_YEAR else None
+    year = (
+        timezone.localdate().year if (timezone.localdate() - datetime.timedelta(days=40)).year == _this_year() else None
+    )
     if year is None:
         pytest.skip("the meetings fall in last year on the first days of January")
     rows = _cells(client.get(f"/voortgang/?jaar={year}").content.decode())["tabel-modules-2-4"]
@@ -326,7 +332,7 @@ def locations(reference_data):
 
 
 def _module_5(client, query=""):
-    table = _cells(client.get(f"/voortgang/?jaar={THIS_YEAR}{query}").content.decode()).get("tabel-module-5")
+    table = _cells(client.get(f"/voortgang/?jaar={_this_year()}{query}").content.decode()).get("tabel-module-5")
     return None if table is None else table[1:]
 
 
@@ -364,10 +370,12 @@ def test_figures_of_a_municipality_that_merged_count_for_its_successor(client, s
     Attendance.objects.create(
         meeting=held, contact=AffiliationFactory(organisation=beemster_org).contact, organisation=beemster_org
     )
-    if (timezone.localdate() - datetime.timedelta(days=40)).year != THIS_YEAR:
+    if (timezone.localdate() - datetime.timedelta(days=40)).year != _this_year():
         pytest.skip("the meeting falls in last year on the first days of January")
     _as(client, secretariat, login_with_mfa)
-    rows = {r[0]: r for r in _cells(client.get(f"/voortgang/?jaar={THIS_YEAR}").content.decode())["tabel-modules-2-4"]}
+    rows = {
+        r[0]: r for r in _cells(client.get(f"/voortgang/?jaar={_this_year()}").content.decode())["tabel-modules-2-4"]
+    }
     assert "Beemster" not in rows and rows["Purmerend"][-1] == "1"
 
 
@@ -395,14 +403,14 @@ def test_the_dashboard_with_figures_needs_a_constant_number_of_queries(client, s
     for municipality in Municipality.objects.current():
         SurveyResult.objects.create(
             municipality=municipality,
-            year=THIS_YEAR,
+            year=_this_year(),
             addresses_mailed=100,
             responses=20,
             willing_to_report_pct=60,
             knows_signals_pct=50,
         )
         PoliceFigures.objects.create(
-            municipality=municipality, year=THIS_YEAR, cannabis_farms=3, drug_labs=0, drug_dumpings=1
+            municipality=municipality, year=_this_year(), cannabis_farms=3, drug_labs=0, drug_dumpings=1
         )
         InformationEvening.objects.create(municipality=municipality, held_on=timezone.localdate(), attendance=30)
     with CaptureQueriesContext(connection) as many:
@@ -480,7 +488,7 @@ def test_report_urls_reject_unknown_years_and_formats(client, secretariat, login
 
 def test_an_aov_sees_no_referral_counts_on_another_municipalitys_page(client, aov, login_with_mfa, locations):
     _as(client, aov, login_with_mfa)
-    own = _cells(client.get(f"/voortgang/{HOLLANDS_KROON}/?jaar={THIS_YEAR}").content.decode())
+    own = _cells(client.get(f"/voortgang/{HOLLANDS_KROON}/?jaar={_this_year()}").content.decode())
     assert own["tabel-module-5"][1][0] == "Hollands Kroon"
-    other = _cells(client.get(f"/voortgang/GM0361/?jaar={THIS_YEAR}").content.decode())  # Alkmaar, same district
+    other = _cells(client.get(f"/voortgang/GM0361/?jaar={_this_year()}").content.decode())  # Alkmaar, same district
     assert "tabel-module-5" not in other and "tabel-module-1" in other

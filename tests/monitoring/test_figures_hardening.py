@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from monitoring.models import InformationEvening, PoliceFigures, SurveyResult, Training
 from stakeholders.models import Municipality
-from tests.monitoring.test_figures import HOLLANDS_KROON, THIS_YEAR, _cells, _file, _locations, _survey_post
+from tests.monitoring.test_figures import HOLLANDS_KROON, _cells, _file, _locations, _survey_post, _this_year
 from tests.referrals.conftest import aov_of
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def soft(client):
 
 def _module_5(client) -> dict[str, list[str]]:
     """{row heading: [total, geidentificeerd, bezocht, doorverwezen, geen actie]} of the module 5 table."""
-    rows = _cells(client.get(f"/voortgang/?jaar={THIS_YEAR}").content.decode())["tabel-module-5"][1:]
+    rows = _cells(client.get(f"/voortgang/?jaar={_this_year()}").content.decode())["tabel-module-5"][1:]
     return {row[0]: row[1:] for row in rows}
 
 
@@ -96,7 +96,9 @@ def test_no_hidden_count_can_be_worked_out_from_the_dashboard_or_the_xlsx(
     rows = _module_5(client)
     assert "<5" in rows["Hollands Kroon"]
     assert _derivable(rows) == []
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/voortgang/rapportage/{THIS_YEAR}/stuurgroep.xlsx").content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/voortgang/rapportage/{_this_year()}/stuurgroep.xlsx").content)
+    )
     sheet = {str(r[0]): [str(v) for v in r[1:]] for r in book["module-5"].iter_rows(min_row=2, values_only=True)}
     assert _derivable(sheet) == []
 
@@ -122,7 +124,7 @@ def test_an_aov_cannot_edit_or_delete_another_municipalitys_entries(client, aov,
         f"/voortgang/{ALKMAAR}/politiecijfers/",
         f"/voortgang/{ALKMAAR}/module-1/",
         "/voortgang/politiecijfers-inlezen/",
-        f"/voortgang/rapportage/{THIS_YEAR}/",
+        f"/voortgang/rapportage/{_this_year()}/",
     ):
         assert client.post(url, post).status_code == 404, url
     assert InformationEvening.objects.get().attendance == 9 and Training.objects.exists()
@@ -254,5 +256,5 @@ def test_a_superuser_without_the_secretariat_role_sees_no_module_5_counts(
     # referral figures; only the secretariat role (or an AOV's own municipality) does.
     _locations(HOLLANDS_KROON, {"geidentificeerd": 7})
     login_with_mfa(client, make_user(district=None, is_superuser=True, is_staff=True))
-    page = client.get(f"/voortgang/?jaar={THIS_YEAR}").content.decode()
+    page = client.get(f"/voortgang/?jaar={_this_year()}").content.decode()
     assert "tabel-module-5" not in page

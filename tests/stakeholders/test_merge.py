@@ -15,8 +15,6 @@ from tests.stakeholders.factories import AffiliationFactory, ContactFactory, Mem
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
-
 
 def _merge_logs(record):
     return ModelLogEntry.objects.for_instance(record).filter(action="vbg.crm.merged")

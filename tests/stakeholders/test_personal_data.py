@@ -18,8 +18,13 @@ from tests.stakeholders.factories import AffiliationFactory, ContactFactory, Org
 
 pytestmark = pytest.mark.django_db
 
-LONG_AGO = timezone.now() - datetime.timedelta(days=365 * 3)
-RECENTLY = timezone.now() - datetime.timedelta(days=30)
+
+def _long_ago() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=365 * 3)
+
+
+def _recently() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=30)
 
 
 @pytest.fixture
@@ -187,12 +192,12 @@ def _contact(*, updated, login=None, interaction=None, anonymised=False):
 
 
 def test_inactive_contacts_are_those_without_any_recent_activity(reference_data):
-    old = _contact(updated=LONG_AGO)
-    old_with_old_login = _contact(updated=LONG_AGO, login=LONG_AGO, interaction=LONG_AGO)
-    recent = _contact(updated=RECENTLY)
-    logged_in_recently = _contact(updated=LONG_AGO, login=RECENTLY)
-    spoken_to_recently = _contact(updated=LONG_AGO, interaction=RECENTLY)
-    anonymised = _contact(updated=LONG_AGO, anonymised=True)
+    old = _contact(updated=_long_ago())
+    old_with_old_login = _contact(updated=_long_ago(), login=_long_ago(), interaction=_long_ago())
+    recent = _contact(updated=_recently())
+    logged_in_recently = _contact(updated=_long_ago(), login=_recently())
+    spoken_to_recently = _contact(updated=_long_ago(), interaction=_recently())
+    anonymised = _contact(updated=_long_ago(), anonymised=True)
 
     found = set(inactive_contacts().values_list("pk", flat=True))
 
@@ -201,7 +206,7 @@ def test_inactive_contacts_are_those_without_any_recent_activity(reference_data)
 
 
 def test_retention_period_comes_from_settings(reference_data, settings):
-    contact = _contact(updated=LONG_AGO)
+    contact = _contact(updated=_long_ago())
     settings.RETENTION = {**settings.RETENTION, "inactive_contact_years": 5}
     assert not inactive_contacts().filter(pk=contact.pk).exists()
     settings.RETENTION = {**settings.RETENTION, "inactive_contact_years": 1}
@@ -209,8 +214,8 @@ def test_retention_period_comes_from_settings(reference_data, settings):
 
 
 def test_review_list_shows_old_not_recent_with_actions_and_constant_queries(secretariat_client, reference_data):
-    old = _contact(updated=LONG_AGO)
-    recent = _contact(updated=RECENTLY)
+    old = _contact(updated=_long_ago())
+    recent = _contact(updated=_recently())
     url = "/beheer/crm/persoonsgegevens/"
 
     def measure():
@@ -226,7 +231,7 @@ def test_review_list_shows_old_not_recent_with_actions_and_constant_queries(secr
     assert f"/persoonsgegevens/contactpersoon/{old.pk}/anonimiseren/" in response.text
 
     for number in range(15):
-        contact = _contact(updated=LONG_AGO, login=LONG_AGO if number % 2 else None, interaction=LONG_AGO)
+        contact = _contact(updated=_long_ago(), login=_long_ago() if number % 2 else None, interaction=_long_ago())
         AffiliationFactory(contact=contact)
     response, large = measure()
     assert response.text.count("data-contact=") == 16

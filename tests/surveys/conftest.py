@@ -8,7 +8,7 @@ import pytest
 from accounts.roles import Role
 from stakeholders.models import Municipality
 from surveys import services
-from tests.surveys.helpers import OPMEER, TODAY, _codes_from, address_csv
+from tests.surveys.helpers import OPMEER, _codes_from, address_csv, today
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,8 @@ def campaign(secretariat):
         user=secretariat,
         municipality=Municipality.objects.get(cbs_code=OPMEER),
         title="Enquête buitengebied Opmeer",
-        opens_on=TODAY,
-        closes_on=TODAY + datetime.timedelta(days=30),
+        opens_on=today(),
+        closes_on=today() + datetime.timedelta(days=30),
         mayor_name="Joost Nieuwenhuizen",
     )
 

@@ -16,7 +16,7 @@ from surveys import services
 from surveys.models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Response
 from tests.pdfs import pdf_string_list
 from tests.referrals.conftest import aov_of
-from tests.surveys.helpers import FULL, OPMEER, TODAY, _answer, _as, _codes_from, address_csv
+from tests.surveys.helpers import FULL, OPMEER, _answer, _as, _codes_from, address_csv, today
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,8 @@ def test_a_campaign_cannot_open_in_the_past_or_close_before_it_opens(client, sec
         {
             "municipality": municipality.pk,
             "title": "Te laat",
-            "opens_on": (TODAY - datetime.timedelta(days=2)).isoformat(),
-            "closes_on": (TODAY - datetime.timedelta(days=3)).isoformat(),
+            "opens_on": (today() - datetime.timedelta(days=2)).isoformat(),
+            "closes_on": (today() - datetime.timedelta(days=3)).isoformat(),
             "mayor_name": "X",
             "letter_text": "",
         },
@@ -156,8 +156,8 @@ def test_opening_deletes_the_letters_and_logs_it(client, secretariat, login_with
 
 
 def test_the_hourly_job_opens_and_closes_on_the_right_days(campaign, letters):
-    assert services.campaigns_advance(today=TODAY) == {"opened": 1, "closed": 0}
-    assert services.campaigns_advance(today=TODAY + datetime.timedelta(days=31)) == {"opened": 0, "closed": 1}
+    assert services.campaigns_advance(today=today()) == {"opened": 1, "closed": 0}
+    assert services.campaigns_advance(today=today() + datetime.timedelta(days=31)) == {"opened": 0, "closed": 1}
     assert SurveyResult.objects.get(municipality__cbs_code=OPMEER).source == "portaal"
 
 
@@ -244,7 +244,7 @@ def test_closing_fills_the_module_1_figures_with_the_same_numbers(
     result = SurveyResult.objects.get(municipality__cbs_code=OPMEER)
     assert (result.addresses_mailed, result.responses, str(result.willing_to_report_pct)) == (30, 12, "66.7")
     assert result.source == "portaal" and str(result.response_rate) == "40.0"
-    page = client.get(f"/voortgang/{OPMEER}/?jaar={TODAY.year}").content.decode()
+    page = client.get(f"/voortgang/{OPMEER}/?jaar={today().year}").content.decode()
     assert "40,0%" in page and "66,7%" in page
     results = client.get(f"/enquetes/{open_campaign.pk}/resultaten").content.decode()
     assert "12 van de 30" in results and "40,0%" in results
@@ -261,12 +261,12 @@ def test_the_comparison_needs_two_other_municipalities_with_ten_responses(secret
             user=secretariat,
             municipality=Municipality.objects.get(cbs_code=cbs_code),
             title=f"Elders {cbs_code} {n}",
-            opens_on=TODAY,
-            closes_on=TODAY + datetime.timedelta(days=10),
+            opens_on=today(),
+            closes_on=today() + datetime.timedelta(days=10),
             mayor_name="X",
         )
         for _ in range(n):
-            Response.objects.create(campaign=other, submitted_on=TODAY, respondent_type="bewoner", answers=FULL)
+            Response.objects.create(campaign=other, submitted_on=today(), respondent_type="bewoner", answers=FULL)
         Campaign.objects.filter(pk=other.pk).update(status="open", addresses_count=50)
         services.campaign_close(campaign=Campaign.objects.get(pk=other.pk))
 

@@ -12,7 +12,7 @@ from stakeholders.models import Municipality
 from surveys import services
 from surveys.models import Campaign, InvitationCode, OpenAnswer, Response
 from tests.referrals.conftest import aov_of
-from tests.surveys.helpers import FULL, OPMEER, TODAY, _answer, _as, address_csv
+from tests.surveys.helpers import FULL, OPMEER, _answer, _as, address_csv, today
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +77,14 @@ def _closed(secretariat, cbs, n, willing):
         user=secretariat,
         municipality=Municipality.objects.get(cbs_code=cbs),
         title=f"Andere {cbs}",
-        opens_on=TODAY,
-        closes_on=TODAY + datetime.timedelta(days=10),
+        opens_on=today(),
+        closes_on=today() + datetime.timedelta(days=10),
         mayor_name="X",
     )
     for i in range(n):
         Response.objects.create(
             campaign=other,
-            submitted_on=TODAY,
+            submitted_on=today(),
             respondent_type="bewoner",
             answers={**FULL, "meldingsbereid": "ja" if i < willing else "nee"},
         )
@@ -164,7 +164,7 @@ def test_question_text_letter_text_and_open_answers_are_escaped(client, secretar
     assert "<script>alert" not in detail and "<img src=x" not in detail
     services.campaign_open(user=secretariat, campaign=campaign)
     OpenAnswer.objects.create(
-        response=Response.objects.create(campaign=campaign, submitted_on=TODAY, answers={}),
+        response=Response.objects.create(campaign=campaign, submitted_on=today(), answers={}),
         question=campaign.questions.get(code="opmerking"),
         text=XSS,
     )
@@ -183,8 +183,8 @@ def test_an_aov_cannot_create_for_another_municipality(client, make_user, login_
     haarlem = Municipality.objects.get(cbs_code="GM0392")
     response = client.post(
         "/enquetes/nieuw/",
-        {"municipality": haarlem.pk, "title": "x", "opens_on": TODAY.isoformat(),
-         "closes_on": (TODAY + datetime.timedelta(days=5)).isoformat(), "mayor_name": "x", "letter_text": ""},
+        {"municipality": haarlem.pk, "title": "x", "opens_on": today().isoformat(),
+         "closes_on": (today() + datetime.timedelta(days=5)).isoformat(), "mayor_name": "x", "letter_text": ""},
     )  # fmt: skip
     assert response.status_code == 200 and not Campaign.objects.exists()
 
@@ -192,7 +192,7 @@ def test_an_aov_cannot_create_for_another_municipality(client, make_user, login_
 def test_another_campaigns_question_and_answer_ids_are_404(client, secretariat, login_with_mfa, campaign, letters):
     other = services.campaign_create(
         user=secretariat, municipality=Municipality.objects.get(cbs_code="GM0392"), title="H",
-        opens_on=TODAY, closes_on=TODAY + datetime.timedelta(days=5), mayor_name="x",
+        opens_on=today(), closes_on=today() + datetime.timedelta(days=5), mayor_name="x",
     )  # fmt: skip
     question = services.question_add(
         user=secretariat, campaign=other, text_nl="q", text_en="", kind="text", choices_text="", required=False
@@ -201,7 +201,7 @@ def test_another_campaigns_question_and_answer_ids_are_404(client, secretariat, 
     assert client.post(f"/enquetes/{campaign.pk}/vragen/{question.pk}/verwijderen/").status_code == 404
     services.campaign_open(user=secretariat, campaign=campaign)
     answer = OpenAnswer.objects.create(
-        response=Response.objects.create(campaign=campaign, submitted_on=TODAY, answers={}),
+        response=Response.objects.create(campaign=campaign, submitted_on=today(), answers={}),
         question=campaign.questions.get(code="opmerking"),
         text="t",
     )
