@@ -121,11 +121,25 @@ class JointActionForm(forms.ModelForm):
             municipalities = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
         self.fields["municipality"].queryset = municipalities
         # Only organisations the user may see in the directory: the form must not list other districts'.
+        # Setting the queryset fills the widget's choices, so the widget (Meta.widgets) is never replaced
+        # afterwards: a new widget would render an empty list (issue #19.1).
         self.fields["organisations"].queryset = (
             organisations_visible_to(user).filter(is_active=True).select_related("partner_type").order_by("name")
         )
-        self.fields["organisations"].widget = forms.SelectMultiple(attrs={"size": 8})
-        self.fields["organisations"].help_text = _("Houd Ctrl (of Cmd) ingedrukt om meer organisaties te kiezen.")
+        self.fields["organisations"].help_text = _(
+            "Vink de organisaties aan die meededen. Typ een deel van de naam of het soort partner om de lijst "
+            "korter te maken."
+        )
+
+    def clean_organisations(self):
+        """The chosen ones, plus those already on the action that this form does not offer (another
+        district's partner added by the secretariat, an organisation that has since ended): a user cannot
+        remove what they cannot see."""
+        chosen = list(self.cleaned_data["organisations"])
+        if self.instance.pk:
+            offered = self.fields["organisations"].queryset.values("pk")
+            chosen += list(self.instance.organisations.exclude(pk__in=offered))
+        return chosen
 
     def clean_date(self):
         date = self.cleaned_data["date"]
