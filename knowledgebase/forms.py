@@ -9,6 +9,7 @@ from stakeholders.models import District, Module, Municipality, PartnerType, The
 from stakeholders.permissions import organisations_visible_to
 
 from .models import FINDING_FIELDS, ContentFlag, JointAction
+from .rich_text import separate_lists
 from .selectors import JointActionFilters, KnowledgeFilters
 
 ALL = [("", _("Alle"))]
@@ -223,7 +224,7 @@ class ContributionForm(forms.Form):
         return clean_plain_text(self.cleaned_data["intro"])
 
     def clean_text(self):
-        cleaned = clean_rich_text(self.cleaned_data["text"])
+        cleaned = clean_rich_text(separate_lists(self.cleaned_data["text"]))
         if not clean_plain_text(cleaned):
             raise ValidationError(_("Schrijf een tekst: na het opschonen bleef er niets over."))
         return cleaned
