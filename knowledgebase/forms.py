@@ -200,7 +200,11 @@ class ContributionForm(forms.Form):
         label=_("Modules"), queryset=Module.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districten"), queryset=District.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Gaat over districten"),
+        queryset=District.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Dit bepaalt niet wie de bijdrage leest: dat kiest het secretariaat bij het publiceren."),
     )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Gemeenten"), queryset=Municipality.objects.current().order_by("name"), required=False

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +10,7 @@ from accounts.roles import Role
 from core.exports import SafeSpreadsheetExportMixin
 
 from . import admin_views
-from .models import FINDING_FIELDS, JointAction
+from .models import FINDING_FIELDS, JointAction, KnowledgePage
 
 
 class _SecretariatMenuItem(MenuItem):
@@ -35,6 +36,15 @@ def register_knowledgebase_admin_urls():
         ),
         path("kennisbank/<int:page_id>/herzien/", admin_views.mark_reviewed, name="knowledgebase_mark_reviewed"),
     ]
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_district_pages_everyone_sees(request, page):
+    """Right after a save, publish or submit: a page about one district that every partner (or everyone) sees
+    is often meant, and sometimes a restriction ticked under "what it is about" instead of "who sees it"."""
+    if isinstance(page, KnowledgePage) and (warning := page.visibility_warning()):
+        messages.warning(request, warning)
 
 
 class JointActionIndexView(SafeSpreadsheetExportMixin, IndexView):
