@@ -436,3 +436,25 @@ def test_the_lesson_button_after_the_draft_was_submitted(aov_client):
     response = aov_client.post(f"/integrale-acties/{action.pk}/les/", follow=True)
     assert response.status_code == 200
     assert LessonPage.objects.count() == 1
+
+
+# --- The chooser of a lesson's integrale actie in the page editor (#19.12) --------------------------
+
+
+def test_the_joint_action_chooser_searches_by_area_municipality_and_year(client, make_user, login_with_mfa):
+    _action(HAARLEM, area="Spaarndam", date=datetime.date(2024, 3, 1))
+    _action(VELSEN, area="Velsen-Noord", date=datetime.date(2025, 5, 1))
+    _action(ALKMAAR, area="Koedijk", date=datetime.date(2025, 6, 1))
+    login_with_mfa(client, make_user(Role.SECRETARIAT, district=None))
+    html = client.get("/beheer/snippets/choose/knowledgebase/jointaction/").json()["html"]
+    assert BeautifulSoup(html, "html.parser").select_one("form[data-chooser-modal-search] input[name=q]")
+
+    def found(query):
+        response = client.get("/beheer/snippets/choose/knowledgebase/jointaction/results/", {"q": query})
+        soup = BeautifulSoup(response.text, "html.parser")
+        return [link.get_text(strip=True) for link in soup.select("tbody a[data-chooser-modal-choice]")]
+
+    assert found("spaarn") == ["01-03-2024 Haarlem, Spaarndam"]
+    assert found("velsen") == ["01-05-2025 Velsen, Velsen-Noord"]
+    assert found("2025") == ["01-06-2025 Alkmaar, Koedijk", "01-05-2025 Velsen, Velsen-Noord"]
+    assert found("2025 kennemerland") == ["01-05-2025 Velsen, Velsen-Noord"]
