@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
@@ -37,6 +37,12 @@ class CrmIndexView(SafeExportIndexView):
         if not self.is_searching:
             return queryset
         return SEARCHES[queryset.model](queryset, self.search_query)
+
+    def preprocess_field_value(self, field, value, export_format):
+        """Yes/no fields export as ja/nee, as the list shows them, not True/False."""
+        if isinstance(value, bool):
+            value = str(_("ja") if value else _("nee"))
+        return super().preprocess_field_value(field, value, export_format)
 
 
 class _CrmOnlyMixin:
@@ -149,13 +155,24 @@ class ContactFilterSet(WagtailFilterSet):
         fields = ["organisation", "district", "directory_consent", "platform_role"]
 
 
+def _yes_no_column(field: str, label) -> Column:
+    """A yes/no field in a list as Ja or Nee (Wagtail would print True and False), sortable."""
+    return Column(field, label=label, sort_key=field, accessor=lambda obj: _("Ja") if getattr(obj, field) else _("Nee"))
+
+
 class OrganisationViewSet(SnippetViewSet):
     model = Organisation
     chooser_viewset_class = CrmChooserViewSet
     icon = "group"
     menu_label = _("Organisaties")
     index_view_class = CrmIndexView
-    list_display = ["name", "partner_type", "city", "is_active", "updated_at"]
+    list_display = [
+        "name",
+        "partner_type",
+        "city",
+        _yes_no_column("is_active", _("Actief")),
+        DateColumn("updated_at", label=_("Bijgewerkt"), sort_key="updated_at"),
+    ]
     list_export = [
         "name",
         "partner_type",
@@ -185,7 +202,14 @@ class ContactViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Contactpersonen")
     index_view_class = CrmIndexView
-    list_display = ["__str__", "function", "email", "phone", "directory_consent", "updated_at"]
+    list_display = [
+        "__str__",
+        "function",
+        "email",
+        "phone",
+        _yes_no_column("directory_consent", _("In Wie is wie")),
+        DateColumn("updated_at", label=_("Bijgewerkt"), sort_key="updated_at"),
+    ]
     list_export = ["first_name", "last_name", "function", "email", "phone", "platform_role", "directory_consent"]
     export_filename = "contactpersonen"
     filterset_class = ContactFilterSet
