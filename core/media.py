@@ -70,7 +70,7 @@ def serve_image(request, signature: str, image_id: int, filter_spec: str):
         raise Http404
     image = get_object_or_404(get_image_model(), pk=image_id)
     if not user_can_view_file(request.user, image):
-        raise Http404
+        return _refused(request)
     try:
         rendition = image.get_rendition(filter_spec)
     except (SourceImageIOError, InvalidFilterSpecError):
@@ -88,10 +88,15 @@ def serve_image(request, signature: str, image_id: int, filter_spec: str):
     return response
 
 
-def check_document_access(document, request):
-    """The before_serve_document hook: like pages, anonymous visitors log in, others get 404."""
-    if user_can_view_file(request.user, document):
-        return None
+def _refused(request):
+    """Design section 3, as for pages: an anonymous visitor logs in, a logged-in reader without access gets 404."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise Http404
+
+
+def check_document_access(document, request):
+    """The before_serve_document hook."""
+    if user_can_view_file(request.user, document):
+        return None
+    return _refused(request)

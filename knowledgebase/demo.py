@@ -28,6 +28,7 @@ from .models import (
     MaterialsIndexPage,
     Visibility,
 )
+from .rich_text import editor_html
 
 ARTICLES_FILE = Path(__file__).parent / "fixtures" / "demo_articles.json"
 BULK_PAGES_PER_SCALE = 200
@@ -60,7 +61,7 @@ _BULK_PLACES = [
 def _block(block: dict):
     kind, value = block["type"], block["value"]
     if kind == "paragraph":
-        return ("paragraph", RichText(clean_rich_text(value)))
+        return ("paragraph", RichText(editor_html(clean_rich_text(value))))
     return (kind, value)
 
 

@@ -9,6 +9,7 @@ from stakeholders.models import District, Module, Municipality, PartnerType, The
 from stakeholders.permissions import organisations_visible_to
 
 from .models import FINDING_FIELDS, ContentFlag, JointAction
+from .rich_text import separate_lists
 from .selectors import JointActionFilters, KnowledgeFilters
 
 ALL = [("", _("Alle"))]
@@ -121,11 +122,25 @@ class JointActionForm(forms.ModelForm):
             municipalities = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
         self.fields["municipality"].queryset = municipalities
         # Only organisations the user may see in the directory: the form must not list other districts'.
+        # Setting the queryset fills the widget's choices, so the widget (Meta.widgets) is never replaced
+        # afterwards: a new widget would render an empty list (issue #19.1).
         self.fields["organisations"].queryset = (
             organisations_visible_to(user).filter(is_active=True).select_related("partner_type").order_by("name")
         )
-        self.fields["organisations"].widget = forms.SelectMultiple(attrs={"size": 8})
-        self.fields["organisations"].help_text = _("Houd Ctrl (of Cmd) ingedrukt om meer organisaties te kiezen.")
+        self.fields["organisations"].help_text = _(
+            "Vink de organisaties aan die meededen. Typ een deel van de naam of het soort partner om de lijst "
+            "korter te maken."
+        )
+
+    def clean_organisations(self):
+        """The chosen ones, plus those already on the action that this form does not offer (another
+        district's partner added by the secretariat, an organisation that has since ended): a user cannot
+        remove what they cannot see."""
+        chosen = list(self.cleaned_data["organisations"])
+        if self.instance.pk:
+            offered = self.fields["organisations"].queryset.values("pk")
+            chosen += list(self.instance.organisations.exclude(pk__in=offered))
+        return chosen
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -185,7 +200,11 @@ class ContributionForm(forms.Form):
         label=_("Modules"), queryset=Module.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districten"), queryset=District.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Gaat over districten"),
+        queryset=District.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Dit bepaalt niet wie de bijdrage leest: dat kiest het secretariaat bij het publiceren."),
     )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Gemeenten"), queryset=Municipality.objects.current().order_by("name"), required=False
@@ -209,7 +228,7 @@ class ContributionForm(forms.Form):
         return clean_plain_text(self.cleaned_data["intro"])
 
     def clean_text(self):
-        cleaned = clean_rich_text(self.cleaned_data["text"])
+        cleaned = clean_rich_text(separate_lists(self.cleaned_data["text"]))
         if not clean_plain_text(cleaned):
             raise ValidationError(_("Schrijf een tekst: na het opschonen bleef er niets over."))
         return cleaned

@@ -34,6 +34,7 @@ from .permissions import (
     user_can_give_feedback,
     user_can_record_joint_actions,
 )
+from .rich_text import editor_html
 
 CONTRIBUTION_MODELS = {"best_practice": BestPracticePage, "lesson": LessonPage}
 TAXONOMY_FIELDS = ("themes", "modules", "districts", "municipalities", "partner_types")
@@ -143,7 +144,7 @@ def contribution_create(
         title=title,
         slug=_unique_slug(index, title),
         intro=intro,
-        body=[("paragraph", RichText(text))],
+        body=[("paragraph", RichText(editor_html(text)))],
         visibility=Visibility.PARTNERS,
         owner=user,
         live=False,
@@ -164,6 +165,7 @@ def contribution_update(*, user, page: KnowledgePage, title: str, intro: str, te
         raise PermissionDenied
     page = page.specific
     page.title, page.intro = title, intro
+    text = editor_html(text)
     blocks = [(block.block_type, block.value) for block in page.body]
     for position, (block_type, _value) in enumerate(blocks):
         if block_type == "paragraph":

@@ -1,15 +1,20 @@
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from accounts.roles import Role
 from core.exports import SafeSpreadsheetExportMixin
 
 from . import admin_views
-from .models import FINDING_FIELDS, JointAction
+from .models import FINDING_FIELDS, JointAction, KnowledgePage
 
 
 class _SecretariatMenuItem(MenuItem):
@@ -37,8 +42,54 @@ def register_knowledgebase_admin_urls():
     ]
 
 
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_district_pages_everyone_sees(request, page):
+    """Right after a save, publish or submit: a page about one district that every partner (or everyone) sees
+    is often meant, and sometimes a restriction ticked under "what it is about" instead of "who sees it"."""
+    if isinstance(page, KnowledgePage) and (warning := page.visibility_warning()):
+        messages.warning(request, warning)
+
+
 class JointActionIndexView(SafeSpreadsheetExportMixin, IndexView):
     pass
+
+
+class JointActionSearchForm(BaseFilterForm):
+    """The chooser of a lesson's integrale actie searches as you type (#19.12): every word in the area, the
+    municipality or the district, or a year."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Gebied, gemeente of jaar"), "autocomplete": "off"}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        for word in query.split()[:6]:
+            match = Q(area__icontains=word) | Q(municipality__name__icontains=word) | Q(district__name__icontains=word)
+            if word.isdigit() and len(word) == 4:
+                match |= Q(date__year=int(word))
+            objects = objects.filter(match)
+        if query:
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class _JointActionChooseMixin:
+    filter_form_class = JointActionSearchForm
+
+    def get_object_list(self):
+        return super().get_object_list().select_related("municipality")
+
+
+class JointActionChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = type("JointActionChooseView", (_JointActionChooseMixin, chooser.ChooseView), {})
+    choose_results_view_class = type(
+        "JointActionChooseResultsView", (_JointActionChooseMixin, chooser.ChooseResultsView), {}
+    )
 
 
 class JointActionViewSet(SnippetViewSet):
@@ -46,6 +97,7 @@ class JointActionViewSet(SnippetViewSet):
     portal itself, where AOVs work."""
 
     model = JointAction
+    chooser_viewset_class = JointActionChooserViewSet
     icon = "group"
     menu_label = _("Integrale acties")
     menu_order = 250

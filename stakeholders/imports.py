@@ -16,17 +16,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
-from difflib import SequenceMatcher
+from functools import cached_property
 
 import tablib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rapidfuzz.fuzz import ratio
 from wagtail.log_actions import log
 
 from core.scanning import check_upload
@@ -37,8 +38,11 @@ from .validators import normalise_postal_code, validate_dutch_phone, validate_kv
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-NEAR_NAME_RATIO = 0.88
-MERGE, SKIP = "merge", "skip"
+NEAR_NAME_RATIO = 88  # rapidfuzz's ratio, 0-100: the share of characters two names have in common, in order
+MERGE, SKIP, NEW = "merge", "skip", "new"
+# What may become of a possible duplicate. An organisation found by its name may still be another one (a
+# branch, a namesake elsewhere); a contact found by their e-mail address is that person.
+DECISIONS = {ImportBatch.Kind.ORGANISATIONS: (MERGE, SKIP, NEW), ImportBatch.Kind.CONTACTS: (MERGE, SKIP)}
 CANCELLED_ACTION = "vbg.crm.import_cancelled"
 
 # Column headings people actually use, mapped to one key per field.
@@ -208,8 +212,8 @@ class OrganisationRowForm(forms.Form):
         partner_type = self.lookups.partner_types.get(value)
         if partner_type is None:
             raise forms.ValidationError(
-                _("Onbekend partnertype '%(value)s'. Gebruik een code zoals %(examples)s.")
-                % {"value": self.cleaned_data["partnertype"], "examples": "gemeente, politie, liander, lto"}
+                _("Onbekend partnertype '%(value)s'. Kies er een uit de lijst (in het bestand mag de naam of de code).")
+                % {"value": self.cleaned_data["partnertype"]}
             )
         return partner_type
 
@@ -322,12 +326,79 @@ class PreviewRow:
             return "error"
         return "duplicate" if self.duplicate_of is not None else "new"
 
-    def cells(self, columns: list[tuple[str, str]]) -> list[dict]:
-        """One cell per column of the import, also for columns the file did not have."""
-        return [
-            {"key": key, "label": label, "value": self.values.get(key, ""), "errors": self.errors.get(key, [])}
-            for key, label in columns
-        ]
+    def cells(self, columns: list[tuple[str, str]], inputs: dict | None = None) -> list[dict]:
+        """One cell per column of the import, also for columns the file did not have; with the list to choose
+        from (or the suggestions) where the preview offers one to fix the cell."""
+        inputs = inputs or {}
+        cells = []
+        for key, label in columns:
+            value = self.values.get(key, "")
+            cell = {"key": key, "label": label, "value": value, "errors": self.errors.get(key, [])}
+            cell["shown"] = _shown(value, self.cleaned.get(key))
+            if key in inputs:
+                cell.update(inputs[key].for_value(value))
+            cells.append(cell)
+        return cells
+
+
+def _shown(value: str, cleaned) -> str:
+    """A checked cell as the CRM will know it: the partner type's name for its code, the districts' names."""
+    if isinstance(cleaned, models.Model):
+        return str(cleaned)
+    if isinstance(cleaned, list) and cleaned and all(isinstance(item, models.Model) for item in cleaned):
+        return ", ".join(str(item) for item in cleaned)
+    return value
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """How the preview offers a column for fixing: a list to choose from (`choices`, (value, label) pairs,
+    chosen by value, label or an alias) or suggestions while typing (`suggestions`, for a datalist)."""
+
+    choices: tuple = ()
+    aliases: tuple = ()  # (typed value, choice value)
+    suggestions: tuple = ()
+
+    def for_value(self, value: str) -> dict:
+        if self.suggestions:
+            return {"suggestions": True}
+        typed = (value or "").strip().lower()
+        aliases = dict(self.aliases)
+        chosen = next(
+            (code for code, label in self.choices if typed in (code.lower(), str(label).lower())),
+            aliases.get(typed),
+        )
+        options = [(code, label, code == chosen) for code, label in self.choices]
+        if chosen is None:
+            # What was typed stays visible and chosen, marked, until another option is picked.
+            unknown = (value, _("%(value)s (onbekend)") % {"value": value}) if typed else ("", _("Kies..."))
+            options.insert(0, (*unknown, True))
+        return {"options": options}
+
+
+def import_inputs(kind: str) -> dict[str, CellInput]:
+    """The names behind the codes (partner types), and the known values of the other columns with a fixed set."""
+    if kind == ImportBatch.Kind.ORGANISATIONS:
+        return {
+            "partnertype": CellInput(choices=tuple(PartnerType.objects.order_by("name").values_list("code", "name"))),
+            "gemeente": CellInput(
+                suggestions=tuple(Municipality.objects.current().order_by("name").values_list("name", flat=True))
+            ),
+        }
+    yes_no = CellInput(
+        choices=(("ja", _("ja")), ("nee", _("nee"))),
+        aliases=(*((word, "ja") for word in YES), *((word, "nee") for word in NO)),
+    )
+    return {
+        "organisatie": CellInput(
+            suggestions=tuple(
+                Organisation.objects.filter(is_active=True).order_by("name").values_list("name", flat=True)
+            )
+        ),
+        "platformrol": CellInput(choices=(("", _("geen")), *Contact.PlatformRole.choices)),
+        "wie_is_wie": yes_no,
+        "uitnodigingen": yes_no,
+    }
 
 
 def import_columns(kind: str) -> list[tuple[str, str]]:
@@ -349,9 +420,23 @@ class Preview:
     def table(self) -> list[tuple[PreviewRow, list[dict]]]:
         return self.table_of(self.rows)
 
+    @cached_property
+    def inputs(self) -> dict[str, CellInput]:
+        return import_inputs(self.batch.kind)
+
+    @property
+    def datalists(self) -> list[tuple[str, tuple]]:
+        """(column key, suggestions) for the columns fixed by typing with suggestions."""
+        return [(key, field.suggestions) for key, field in self.inputs.items() if field.suggestions]
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        return DECISIONS[self.batch.kind]
+
     def table_of(self, rows: list[PreviewRow]) -> list[tuple[PreviewRow, list[dict]]]:
+        """Rows with their cells; only rows with errors are fixed in the preview, so only they get inputs."""
         columns = self.columns
-        return [(row, row.cells(columns)) for row in rows]
+        return [(row, row.cells(columns, self.inputs if row.errors else None)) for row in rows]
 
     @property
     def error_count(self) -> int:
@@ -371,18 +456,91 @@ class Preview:
 
 
 def _near_name_matcher(name: str):
-    """A test `near(other)` for one name. SequenceMatcher analyses its second sequence once, so the name is
-    that one; the length bound and quick_ratio are upper bounds of ratio that reject most pairs cheaply."""
-    matcher = SequenceMatcher(None, "", name)
-    length = len(name)
+    """A test `near(other)` for one name: nearly the same characters in the same order."""
 
     def near(other: str) -> bool:
-        if 2 * min(length, len(other)) < NEAR_NAME_RATIO * (length + len(other)):
-            return False  # ratio() is at most 2 * shorter / total length
-        matcher.set_seq1(other)
-        return matcher.quick_ratio() >= NEAR_NAME_RATIO and matcher.ratio() >= NEAR_NAME_RATIO
+        return ratio(name, other, score_cutoff=NEAR_NAME_RATIO) > 0
 
     return near
+
+
+# Legal forms and kinds of body that say nothing about which organisation it is ("Stichting Het Hof" is
+# "Het Hof"), and small words an abbreviation leaves out ("Land- en Tuinbouw Organisatie" is "LTO").
+LEGAL_FORMS = {"bv", "nv", "vof", "cv", "ua", "stichting", "vereniging", "cooperatie"}
+SMALL_WORDS = {"en", "van", "de", "het", "der", "den", "voor", "in", "op", "te", "t", "s"}
+
+
+def _core_tokens(normalised: str) -> tuple[str, ...]:
+    """The words of a normalised name without legal forms; single letters in a row ("b v" from "B.V.") are
+    one word."""
+    tokens: list[str] = []
+    previous_single = False
+    for token in normalised.split():
+        single = len(token) == 1
+        if single and previous_single:
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+        previous_single = single
+    core = tuple(token for token in tokens if token not in LEGAL_FORMS)
+    return core or tuple(tokens)
+
+
+def _initials(tokens: tuple[str, ...]) -> str:
+    """ "lto" for "land en tuinbouw organisatie"; nothing for fewer than three words, too easily shared."""
+    words = [token for token in tokens if token not in SMALL_WORDS]
+    return "".join(word[0] for word in words) if len(words) >= 3 else ""
+
+
+@dataclass(frozen=True)
+class _KnownOrganisation:
+    organisation: Organisation
+    name: str  # normalised
+    places: frozenset
+
+
+@dataclass
+class _KnownOrganisations:
+    """Every organisation, indexed for the checks of `_find_duplicate_organisation`: each row looks up a few
+    keys instead of comparing itself with every organisation."""
+
+    by_kvk: dict = field(default_factory=dict)
+    by_name: dict = field(default_factory=dict)
+    by_core: dict = field(default_factory=dict)  # core words -> organisation
+    by_start: dict = field(default_factory=dict)  # the first words of a longer name -> organisation
+    by_initials: dict = field(default_factory=dict)
+    by_place: dict = field(default_factory=dict)  # place -> [_KnownOrganisation]
+
+    def add(self, known: _KnownOrganisation) -> None:
+        organisation = known.organisation
+        if organisation.kvk_number:
+            self.by_kvk.setdefault(organisation.kvk_number, organisation)
+        self.by_name.setdefault(known.name, organisation)
+        core = _core_tokens(known.name)
+        self.by_core.setdefault(core, organisation)
+        for length in range(1, len(core)):
+            self.by_start.setdefault(core[:length], organisation)
+        if initials := _initials(core):
+            self.by_initials.setdefault(initials, organisation)
+        for place in known.places:
+            self.by_place.setdefault(place, []).append(known)
+
+
+def _organisation_candidates() -> _KnownOrganisations:
+    """Every organisation with the places it is in or works in (its own municipality and `municipalities`)."""
+    known = _KnownOrganisations()
+    for organisation in Organisation.objects.prefetch_related("municipalities"):
+        known.add(
+            _KnownOrganisation(
+                organisation=organisation,
+                name=_normalised_name(organisation.name),
+                places=_places(
+                    municipality_ids=[organisation.municipality_id, *(m.pk for m in organisation.municipalities.all())],
+                    city=organisation.city,
+                ),
+            )
+        )
+    return known
 
 
 def _places(*, municipality_ids, city: str) -> frozenset:
@@ -398,39 +556,31 @@ def _row_places(cleaned: dict) -> frozenset:
     return _places(municipality_ids=[municipality.pk] if municipality else [], city=cleaned.get("plaats") or "")
 
 
-@dataclass(frozen=True)
-class _KnownOrganisation:
-    organisation: Organisation
-    name: str  # normalised
-    places: frozenset
-
-
-def _organisation_candidates() -> list[_KnownOrganisation]:
-    """Every organisation with the places it is in or works in (its own municipality and `municipalities`)."""
-    return [
-        _KnownOrganisation(
-            organisation=organisation,
-            name=_normalised_name(organisation.name),
-            places=_places(
-                municipality_ids=[organisation.municipality_id, *(m.pk for m in organisation.municipalities.all())],
-                city=organisation.city,
-            ),
-        )
-        for organisation in Organisation.objects.prefetch_related("municipalities")
-    ]
-
-
-def _find_duplicate_organisation(cleaned: dict, candidates: list[_KnownOrganisation]) -> tuple[object, str]:
-    if cleaned.get("kvk"):
-        for candidate in candidates:
-            if candidate.organisation.kvk_number == cleaned["kvk"]:
-                return candidate.organisation, _("zelfde KvK-nummer")
+def _find_duplicate_organisation(cleaned: dict, known: _KnownOrganisations) -> tuple[object, str]:
+    """The organisation a row may be, with the reason, strongest evidence first. A possible duplicate is only
+    a question to the secretariat (merge, skip or add as new), so a short name that starts a longer one
+    ("PWN" and "PWN Waterleidingbedrijf Noord-Holland") or is its abbreviation counts too."""
+    if cleaned.get("kvk") and (organisation := known.by_kvk.get(cleaned["kvk"])):
+        return organisation, _("zelfde KvK-nummer")
     name = _normalised_name(cleaned["naam"])
-    places = _row_places(cleaned)
+    core = _core_tokens(name)
+    if organisation := known.by_name.get(name) or known.by_core.get(core):
+        return organisation, _("zelfde naam")
     near = _near_name_matcher(name)
-    for candidate in candidates:
-        if candidate.name == name or (places & candidate.places and near(candidate.name)):
-            return candidate.organisation, _("(bijna) dezelfde naam in dezelfde plaats")
+    for place in _row_places(cleaned):
+        for candidate in known.by_place.get(place, []):
+            if near(candidate.name):
+                return candidate.organisation, _("(bijna) dezelfde naam in dezelfde plaats")
+    shorter_known = next(
+        (known.by_core[core[:length]] for length in range(len(core) - 1, 0, -1) if core[:length] in known.by_core),
+        None,
+    )
+    if organisation := shorter_known or known.by_start.get(core):
+        if len(" ".join(min(core, _core_tokens(_normalised_name(organisation.name)), key=len))) >= 3:
+            return organisation, _("de ene naam begint met de andere")
+    initials = _initials(core)
+    if organisation := (known.by_initials.get(core[0]) if len(core) == 1 else None) or known.by_core.get((initials,)):
+        return organisation, _("afkorting van de naam")
     return None, ""
 
 
@@ -544,7 +694,7 @@ def import_batch_edit(
     batch.rows = rows
     batch.decisions = {
         **batch.decisions,
-        **{str(n): d for n, d in decisions.items() if d in (MERGE, SKIP) and 1 <= n <= len(rows)},
+        **{str(n): d for n, d in decisions.items() if d in DECISIONS[batch.kind] and 1 <= n <= len(rows)},
     }
     if decide_all in (MERGE, SKIP):
         batch.decisions = {str(n): decide_all for n in range(1, len(rows) + 1)}
@@ -569,11 +719,12 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> dict[str, int]:
     save_row = _save_organisation_row if batch.kind == ImportBatch.Kind.ORGANISATIONS else _save_contact_row
     summary = {"created": 0, "merged": 0, "skipped": 0}
     for row in preview.rows:
-        if row.duplicate_of is not None and row.decision != MERGE:
+        existing = row.duplicate_of if row.decision != NEW else None
+        if existing is not None and row.decision != MERGE:
             summary["skipped"] += 1
             continue
-        save_row(row.cleaned, existing=row.duplicate_of)
-        summary["merged" if row.duplicate_of is not None else "created"] += 1
+        save_row(row.cleaned, existing=existing)
+        summary["merged" if existing is not None else "created"] += 1
     batch.status = ImportBatch.Status.IMPORTED
     batch.imported_at = timezone.now()
     batch.summary = summary

@@ -3,25 +3,46 @@ history and CSV/XLSX export (formula-safe). Nothing is hard-deleted: organisatio
 with their active flag, so history stays."""
 
 import django_filters
+from django import forms
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from core.exports import SafeSpreadsheetExportMixin
 
+from .admin_search import SEARCHES
 from .bulk_actions import DeactivateOrganisationsBulkAction
-from .models import Contact, District, Interaction, Municipality, Organisation, PartnerType
+from .models import Affiliation, Contact, District, Interaction, Municipality, Organisation, PartnerType
 from .permissions import user_can_manage_crm
 
 
 class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
     pass
+
+
+class CrmIndexView(SafeExportIndexView):
+    """The lists of organisations and contacts search like their choosers: every word, in name, organisation
+    and municipality."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return SEARCHES[queryset.model](queryset, self.search_query)
+
+    def preprocess_field_value(self, field, value, export_format):
+        """Yes/no fields export as ja/nee, as the list shows them, not True/False."""
+        if isinstance(value, bool):
+            value = str(_("ja") if value else _("nee"))
+        return super().preprocess_field_value(field, value, export_format)
 
 
 class _CrmOnlyMixin:
@@ -34,9 +55,61 @@ class _CrmOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class CrmSearchForm(BaseFilterForm):
+    """The chooser's search box (Wagtail's modal searches as you type in a field named q). Wagtail adds one only
+    for models in its search index; the CRM is searched in its own tables (stakeholders.admin_search)."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Naam, organisatie of gemeente"), "autocomplete": "off"}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = SEARCHES[objects.model](objects, query)
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+def _organisation_names(contact) -> str:
+    return ", ".join(affiliation.organisation.name for affiliation in contact.chooser_affiliations)
+
+
+# Beside the name in a chooser: enough to tell two Jan de Vries, or two offices of one partner, apart.
+CHOOSER_COLUMNS = {
+    Contact: [Column("organisations", label=_("Organisatie"), accessor=_organisation_names)],
+    Organisation: [
+        Column("partner_type", label=_("Partnertype")),
+        Column("city", label=_("Plaats")),
+    ],
+}
+
+
+class _CrmChooserListMixin(_CrmOnlyMixin):
+    filter_form_class = CrmSearchForm
+
+    def get_object_list(self):
+        objects = super().get_object_list()
+        if self.model_class is Contact:
+            current = Affiliation.objects.current().select_related("organisation").order_by("organisation__name")
+            objects = objects.prefetch_related(Prefetch("affiliations", current, to_attr="chooser_affiliations"))
+        elif self.model_class is Organisation:
+            objects = objects.select_related("partner_type")
+        return objects
+
+    @property
+    def columns(self):
+        columns = super().columns
+        columns[0].label = _("Naam")  # Wagtail's "Titel" reads oddly above people and organisations
+        return [*columns, *CHOOSER_COLUMNS.get(self.model_class, [])]
+
+
 class CrmChooserViewSet(chooser.SnippetChooserViewSet):
-    choose_view_class = type("CrmChooseView", (_CrmOnlyMixin, chooser.ChooseView), {})
-    choose_results_view_class = type("CrmChooseResultsView", (_CrmOnlyMixin, chooser.ChooseResultsView), {})
+    choose_view_class = type("CrmChooseView", (_CrmChooserListMixin, chooser.ChooseView), {})
+    choose_results_view_class = type("CrmChooseResultsView", (_CrmChooserListMixin, chooser.ChooseResultsView), {})
     chosen_view_class = type("CrmChosenView", (_CrmOnlyMixin, chooser.SnippetChosenView), {})
     chosen_multiple_view_class = type("CrmChosenMultipleView", (_CrmOnlyMixin, chooser.SnippetChosenMultipleView), {})
     create_view_class = type("CrmChooserCreateView", (_CrmOnlyMixin, chooser.SnippetCreateView), {})
@@ -82,13 +155,24 @@ class ContactFilterSet(WagtailFilterSet):
         fields = ["organisation", "district", "directory_consent", "platform_role"]
 
 
+def _yes_no_column(field: str, label) -> Column:
+    """A yes/no field in a list as Ja or Nee (Wagtail would print True and False), sortable."""
+    return Column(field, label=label, sort_key=field, accessor=lambda obj: _("Ja") if getattr(obj, field) else _("Nee"))
+
+
 class OrganisationViewSet(SnippetViewSet):
     model = Organisation
     chooser_viewset_class = CrmChooserViewSet
     icon = "group"
     menu_label = _("Organisaties")
-    index_view_class = SafeExportIndexView
-    list_display = ["name", "partner_type", "city", "is_active", "updated_at"]
+    index_view_class = CrmIndexView
+    list_display = [
+        "name",
+        "partner_type",
+        "city",
+        _yes_no_column("is_active", _("Actief")),
+        DateColumn("updated_at", label=_("Bijgewerkt"), sort_key="updated_at"),
+    ]
     list_export = [
         "name",
         "partner_type",
@@ -117,8 +201,15 @@ class ContactViewSet(SnippetViewSet):
     chooser_viewset_class = CrmChooserViewSet
     icon = "user"
     menu_label = _("Contactpersonen")
-    index_view_class = SafeExportIndexView
-    list_display = ["__str__", "function", "email", "phone", "directory_consent", "updated_at"]
+    index_view_class = CrmIndexView
+    list_display = [
+        "__str__",
+        "function",
+        "email",
+        "phone",
+        _yes_no_column("directory_consent", _("In Wie is wie")),
+        DateColumn("updated_at", label=_("Bijgewerkt"), sort_key="updated_at"),
+    ]
     list_export = ["first_name", "last_name", "function", "email", "phone", "platform_role", "directory_consent"]
     export_filename = "contactpersonen"
     filterset_class = ContactFilterSet

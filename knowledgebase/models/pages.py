@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -39,6 +39,44 @@ class KnowledgePageForm(WagtailAdminPageForm):
                 "visible_districts", _("Kies minstens één district als de pagina alleen voor districten is.")
             )
         return cleaned
+
+
+# Two district fields look alike and are not (issue #19.16): what a page is about, on the content tab, restricts
+# nothing; who may see it is chosen on the settings tab. Their headings and help say so, the content tab shows
+# the page's current visibility next to the first, and saving a page about some districts that everyone may
+# see ends in a warning (knowledgebase.wagtail_hooks).
+ABOUT_DISTRICTS_HEADING = _("Gaat over districten (onderwerp, beperkt niets)")
+ABOUT_DISTRICTS_HELP = _(
+    "Waar de pagina over gaat, voor de filters en het zoeken. Dit bepaalt niet wie de pagina ziet: dat kiest u "
+    "op het tabblad Instellingen, onder 'Wie mag deze pagina zien'."
+)
+VISIBLE_DISTRICTS_HEADING = _("Alleen zichtbaar voor deze districten")
+VISIBLE_DISTRICTS_HELP = _(
+    "Geldt alleen bij 'Alleen de gekozen districtsplatforms': dan zien alleen partners van deze districten en het "
+    "secretariaat de pagina, ook in lijsten, zoekresultaten en feeds."
+)
+AUDIENCE_LABELS = {
+    "public": _("iedereen, ook wie niet is ingelogd"),
+    "partners": _("iedere ingelogde partner, uit alle districten"),
+}
+
+
+class VisibilityNotePanel(Panel):
+    """Beside "what the page is about": who may see the page as it is stored now, and where to change that."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "knowledgebase/admin/visibility_note.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            if page.visibility == Visibility.DISTRICTS and page.pk:
+                names = ", ".join(d.name for d in page.visible_districts.all())
+                context["audience"] = _("alleen partners van %(districts)s") % {"districts": names or "-"}
+            else:
+                context["audience"] = AUDIENCE_LABELS.get(page.visibility, page.get_visibility_display())
+            context["warning"] = page.visibility_warning() if page.pk else ""
+            return context
 
 
 class KnowledgePage(Page):
@@ -83,7 +121,13 @@ class KnowledgePage(Page):
         [
             FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
             FieldPanel("modules", widget=forms.CheckboxSelectMultiple),
-            FieldPanel("districts", widget=forms.CheckboxSelectMultiple),
+            FieldPanel(
+                "districts",
+                widget=forms.CheckboxSelectMultiple,
+                heading=ABOUT_DISTRICTS_HEADING,
+                help_text=ABOUT_DISTRICTS_HELP,
+            ),
+            VisibilityNotePanel(),
             FieldPanel("municipalities"),
             FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
         ],
@@ -94,7 +138,12 @@ class KnowledgePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("visibility", widget=forms.RadioSelect),
-                FieldPanel("visible_districts", widget=forms.CheckboxSelectMultiple),
+                FieldPanel(
+                    "visible_districts",
+                    widget=forms.CheckboxSelectMultiple,
+                    heading=VISIBLE_DISTRICTS_HEADING,
+                    help_text=VISIBLE_DISTRICTS_HELP,
+                ),
             ],
             heading=_("Wie mag deze pagina zien"),
         ),
@@ -120,6 +169,24 @@ class KnowledgePage(Page):
         page.review_by = max(filter(None, [page.review_by, self.review_by]), default=None)
         page.last_reviewed_at = max(filter(None, [page.last_reviewed_at, self.last_reviewed_at]), default=None)
         return page
+
+    def visibility_warning(self) -> str:
+        """Non-empty when the page is about some districts (not all) and yet every partner or everyone sees it:
+        often meant, sometimes a restriction ticked in the wrong place."""
+        from stakeholders.models import District
+
+        if self.visibility == Visibility.DISTRICTS:
+            return ""
+        about = sorted(d.name for d in self.districts.all())
+        if not about or len(about) >= District.objects.count():
+            return ""
+        names = ", ".join(about)
+        return _(
+            "Let op: deze pagina gaat over %(districts)s, maar is zichtbaar voor %(audience)s. 'Gaat over "
+            "districten' beperkt niets. Mag alleen %(districts)s de pagina zien? Kies dan op het tabblad "
+            "Instellingen, onder 'Wie mag deze pagina zien', voor 'Alleen de gekozen districtsplatforms' en vink "
+            "%(districts)s aan."
+        ) % {"districts": names, "audience": AUDIENCE_LABELS[self.visibility]}
 
     @property
     def kind_label(self) -> str:

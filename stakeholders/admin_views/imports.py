@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from ..imports import (
     COLUMNS,
     MERGE,
+    NEW,
     SKIP,
     ImportFileError,
     import_batch_cancel,
@@ -143,6 +144,7 @@ def preview(request, pk):
             ],
             "merge": MERGE,
             "skip": SKIP,
+            "new": NEW,
         },
     )
 

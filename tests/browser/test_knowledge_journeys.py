@@ -95,7 +95,8 @@ def test_joint_action_becomes_a_lesson_reviewed_and_read_by_partners(live, page,
     aov_page.get_by_role("link", name="Integrale actie vastleggen").click()
     expect(aov_page).to_have_url(re.compile(r"/integrale-acties/nieuw/$"))
     aov_page.get_by_label("Datum").fill(_yesterday().isoformat())
-    aov_page.get_by_label("Gemeente").select_option(label="Haarlem")
+    # Exactly "Gemeente": the participating organisations include "Gemeente Haarlem".
+    aov_page.get_by_label(re.compile(r"^\s*Gemeente\s*\*?\s*$")).select_option(label="Haarlem")
     aov_page.get_by_label("Gebied").fill("Spaarndam")
     aov_page.get_by_label("Aantal bezochte locaties").fill("12")
     aov_page.get_by_label("Hennepkwekerij").fill("2")

@@ -1,8 +1,13 @@
 """A partner proposes a page; the secretariat asks for a change in the Wagtail workflow, then publishes."""
 
+import importlib
+
 import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
 from django.core import mail
 from wagtail.models import WorkflowState
+from wagtail.rich_text import RichText
 
 from accounts.roles import Role
 from knowledgebase import services
@@ -46,8 +51,11 @@ def test_a_submission_becomes_a_draft_in_review_and_the_secretariat_hears_of_it(
     assert page.specific.visibility == "partners"
     assert page.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
     assert Notification.objects.filter(recipient=secretary, kind="knowledge.submitted").exists()
-    body = page.get_latest_revision_as_object().body
-    assert "<h2>Aanpak</h2>" in body[0].value.source and "<li>Met LTO</li>" in body[0].value.source
+    soup = BeautifulSoup(page.get_latest_revision_as_object().body[0].value.source, "html.parser")
+    assert soup.h2.get_text() == "Aanpak" and [li.get_text() for li in soup.select("ul > li")] == [
+        "Met de wijkagent",
+        "Met LTO",
+    ]
 
 
 def test_changes_requested_then_resubmitted_then_published(client, partner, secretary):
@@ -131,3 +139,52 @@ def test_a_saved_draft_keeps_blocks_the_secretariat_added(partner, reference_dat
     page = BestPracticePage.objects.get(pk=page.pk)
     assert [b.block_type for b in page.body] == ["paragraph", "callout"]
     assert "Daarna" in page.body[0].value.source
+
+
+# --- What the page editor can open (#19.11) ---------------------------------------------------------
+
+LINE_BREAKS = "Eerste regel\ntweede regel\n\nWat we deden:\n- Met de wijkagent\n- Met LTO\nDaarna evalueerden we."
+
+
+def test_a_contribution_with_line_breaks_opens_in_the_page_editor(client, partner, secretary, login_with_mfa):
+    """A single line break stored as nh3 writes it (`<br>`) made Wagtail's editor fail with a 500."""
+    page = _submit(client, partner, text=LINE_BREAKS)
+    client.logout()
+    login_with_mfa(client, secretary)
+    response = client.get(f"/beheer/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(page.get_latest_revision_as_object().body[0].value.source, "html.parser")
+    paragraphs = soup.find_all("p")
+    assert paragraphs[0].get_text("|") == "Eerste regel|tweede regel" and paragraphs[0].br is not None
+    # The "- " lines under a line of introduction are a list, not lines of a paragraph.
+    assert paragraphs[1].get_text() == "Wat we deden:"
+    assert [li.get_text() for li in soup.select("ul > li")] == ["Met de wijkagent", "Met LTO"]
+    assert paragraphs[2].get_text() == "Daarna evalueerden we."
+
+
+def test_the_partner_gets_back_the_text_as_typed(client, partner):
+    client.force_login(partner)
+    client.post("/bijdragen/nieuw/", {**FORM, "text": LINE_BREAKS, "save": "1"})
+    page = KnowledgePage.objects.get(title=FORM["title"])
+    form = client.get(f"/bijdragen/{page.pk}/").context["form"]
+    assert form.initial["text"] == (
+        "Eerste regel\ntweede regel\n\nWat we deden:\n\n- Met de wijkagent\n- Met LTO\n\nDaarna evalueerden we."
+    )
+
+
+def test_a_stored_page_with_line_breaks_opens_after_the_migration(client, partner, secretary, login_with_mfa):
+    """Pages stored before the fix hold `<br>` in the page row and in their revisions."""
+    page = services.contribution_create(
+        user=partner, kind="best_practice", title="Oud", intro="Kort", text="<p>Eerst</p>", taxonomy={}
+    ).specific
+    page.body = [("paragraph", RichText("<p>Eerste regel<br>tweede regel</p><li>los punt</li>"))]
+    page.save()
+    page.save_revision(user=partner)
+    migration = importlib.import_module("knowledgebase.migrations.0003_paragraph_line_breaks")
+    migration.rewrite_bodies(apps, None)
+    login_with_mfa(client, secretary)
+    assert client.get(f"/beheer/pages/{page.pk}/edit/").status_code == 200
+    page = BestPracticePage.objects.get(pk=page.pk)
+    for stored in (page, page.get_latest_revision_as_object()):
+        source = stored.body[0].value.source
+        assert source == "<p>Eerste regel<br/>tweede regel</p><ul><li>los punt</li></ul>"

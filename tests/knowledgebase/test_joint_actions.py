@@ -4,6 +4,7 @@ municipality only, it holds no addresses, and a lesson can be drafted from an ac
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -162,6 +163,89 @@ def test_a_finding_count_equal_to_the_premises_visited_is_fine(aov_client):
     )
     assert response.status_code == 302
     assert JointAction.objects.get().found_drug_waste == 3
+
+
+# --- Participating organisations (#19.1) -----------------------------------------------------------
+
+
+def _offered_organisations(response) -> dict[str, str]:
+    """{organisation name: checkbox value} as a reader of the form sees them, with whether each is ticked."""
+    soup = BeautifulSoup(response.text, "html.parser")
+    offered = {}
+    for box in soup.select('input[type="checkbox"][name="organisations"]'):
+        label = soup.find("label", attrs={"for": box["id"]})
+        offered[label.select_one(".choice-name").get_text(strip=True)] = box["value"]
+    return offered
+
+
+def _ticked_organisations(response) -> set[str]:
+    soup = BeautifulSoup(response.text, "html.parser")
+    return {
+        soup.find("label", attrs={"for": box["id"]}).select_one(".choice-name").get_text(strip=True)
+        for box in soup.select('input[type="checkbox"][name="organisations"][checked]')
+    }
+
+
+def test_the_form_offers_exactly_the_organisations_the_aov_may_see(aov_client, aov):
+    _organisation_in("KEN", "Brandweer Kennemerland")
+    _organisation_in("KEN", "Liander")
+    ended = _organisation_in("KEN", "Opgeheven Stichting")
+    ended.is_active = False
+    ended.save()
+    _organisation_in("NHN", "Woonstichting Noorderkwartier")
+    offered = _offered_organisations(aov_client.get("/integrale-acties/nieuw/"))
+    own = Affiliation.objects.get(contact=aov.contact).organisation.name
+    assert set(offered) == {"Brandweer Kennemerland", "Liander", own}
+
+
+def test_the_stored_action_carries_exactly_the_chosen_organisations(aov_client):
+    for name in ("Brandweer Kennemerland", "Liander", "PWN", "Staatsbosbeheer", "LTO Noord"):
+        _organisation_in("KEN", name)
+    offered = _offered_organisations(aov_client.get("/integrale-acties/nieuw/"))
+    chosen = ["Liander", "PWN", "Staatsbosbeheer"]
+    data = _form_data(_municipality(HAARLEM))
+    data["organisations"] = [offered[name] for name in chosen]
+    response = aov_client.post("/integrale-acties/nieuw/", data)
+    action = JointAction.objects.get()
+    assert response.status_code == 302
+    assert sorted(action.organisations.values_list("name", flat=True)) == chosen
+    assert all(name in aov_client.get(f"/integrale-acties/{action.pk}/").text for name in chosen)
+
+
+def test_an_organisation_the_aov_may_not_see_is_refused(aov_client):
+    nhn_org = _organisation_in("NHN", "Woonstichting Noorderkwartier")
+    data = _form_data(_municipality(HAARLEM))
+    data["organisations"] = [str(nhn_org.pk)]
+    response = aov_client.post("/integrale-acties/nieuw/", data)
+    assert response.status_code == 200 and "organisations" in response.context["form"].errors
+    assert not JointAction.objects.exists()
+
+
+def test_a_refused_form_keeps_the_chosen_organisations(aov_client):
+    for name in ("Brandweer Kennemerland", "Liander", "PWN"):
+        _organisation_in("KEN", name)
+    offered = _offered_organisations(aov_client.get("/integrale-acties/nieuw/"))
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    data = _form_data(_municipality(HAARLEM), date=tomorrow.isoformat())
+    data["organisations"] = [offered["Liander"], offered["PWN"]]
+    response = aov_client.post("/integrale-acties/nieuw/", data)
+    assert response.status_code == 200 and "date" in response.context["form"].errors
+    assert _ticked_organisations(response) == {"Liander", "PWN"}
+    assert not JointAction.objects.exists()
+
+
+def test_editing_keeps_the_organisations_the_aov_cannot_see(aov_client):
+    """The secretariat added a partner of another district; the AOV's edit must not remove it."""
+    ken_old = _organisation_in("KEN", "Brandweer Kennemerland")
+    ken_new = _organisation_in("KEN", "Liander")
+    nhn_org = _organisation_in("NHN", "Woonstichting Noorderkwartier")
+    action = _action(HAARLEM, organisations=[ken_old, nhn_org])
+    form = aov_client.get(f"/integrale-acties/{action.pk}/bewerken/")
+    assert _ticked_organisations(form) == {"Brandweer Kennemerland"}
+    data = _form_data(_municipality(HAARLEM))
+    data["organisations"] = [_offered_organisations(form)["Liander"]]
+    assert aov_client.post(f"/integrale-acties/{action.pk}/bewerken/", data).status_code == 302
+    assert set(action.organisations.all()) == {ken_new, nhn_org}
 
 
 # --- Who reads, who writes -------------------------------------------------------------------------
@@ -356,3 +440,25 @@ def test_the_lesson_button_after_the_draft_was_submitted(aov_client):
     response = aov_client.post(f"/integrale-acties/{action.pk}/les/", follow=True)
     assert response.status_code == 200
     assert LessonPage.objects.count() == 1
+
+
+# --- The chooser of a lesson's integrale actie in the page editor (#19.12) --------------------------
+
+
+def test_the_joint_action_chooser_searches_by_area_municipality_and_year(client, make_user, login_with_mfa):
+    _action(HAARLEM, area="Spaarndam", date=datetime.date(2024, 3, 1))
+    _action(VELSEN, area="Velsen-Noord", date=datetime.date(2025, 5, 1))
+    _action(ALKMAAR, area="Koedijk", date=datetime.date(2025, 6, 1))
+    login_with_mfa(client, make_user(Role.SECRETARIAT, district=None))
+    html = client.get("/beheer/snippets/choose/knowledgebase/jointaction/").json()["html"]
+    assert BeautifulSoup(html, "html.parser").select_one("form[data-chooser-modal-search] input[name=q]")
+
+    def found(query):
+        response = client.get("/beheer/snippets/choose/knowledgebase/jointaction/results/", {"q": query})
+        soup = BeautifulSoup(response.text, "html.parser")
+        return [link.get_text(strip=True) for link in soup.select("tbody a[data-chooser-modal-choice]")]
+
+    assert found("spaarn") == ["01-03-2024 Haarlem, Spaarndam"]
+    assert found("velsen") == ["01-05-2025 Velsen, Velsen-Noord"]
+    assert found("2025") == ["01-06-2025 Alkmaar, Koedijk", "01-05-2025 Velsen, Velsen-Noord"]
+    assert found("2025 kennemerland") == ["01-05-2025 Velsen, Velsen-Noord"]

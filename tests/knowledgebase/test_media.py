@@ -2,6 +2,7 @@
 views (/beeld/ and /documenten/), never by their media URL."""
 
 import itertools
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -74,11 +75,27 @@ def partners_image(reference_data):
     return image, page
 
 
-def test_image_on_a_partners_page_is_not_served_to_anonymous(client, partners_image):
+def test_image_on_a_partners_page_sends_anonymous_to_login(client, partners_image):
+    """As documents and pages do (design section 3, #19.8): not a 404 that tells a visitor nothing."""
     image, _page = partners_image
-    response = client.get(protected_image_url(image, FILTER))
+    url = protected_image_url(image, FILTER)
+    response = client.get(url)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == "/account/inloggen/" and unquote(parse_qs(location.query)["next"][0]) == url
+    assert response.get("Content-Type", "").split(";")[0] != "image/png"
+
+
+def test_image_on_a_district_page_is_404_for_another_district(client, reference_data, make_user):
+    image = _image("Alleen Noord")
+    _page("Noordstuk met foto", [_image_block(image)], visibility="districts", districts=("NHN",))
+    url = protected_image_url(image, FILTER)
+    client.force_login(make_user(Role.PARTNER, district="KEN"))
+    response = client.get(url)
     assert response.status_code == 404
     assert response.get("Content-Type", "").split(";")[0] != "image/png"
+    client.force_login(make_user(Role.PARTNER, district="NHN"))
+    assert client.get(url).status_code == 200
 
 
 def test_image_on_a_partners_page_is_served_privately_to_a_partner(client, partners_image, partner):
@@ -104,13 +121,13 @@ def test_image_on_a_draft_page_is_not_public(client, reference_data):
     image = _image("Concept")
     page = _page("Openbaar maar concept", [_image_block(image)], visibility="public")
     page.unpublish()
-    assert client.get(protected_image_url(image, FILTER)).status_code == 404
+    assert client.get(protected_image_url(image, FILTER)).status_code == 302  # to login, not served
 
 
 def test_image_used_nowhere_is_for_the_cms_only(client, reference_data, partner, make_user, login_with_mfa):
     image = _image("Los")
     url = protected_image_url(image, FILTER)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 302
     client.force_login(partner)
     assert client.get(url).status_code == 404
     client.logout()
