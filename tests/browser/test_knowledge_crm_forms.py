@@ -4,6 +4,7 @@ organisations (a widget, narrowed by a small script) and the import preview's la
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -14,7 +15,9 @@ from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.browser.test_knowledge_journeys import _aov_of_haarlem
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory
 
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+
+def _yesterday() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def test_aov_records_an_integrale_actie_with_three_partner_organisations(live, page, make_user):
@@ -31,7 +34,7 @@ def test_aov_records_an_integrale_actie_with_three_partner_organisations(live, p
     MembershipFactory(organisation__name="Woonstichting Noorderkwartier", district=District.objects.get(code="NHN"))
     _log_in(page, live, aov, confirmed_totp_device(aov))
     page.goto(f"{live.url}/integrale-acties/nieuw/")
-    page.get_by_label("Datum").fill(YESTERDAY.isoformat())
+    page.get_by_label("Datum").fill(_yesterday().isoformat())
     page.get_by_label(re.compile(r"^\s*Gemeente\s*\*?\s*$")).select_option(label="Haarlem")
     page.get_by_label("Gebied").fill("Spaarndam")
     page.get_by_label("Aantal bezochte locaties").fill("12")
