@@ -1,14 +1,12 @@
 """Checks behind /health/: each returns (ok, detail) and never raises."""
 
 import asyncio
-import datetime
 import uuid
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 
@@ -45,7 +43,7 @@ def check_search() -> tuple[bool, str]:
     """Degraded (not ok) when Elasticsearch is configured but unreachable, or when index updates wait for
     a retry; searches then still work on the database documents."""
     from search.engines import database_engine, elasticsearch_engine
-    from search.models import SearchIndexFailure
+    from search.selectors import elasticsearch_failures_waiting
 
     elasticsearch = elasticsearch_engine()
     if elasticsearch is None:
@@ -53,9 +51,8 @@ def check_search() -> tuple[bool, str]:
     if not elasticsearch.ping():
         return False, "degraded: elasticsearch unreachable, the database answers searches"
     # An update under way has a row too (attempts 0, see search.indexing): only a failed one, or one whose
-    # worker stopped half-way (no longer under way after a minute), means the index lags.
-    stuck = timezone.now() - datetime.timedelta(minutes=1)
-    waiting = SearchIndexFailure.objects.filter(Q(attempts__gte=1) | Q(first_failed_at__lt=stuck)).count()
+    # worker stopped half-way, means the index lags.
+    waiting = elasticsearch_failures_waiting()
     if waiting:
         return False, f"degraded: {waiting} index updates wait for a retry"
     return True, "elasticsearch"

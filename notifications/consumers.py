@@ -35,8 +35,11 @@ def _listen_until(scope) -> float | None:
     # The session as it is now, not as read at connect: load() gives nothing for a session that was
     # logged out, ended by the idle timeout in another tab, or expired in its store.
     data = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session.session_key).load()
-    renewed = data.get(IdleSessionMiddleware.RENEWED_KEY)
-    if not data or renewed is None or time.time() - renewed > settings.SESSION_COOKIE_AGE:
+    if not data:
+        return None
+    # A session made without a page view (a script, the bench) has no renewal stamp: its store's expiry holds.
+    renewed = data.get(IdleSessionMiddleware.RENEWED_KEY, time.time())
+    if time.time() - renewed > settings.SESSION_COOKIE_AGE:
         return None
     # As Django does per request: the session belongs to this user and their password has not changed since.
     if str(data.get(SESSION_KEY)) != str(fresh.pk) or not constant_time_compare(

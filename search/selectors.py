@@ -1,7 +1,10 @@
 """Reads of the search documents. `visible_documents` is the only way in: it always applies the access
 filter of search.access (the same rule Elasticsearch gets from engines/elasticsearch.access_filter)."""
 
+import datetime
+
 from django.db.models import Q
+from django.utils import timezone
 
 from .access import PUBLIC, AccessScope
 from .models import SearchDocument, SearchDocumentAccess, SearchIndexFailure, SearchTag
@@ -55,3 +58,18 @@ def elasticsearch_lags() -> bool:
     the retry succeeds. One indexed EXISTS per search; no cache flag, which a lost key would turn into
     "fresh"."""
     return SearchIndexFailure.objects.exists()
+
+
+STUCK_AFTER = datetime.timedelta(minutes=1)
+
+
+def elasticsearch_failing() -> bool:
+    """An index update failed, or its worker stopped half-way (a pending mark older than a minute): the
+    cluster is behind for a reason worth telling, not just busy with a write (/health/, the search notice)."""
+    stuck = timezone.now() - STUCK_AFTER
+    return SearchIndexFailure.objects.filter(Q(attempts__gte=1) | Q(first_failed_at__lt=stuck)).exists()
+
+
+def elasticsearch_failures_waiting() -> int:
+    stuck = timezone.now() - STUCK_AFTER
+    return SearchIndexFailure.objects.filter(Q(attempts__gte=1) | Q(first_failed_at__lt=stuck)).count()

@@ -12,7 +12,7 @@ from .analysis import parse_query
 from .contract import FACETS, SORTS, SearchRequest, SearchResponse, TitleSuggestion
 from .engines import database_engine, elasticsearch_engine
 from .engines.base import SearchUnavailable
-from .selectors import elasticsearch_lags
+from .selectors import elasticsearch_failing, elasticsearch_lags
 from .synonyms import synonym_table
 
 logger = logging.getLogger(__name__)
@@ -40,31 +40,45 @@ def search_request_for(user, *, text: str, filters: dict | None = None, sort: st
     )
 
 
-def _elasticsearch_to_ask():
-    """Elasticsearch when it is configured and holds every change; None when the database answers.
+def _fallback_notice() -> str:
+    return _(
+        "De zoekmachine is even niet bereikbaar. U ziet resultaten uit de reservezoekfunctie; "
+        "die kunnen iets minder goed zijn."
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Engines:
+    """Who answers this search: Elasticsearch, or (None) the database, with the notice to show then."""
+
+    elasticsearch: object | None
+    notice: str | None = None
+
+
+def _engines() -> _Engines:
+    """Elasticsearch when it is configured and holds every change; otherwise the database answers.
 
     While index updates wait for Elasticsearch (search.selectors.elasticsearch_lags) its documents may be
-    wider than today's access, so the database, always written first, answers. The user is not told: the
-    answers are complete and current, only ranked by the other engine."""
+    wider than today's access, so the database, always written first, answers. A write under way is not worth
+    mentioning; updates that failed (the cluster is down or refuses them) get the same notice as a cluster
+    that does not answer."""
     elasticsearch = elasticsearch_engine()
-    if elasticsearch is None or elasticsearch_lags():
-        return None
-    return elasticsearch
+    if elasticsearch is None:
+        return _Engines(None)
+    if elasticsearch_lags():
+        return _Engines(None, _fallback_notice() if elasticsearch_failing() else None)
+    return _Engines(elasticsearch)
 
 
-def _answer(request: SearchRequest, method: str, elasticsearch, **kwargs):
-    """Ask Elasticsearch when given; on failure (or without it) the database answers."""
-    if elasticsearch is not None:
+def _answer(request: SearchRequest, method: str, engines: _Engines, **kwargs):
+    """Ask Elasticsearch when it may answer; on failure (or without it) the database answers."""
+    if engines.elasticsearch is not None:
         try:
-            return getattr(elasticsearch, method)(request, **kwargs), None
+            return getattr(engines.elasticsearch, method)(request, **kwargs), None
         except SearchUnavailable as exc:
             logger.warning("Search falls back to the database: %s", exc)
-            notice = _(
-                "De zoekmachine is even niet bereikbaar. U ziet resultaten uit de reservezoekfunctie; "
-                "die kunnen iets minder goed zijn."
-            )
-            return getattr(database_engine(), method)(request, **kwargs), notice
-    return getattr(database_engine(), method)(request, **kwargs), None
+            return getattr(database_engine(), method)(request, **kwargs), _fallback_notice()
+    return getattr(database_engine(), method)(request, **kwargs), engines.notice
 
 
 def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResponse:
@@ -74,13 +88,13 @@ def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResp
     When the database answers it answers everything in one session (on PostgreSQL: one transaction,
     its settings made once). Which engine answers is decided once, for every part of the answer."""
     database = database_engine()
-    elasticsearch = _elasticsearch_to_ask()
-    with nullcontext() if elasticsearch is not None else database.session():
-        return _portal_search(request, database, elasticsearch, correct=correct)
+    engines = _engines()
+    with nullcontext() if engines.elasticsearch is not None else database.session():
+        return _portal_search(request, database, engines, correct=correct)
 
 
-def _portal_search(request: SearchRequest, database, elasticsearch, *, correct: bool) -> SearchResponse:
-    response, notice = _answer(request, "search", elasticsearch)
+def _portal_search(request: SearchRequest, database, engines: _Engines, *, correct: bool) -> SearchResponse:
+    response, notice = _answer(request, "search", engines)
     response.notice = notice
     if request.query.is_empty or (response.total and not response.partial):
         return response  # every word was found: nothing to correct
@@ -91,7 +105,7 @@ def _portal_search(request: SearchRequest, database, elasticsearch, *, correct: 
     # The same page of the corrected query: the page links carry the typed query, which is corrected again.
     corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms))
     if correct:
-        alternative, _notice = _answer(corrected, "search", elasticsearch)
+        alternative, _notice = _answer(corrected, "search", engines)
         if alternative.total and not alternative.partial:
             alternative.suggestion = corrected.query.raw
             alternative.showing_suggestion = True
@@ -99,14 +113,14 @@ def _portal_search(request: SearchRequest, database, elasticsearch, *, correct: 
             return alternative
         # The corrected form does not find every word either: a count of it would be 0 too.
         return response
-    if _answer(corrected, "count", elasticsearch)[0]:
+    if _answer(corrected, "count", engines)[0]:
         response.suggestion = corrected.query.raw
     return response
 
 
 def title_suggestions(user, prefix: str, *, limit: int = 8) -> list[TitleSuggestion]:
     scope = access_scope_for(user)
-    elasticsearch = _elasticsearch_to_ask()
+    elasticsearch = _engines().elasticsearch
     if elasticsearch is not None:
         try:
             return elasticsearch.autocomplete(prefix=prefix, scope=scope, limit=limit)

@@ -307,8 +307,10 @@ def test_the_outcome_table_is_the_closed_column_broken_down(people, make_user, c
     ]
     for aov, cbs_code, n, outcome in closing:
         for referral in _referrals(aov, cbs_code, this_year, referred=n):
+            # The coordinator assigns, the assigned coach closes (#19.18: only the coach changes status).
+            referral = coach_assign(user=people["coordinator"], referral=referral, coach=people["coach"])
             status_change(
-                user=people["coordinator"], referral=referral, to_status="afgesloten", text="Klaar.", outcome=outcome
+                user=people["coach"], referral=referral, to_status="afgesloten", text="Klaar.", outcome=outcome
             )
     _referrals(people["aov_elsewhere"], "GM0361", this_year, referred=6)  # registered, not closed
     login_with_mfa(client, people["secretariat"])

@@ -199,7 +199,7 @@ def test_renaming_an_organisation_reindexes_the_action_items_and_joint_actions_t
     organisation = MembershipFactory(district=ken, organisation__name="Stichting Vuilpolder").organisation
     with django_capture_on_commit_callbacks(execute=True):
         item = ActionItem.objects.create(
-            district=ken, meeting=meeting("KEN"), description="Ruimt de dumpplek op.", owner_organisation=organisation
+            meeting=meeting("KEN"), description="Ruimt de dumpplek op.", owner_organisation=organisation
         )
         action = JointAction.objects.create(
             date=datetime.date(2026, 3, 1),
