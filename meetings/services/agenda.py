@@ -1,6 +1,7 @@
 """Publishing the agenda, invitations and answers, and who was present."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.audience_cache import content_changed
 from notifications.services import notify
 from stakeholders.models import Affiliation, Contact, Membership
+from stakeholders.permissions import contacts_visible_to
 
 from ..models import Attendance, Invitation, MeetingPage
 from ..permissions import user_can_answer_invitation, user_can_manage_meetings
@@ -79,7 +81,11 @@ def invitation_answer(*, user, meeting: MeetingPage, response: str, deputy_name:
     invitation = Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
     if invitation is None or not user_can_answer_invitation(user, invitation):
         raise PermissionDenied
-    if response not in (Invitation.Response.ATTENDING, Invitation.Response.DECLINED, Invitation.Response.DEPUTY):
+    if response not in (
+        Invitation.Response.ATTENDING,
+        Invitation.Response.DECLINED,
+        Invitation.Response.DEPUTY,
+    ):
         raise ValidationError(_("Kies of u komt, niet komt of een vervanger stuurt."))
     if meeting.starts_at < timezone.now():
         raise ValidationError(_("Het overleg is al begonnen; u kunt niet meer antwoorden."))
@@ -94,15 +100,33 @@ def invitation_answer(*, user, meeting: MeetingPage, response: str, deputy_name:
 
 
 @transaction.atomic
-def attendance_record(*, user, meeting: MeetingPage, present: dict[int, int | None]) -> int:
-    """`present` maps contact id → organisation id represented, for those present; everyone invited and
-    not in it is recorded absent. Returns the number present."""
+def attendance_record(*, user, meeting: MeetingPage, present: Mapping[int, int | None]) -> int:
+    """`present` maps contact id → organisation represented (None: none), for those present. Anyone in the
+    CRM may be present: invited or a walk-in. Everyone invited or recorded before who is not in it is
+    recorded absent. May be recorded from an hour before the start, so also long after the meeting.
+    Returns the number present."""
     if not user_can_manage_meetings(user):
         raise PermissionDenied
     if meeting.starts_at > timezone.now() + datetime.timedelta(hours=1):
         raise ValidationError(_("Aanwezigheid noteert u tijdens of na het overleg."))
+    contacts = {c.pk: c for c in contacts_visible_to(user).filter(pk__in=list(present), anonymised_at__isnull=True)}
+    if set(present) - set(contacts):
+        raise ValidationError(_("Een van de aanwezigen staat niet (meer) in het CRM; zoek hem of haar opnieuw op."))
+    employers = current_employer_ids(list(present))
+    # The organisation recorded before stays allowed: someone may have left it since the meeting.
+    for contact_id, organisation_id in meeting.attendance.exclude(organisation=None).values_list(
+        "contact_id", "organisation_id"
+    ):
+        employers.setdefault(contact_id, set()).add(organisation_id)
+    for contact_id, organisation_id in present.items():
+        if organisation_id is not None and organisation_id not in employers.get(contact_id, set()):
+            raise ValidationError(
+                _("%(name)s werkt niet bij de gekozen organisatie; kies een organisatie waar hij of zij nu werkt.")
+                % {"name": contacts[contact_id]}
+            )
     invited = set(meeting.invitations.values_list("contact_id", flat=True))
-    for contact_id in invited | set(present):
+    recorded = set(meeting.attendance.values_list("contact_id", flat=True))
+    for contact_id in invited | recorded | set(present):
         Attendance.objects.update_or_create(
             meeting=meeting,
             contact_id=contact_id,
@@ -112,10 +136,23 @@ def attendance_record(*, user, meeting: MeetingPage, present: dict[int, int | No
                 "recorded_by": user,
             },
         )
-    if meeting.status in (MeetingPage.Status.PLANNED, MeetingPage.Status.AGENDA_PUBLISHED):
+    if meeting.status in (
+        MeetingPage.Status.PLANNED,
+        MeetingPage.Status.AGENDA_PUBLISHED,
+    ):
         MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.HELD)
         content_changed()  # a queryset update sends no signal (core.audience_cache)
     return len(present)
+
+
+def current_employer_ids(contact_ids) -> dict[int, set[int]]:
+    """The organisations each contact works at now: the ones they can represent at a meeting."""
+    employers: dict[int, set[int]] = {}
+    for contact_id, organisation_id in (
+        Affiliation.objects.current().filter(contact_id__in=contact_ids).values_list("contact_id", "organisation_id")
+    ):
+        employers.setdefault(contact_id, set()).add(organisation_id)
+    return employers
 
 
 def invitations_remind(*, today: datetime.date | None = None) -> int:

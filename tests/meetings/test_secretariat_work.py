@@ -15,12 +15,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
-from meetings.models import Attendance, MeetingPage, Minutes, MinutesComment, MinutesVersion
+from meetings.models import Attendance, Invitation, MeetingPage, Minutes, MinutesComment, MinutesVersion
 from meetings.services import minutes as services
 from notifications.models import Notification
 from stakeholders.models import District
 from tests.meetings.factories import meeting
-from tests.stakeholders.factories import AffiliationFactory, ContactFactory, MembershipFactory
+from tests.stakeholders.factories import AffiliationFactory, ContactFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +299,98 @@ def test_the_publication_message_says_who_was_told(people, clients, held):
         people["second"].pk,
         people["member"].pk,
     }
+
+
+# --- #19.14: walk-ins from the CRM, a meeting recorded after the fact -----------------------------------
+
+
+def test_a_walk_in_is_found_in_the_crm_added_and_recorded(people, clients):
+    page = meeting("KEN", starts_in_days=-2, title="Overleg zonder uitnodigingen")
+    guest_org = OrganisationFactory(name="Recreatieschap Spaarnwoude", city="Velsen")
+    guest = AffiliationFactory(
+        organisation=guest_org, contact=ContactFactory(first_name="Joyce", last_name="Wessels")
+    ).contact
+    AffiliationFactory(contact=guest, organisation=OrganisationFactory(name="Stichting Groen"))
+    secretariat = clients["secretariat"]
+    url = f"/overleg/{page.pk}/aanwezigheid/"
+
+    assert "Er is niemand uitgenodigd. Voeg hieronder toe wie er was." in secretariat.get(url).text
+    # Search as you type: the results part, by organisation and place as well as by name.
+    for query in ("wessels", "Spaarnwoude", "joyce velsen"):
+        fragment = secretariat.get(url, {"zoek": query, "fragment": "1"})
+        assert fragment.status_code == 200 and f'name="toevoegen" value="{guest.pk}"' in fragment.text, query
+        assert "<html" not in fragment.text
+    assert f'value="{guest.pk}"' not in secretariat.get(url, {"zoek": "nergens", "fragment": "1"}).text
+    # Without JavaScript: the search button, then "Toevoegen": the row appears ticked, nothing stored yet.
+    response = secretariat.post(url, {"zoek": "Wessels", "actie": "zoeken"})
+    assert f'name="toevoegen" value="{guest.pk}"' in response.text
+    response = secretariat.post(url, {"zoek": "Wessels", "toevoegen": str(guest.pk)})
+    assert response.status_code == 200
+    assert f'name="present-{guest.pk}" value="1" checked' in response.text
+    assert "Niet uitgenodigd" in response.text and "Toegevoegd, nog niet opgeslagen" in response.text
+    assert not Attendance.objects.filter(meeting=page).exists()
+
+    # Saved with the organisation they represented: the meeting is held now.
+    response = secretariat.post(
+        url,
+        {"inloop": str(guest.pk), f"present-{guest.pk}": "1", f"organisation-{guest.pk}": str(guest_org.pk)},
+        follow=True,
+    )
+    assert "Aanwezigheid opgeslagen: 1 aanwezig." in response.text
+    attendance = Attendance.objects.get(meeting=page, contact=guest)
+    assert attendance.present and attendance.organisation == guest_org
+    assert MeetingPage.objects.get(pk=page.pk).status == MeetingPage.Status.HELD
+    # The walk-in stays on the list afterwards, and can be unticked.
+    form = secretariat.get(url).text
+    assert f'name="present-{guest.pk}" value="1" checked' in form
+    secretariat.post(url, {f"organisation-{guest.pk}": str(guest_org.pk)})
+    assert not Attendance.objects.get(meeting=page, contact=guest).present
+
+
+def test_attendance_refuses_an_organisation_the_walk_in_does_not_work_for(people, clients):
+    page = meeting("KEN", starts_in_days=-1)
+    invited = _ken_contact(last_name="Aalders")
+    Invitation.objects.create(meeting=page, contact=invited)
+    guest = _ken_contact(last_name="Bosman")
+    stranger = OrganisationFactory(name="Vreemde organisatie")
+    response = clients["secretariat"].post(
+        f"/overleg/{page.pk}/aanwezigheid/",
+        {
+            f"present-{invited.pk}": "1",
+            "inloop": str(guest.pk),
+            f"present-{guest.pk}": "1",
+            f"organisation-{guest.pk}": str(stranger.pk),
+        },
+    )
+    assert response.status_code == 400
+    assert f"{guest} werkt niet bij de gekozen organisatie" in response.text
+    assert "Er is niets opgeslagen" in response.text
+    # The ticks and the walk-in are still there.
+    assert f'name="present-{invited.pk}" value="1" checked' in response.text
+    assert f'name="inloop" value="{guest.pk}"' in response.text
+    assert not Attendance.objects.exists()
+    assert MeetingPage.objects.get(pk=page.pk).status == MeetingPage.Status.PLANNED
+
+
+def test_a_meeting_held_already_can_be_recorded_afterwards_in_the_admin(clients, reference_data):
+    from tests.meetings.test_actions_and_attendance import _admin_add
+
+    starts_at = timezone.now() - datetime.timedelta(days=10)
+    response = _admin_add(clients["secretariat"], starts_at=starts_at, slug="vergeten-overleg")
+    assert response.status_code == 200
+    assert "Vink dan ‘Dit overleg is al gehouden’ aan." in response.text
+    assert not MeetingPage.objects.filter(slug="vergeten-overleg").exists()
+
+    response = _admin_add(clients["secretariat"], starts_at=starts_at, slug="vergeten-overleg", held_already="on")
+    assert response.status_code == 302
+    page = MeetingPage.objects.get(slug="vergeten-overleg")
+    assert page.status == MeetingPage.Status.HELD and not page.invitations.exists()
+    # A meeting still to come cannot be "held already".
+    response = _admin_add(
+        clients["secretariat"],
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+        slug="te-vroeg",
+        held_already="on",
+    )
+    assert "Een overleg dat al is gehouden, begint niet in de toekomst." in response.text
+    assert not MeetingPage.objects.filter(slug="te-vroeg").exists()
