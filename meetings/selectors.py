@@ -186,23 +186,8 @@ def attendance_rows(*, meeting: MeetingPage, added_ids=()) -> list[AttendanceRow
                 invitation is not None and invitation.response == Invitation.Response.ATTENDING
             )
             organisation_id = options[0].pk if options else None
-        rows.append(
-            AttendanceRow(
-                contact,
-                invitation,
-                options,
-                present,
-                organisation_id,
-                added=contact_id in added,
-            )
-        )
-    rows.sort(
-        key=lambda row: (
-            row.contact.last_name.lower(),
-            row.contact.first_name.lower(),
-            row.contact.pk,
-        )
-    )
+        rows.append(AttendanceRow(contact, invitation, options, present, organisation_id, added=contact_id in added))
+    rows.sort(key=lambda row: (row.contact.last_name.lower(), row.contact.first_name.lower(), row.contact.pk))
     return rows
 
 
@@ -233,3 +218,51 @@ def walk_in_candidates(*, user, query: str, exclude_ids=()) -> tuple[list[Contac
     for contact in found:
         contact.employer_list = employers.get(contact.pk, [])
     return found[:WALK_IN_RESULTS], len(found) > WALK_IN_RESULTS
+
+
+# --- Publishing the agenda ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaAudience:
+    """Who publishing the agenda (again) reaches now, for the confirmation that names the numbers before
+    anything is sent. The service sends to exactly these."""
+
+    invite: list  # contacts who consented, with an address, not invited before: an e-mail with the .ics
+    notify: list  # portal users not told before about this agenda (members and the secretariat)
+    portal_only: int  # members among `notify` who get no invitation mail, only the portal notification
+    not_reached: int  # the platform's contacts with neither: no consent for invitation mail, no account
+    already_invited: int
+
+    @property
+    def invite_count(self) -> int:
+        return len(self.invite)
+
+
+def agenda_audience(*, meeting: MeetingPage) -> AgendaAudience:
+    from notifications.events import event_for
+    from notifications.models import Delivery
+    from notifications.permissions import recipients_who_may_see
+    from notifications.selectors import already_notified, deliveries_for
+
+    from .services.agenda import platform_contacts, platform_users
+
+    kind = "meetings.agenda_published"
+    district_id = meeting.get_parent().specific.district_id
+    already = set(meeting.invitations.values_list("contact_id", flat=True))
+    contacts = list(platform_contacts(district_id).order_by("pk"))
+    invite = [c for c in contacts if c.invitation_consent and c.email and c.pk not in already]
+    told_before = already_notified(kind=kind, subject=meeting)
+    users = [u for u in platform_users(district_id) if u.pk not in told_before]
+    deliveries = deliveries_for(users, event_for(kind), district_id=district_id)
+    notify = [u for u in recipients_who_may_see(users, meeting, kind) if deliveries.get(u.pk) != Delivery.OFF]
+    platform_ids = {c.pk for c in contacts}
+    mailed = already | {c.pk for c in invite}
+    portal_only = sum(1 for u in notify if u.contact_id in platform_ids and u.contact_id not in mailed)
+    member_ids = set(
+        platform_users(district_id).filter(contact_id__in=platform_ids).values_list("contact_id", flat=True)
+    )
+    not_reached = sum(
+        1 for c in contacts if not (c.invitation_consent and c.email) and c.pk not in member_ids and c.pk not in already
+    )
+    return AgendaAudience(invite, notify, portal_only, not_reached, len(already))

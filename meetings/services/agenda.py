@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,35 +38,55 @@ def platform_users(district_id: int):
     return (members | secretariat).distinct()
 
 
-@transaction.atomic
-def agenda_publish(*, user, meeting: MeetingPage) -> int:
-    """Mark the agenda published, tell the members and e-mail invitations with an .ics to the contacts
-    who consented to invitations. Publishing again invites only those not yet invited."""
-    if not user_can_manage_meetings(user):
-        raise PermissionDenied
-    meeting = MeetingPage.objects.select_for_update().get(pk=meeting.pk)
+def agenda_publish_check(meeting: MeetingPage) -> None:
+    """Why the agenda cannot be sent now, if it cannot (also shown before the confirmation)."""
     if not meeting.live:
         raise ValidationError(_("Publiceer eerst de pagina van het overleg."))
     if meeting.starts_at < timezone.now():
         raise ValidationError(_("Dit overleg ligt in het verleden; de agenda kan niet meer worden verstuurd."))
     if not meeting.agenda_items.exists():
         raise ValidationError(_("Zet eerst agendapunten op de agenda."))
+
+
+@dataclass(frozen=True)
+class AgendaPublished:
+    invited: int  # invitation mails with the .ics
+    portal_only: int  # members told in the portal only
+
+
+@transaction.atomic
+def agenda_publish(
+    *, user, meeting: MeetingPage, confirmed_invites: int, confirmed_portal_only: int
+) -> AgendaPublished:
+    """Mark the agenda published, tell the members in the portal and e-mail invitations with an .ics to
+    the contacts who consented. Publishing again reaches only those not reached before. The numbers the
+    secretariat confirmed must still be the numbers: if someone joined or consented in between, nothing
+    is sent and the secretariat confirms the new numbers."""
+    from ..selectors import agenda_audience
+
+    if not user_can_manage_meetings(user):
+        raise PermissionDenied
+    meeting = MeetingPage.objects.select_for_update().get(pk=meeting.pk)
+    agenda_publish_check(meeting)
+    audience = agenda_audience(meeting=meeting)
+    if (audience.invite_count, audience.portal_only) != (confirmed_invites, confirmed_portal_only):
+        raise ValidationError(
+            _("Het aantal uitnodigingen is veranderd sinds u het zag. Er is niets verstuurd; bevestig opnieuw."),
+            code="changed",
+        )
     district_id = meeting.get_parent().specific.district_id
     if meeting.status == MeetingPage.Status.PLANNED:
         meeting.status = MeetingPage.Status.AGENDA_PUBLISHED
         meeting.save(update_fields=["status"])
-    already = set(meeting.invitations.values_list("contact_id", flat=True))
-    invited = [
-        Invitation.objects.create(meeting=meeting, contact=contact)
-        for contact in platform_contacts(district_id).filter(invitation_consent=True).exclude(email="")
-        if contact.pk not in already
-    ]
+    invited = Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, contact=contact) for contact in audience.invite
+    )
     from ..tasks import send_invitation
 
     for invitation in invited:
         transaction.on_commit(lambda pk=invitation.pk: send_invitation(pk))
     notify(
-        recipients=platform_users(district_id),
+        recipients=audience.notify,
         kind="meetings.agenda_published",
         title=_("Agenda gepubliceerd: %(title)s") % {"title": meeting.title},
         url=meeting.url or "",
@@ -73,7 +94,7 @@ def agenda_publish(*, user, meeting: MeetingPage) -> int:
         district_id=district_id,
         email=False,  # the invitation mail with the .ics is the e-mail
     )
-    return len(invited)
+    return AgendaPublished(invited=len(invited), portal_only=audience.portal_only)
 
 
 @transaction.atomic
@@ -81,11 +102,7 @@ def invitation_answer(*, user, meeting: MeetingPage, response: str, deputy_name:
     invitation = Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
     if invitation is None or not user_can_answer_invitation(user, invitation):
         raise PermissionDenied
-    if response not in (
-        Invitation.Response.ATTENDING,
-        Invitation.Response.DECLINED,
-        Invitation.Response.DEPUTY,
-    ):
+    if response not in (Invitation.Response.ATTENDING, Invitation.Response.DECLINED, Invitation.Response.DEPUTY):
         raise ValidationError(_("Kies of u komt, niet komt of een vervanger stuurt."))
     if meeting.starts_at < timezone.now():
         raise ValidationError(_("Het overleg is al begonnen; u kunt niet meer antwoorden."))
@@ -136,10 +153,7 @@ def attendance_record(*, user, meeting: MeetingPage, present: Mapping[int, int |
                 "recorded_by": user,
             },
         )
-    if meeting.status in (
-        MeetingPage.Status.PLANNED,
-        MeetingPage.Status.AGENDA_PUBLISHED,
-    ):
+    if meeting.status in (MeetingPage.Status.PLANNED, MeetingPage.Status.AGENDA_PUBLISHED):
         MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.HELD)
         content_changed()  # a queryset update sends no signal (core.audience_cache)
     return len(present)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stakeholders.permissions import contacts_visible_to
@@ -20,22 +21,74 @@ def _visible_meeting(request, meeting_id: int):
     return get_object_or_404(meetings_visible_to(request.user).specific(), pk=meeting_id)
 
 
+def _count(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
-@require_POST
 def agenda_publish(request, meeting_id: int):
+    """A confirmation that names who will get what, then the sending. A POST without the numbers the
+    secretariat saw (or with numbers that changed since) sends nothing and shows the confirmation."""
     if not user_can_manage_meetings(request.user):
         raise Http404
     meeting = _visible_meeting(request, meeting_id)
     try:
-        invited = services.agenda_publish(user=request.user, meeting=meeting)
+        services.agenda_publish_check(meeting)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request,
-            _("De agenda is gepubliceerd. %(n)s nieuwe uitnodiging(en) verstuurd.") % {"n": invited},
-        )
-    return redirect(meeting.url)
+        return redirect(meeting.url)
+    error, status = "", 200
+    if request.method == "POST":
+        invites, portal_only = _count(request.POST.get("uitnodigingen")), _count(request.POST.get("meldingen"))
+        if invites is None or portal_only is None:
+            error, status = _("Bevestig eerst hoeveel mensen u uitnodigt; er is niets verstuurd."), 400
+        else:
+            try:
+                published = services.agenda_publish(
+                    user=request.user, meeting=meeting, confirmed_invites=invites, confirmed_portal_only=portal_only
+                )
+            except ValidationError as exc:
+                error, status = exc.messages[0], 400
+            else:
+                messages.success(request, _published_message(published))
+                return redirect(meeting.url)
+    audience = selectors.agenda_audience(meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_publish_confirm.html",
+        {
+            "meeting": meeting,
+            "audience": audience,
+            "error": error,
+            "first_time": meeting.status == meeting.Status.PLANNED,
+            "anything_to_send": bool(audience.invite_count or audience.portal_only)
+            or meeting.status == meeting.Status.PLANNED,
+        },
+        status=status,
+    )
+
+
+def _published_message(published: services.AgendaPublished) -> str:
+    return " ".join(
+        [
+            _("De agenda is gepubliceerd."),
+            ngettext(
+                "%(n)s uitnodiging per e-mail verstuurd.",
+                "%(n)s uitnodigingen per e-mail verstuurd.",
+                published.invited,
+            )
+            % {"n": published.invited},
+            ngettext(
+                "%(n)s lid kreeg alleen een melding op het portaal.",
+                "%(n)s leden kregen alleen een melding op het portaal.",
+                published.portal_only,
+            )
+            % {"n": published.portal_only},
+        ]
+    )
 
 
 @login_required
@@ -96,17 +149,12 @@ def attendance_record(request, meeting_id: int):
     if post and "toevoegen" in post:
         contact = contacts_visible_to(request.user).filter(pk=added_now or 0, anonymised_at__isnull=True).first()
         if contact is None:
-            added_now, error, status = (
-                None,
-                _("Deze persoon staat niet (meer) in het CRM; zoek opnieuw."),
-                400,
-            )
+            added_now, error, status = None, _("Deze persoon staat niet (meer) in het CRM; zoek opnieuw."), 400
         else:
             added.add(contact.pk)
             query = ""
             messages.info(
-                request,
-                _("%(name)s staat op de lijst als aanwezig. Vergeet niet op te slaan.") % {"name": contact},
+                request, _("%(name)s staat op de lijst als aanwezig. Vergeet niet op te slaan.") % {"name": contact}
             )
     rows = selectors.attendance_rows(meeting=meeting, added_ids=added)
     if post:
@@ -158,9 +206,6 @@ def _walk_in_results(request, meeting, query: str):
 @login_required
 def meeting_ics(request, meeting_id: int):
     meeting = _visible_meeting(request, meeting_id)
-    response = HttpResponse(
-        calendar_for([meeting], name=meeting.title),
-        content_type="text/calendar; charset=utf-8",
-    )
+    response = HttpResponse(calendar_for([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(meeting.title) or "overleg"}.ics"'
     return response

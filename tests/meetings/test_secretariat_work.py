@@ -11,10 +11,12 @@ import random
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
+from meetings.demo import meetings_demo_load
 from meetings.models import Attendance, Invitation, MeetingPage, Minutes, MinutesComment, MinutesVersion
 from meetings.services import minutes as services
 from notifications.models import Notification
@@ -394,3 +396,111 @@ def test_a_meeting_held_already_can_be_recorded_afterwards_in_the_admin(clients,
     )
     assert "Een overleg dat al is gehouden, begint niet in de toekomst." in response.text
     assert not MeetingPage.objects.filter(slug="te-vroeg").exists()
+
+
+# --- #19.15: a confirmation that names who gets what before the agenda goes out ---------------------------
+
+
+@pytest.fixture
+def audience(people):
+    """KEN: two members who consented (one with an account), one member who did not, one contact with
+    neither consent nor account."""
+    for name in ("present", "second"):
+        people[name].contact.invitation_consent = name == "present"
+        people[name].contact.save(update_fields=["invitation_consent"])
+    return {
+        "consented_contact": _ken_contact(invitation_consent=True),
+        "unreachable": _ken_contact(invitation_consent=False),
+    }
+
+
+def _confirmation(client, page):
+    response = client.get(f"/overleg/{page.pk}/agenda-publiceren/")
+    assert response.status_code == 200
+    invites = re.search(r'name="uitnodigingen" value="(\d+)"', response.text).group(1)
+    portal = re.search(r'name="meldingen" value="(\d+)"', response.text).group(1)
+    return response, {"uitnodigingen": invites, "meldingen": portal}
+
+
+def test_publishing_the_agenda_asks_to_confirm_who_gets_what(
+    people, clients, audience, django_capture_on_commit_callbacks
+):
+    page = meeting("KEN", starts_in_days=20, title="Platformoverleg Kennemerland voorjaar")
+    secretariat = clients["secretariat"]
+    # The meeting page links to the confirmation; nothing is sent by opening it.
+    assert f'href="/overleg/{page.pk}/agenda-publiceren/"' in secretariat.get(page.url).text
+    mail.outbox.clear()
+    response, counts = _confirmation(secretariat, page)
+    assert counts == {"uitnodigingen": "2", "meldingen": "2"}
+    text = re.sub(r"\s+", " ", response.text)
+    assert "<strong>2</strong> contactpersonen krijgen een uitnodiging per e-mail" in text
+    assert "<strong>2</strong> leden krijgen alleen een melding op het portaal" in text
+    assert "<strong>1</strong> contactpersoon van het platform hoort niets" in text
+    assert "Ja, publiceer en verstuur 2 uitnodigingen" in text
+    assert not Invitation.objects.exists() and mail.outbox == []
+    assert MeetingPage.objects.get(pk=page.pk).status == MeetingPage.Status.PLANNED
+
+    # A POST without the confirmed numbers sends nothing.
+    response = secretariat.post(f"/overleg/{page.pk}/agenda-publiceren/")
+    assert response.status_code == 400 and "er is niets verstuurd" in response.text
+    assert not Invitation.objects.exists() and not Notification.objects.exists()
+
+    # Confirmed: exactly those are invited and told, and the message repeats the numbers.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat.post(f"/overleg/{page.pk}/agenda-publiceren/", counts, follow=True)
+    assert "De agenda is gepubliceerd. 2 uitnodigingen per e-mail verstuurd." in response.text
+    assert "2 leden kregen alleen een melding op het portaal." in response.text
+    assert set(Invitation.objects.values_list("contact_id", flat=True)) == {
+        people["present"].contact_id,
+        audience["consented_contact"].pk,
+    }
+    assert len(mail.outbox) == 2
+    told = set(Notification.objects.filter(kind="meetings.agenda_published").values_list("recipient_id", flat=True))
+    assert told == {people["present"].pk, people["second"].pk, people["member"].pk, people["secretariat"].pk}
+
+    # Again: nobody new, so nothing to confirm; a newcomer is counted and only they are reached.
+    response = secretariat.get(f"/overleg/{page.pk}/agenda-publiceren/")
+    assert "Er is niemand nieuw om uit te nodigen" in response.text and 'name="uitnodigingen"' not in response.text
+    newcomer = _ken_contact(invitation_consent=True)
+    response, counts = _confirmation(secretariat, page)
+    assert counts == {"uitnodigingen": "1", "meldingen": "0"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat.post(f"/overleg/{page.pk}/agenda-publiceren/", counts)
+    assert [message.to for message in mail.outbox] == [[newcomer.email]]
+    assert Notification.objects.filter(kind="meetings.agenda_published").count() == 4  # nobody told twice
+
+
+def test_numbers_that_changed_since_the_confirmation_send_nothing(people, clients, audience):
+    page = meeting("KEN", starts_in_days=20)
+    _response, counts = _confirmation(clients["secretariat"], page)
+    _ken_contact(invitation_consent=True)  # consented in between
+    mail.outbox.clear()
+    response = clients["secretariat"].post(f"/overleg/{page.pk}/agenda-publiceren/", counts)
+    assert response.status_code == 400
+    assert "Het aantal uitnodigingen is veranderd sinds u het zag." in response.text
+    assert "Ja, publiceer en verstuur 3 uitnodigingen" in response.text  # the new numbers, to confirm
+    assert not Invitation.objects.exists() and not Notification.objects.exists()
+    assert MeetingPage.objects.get(pk=page.pk).status == MeetingPage.Status.PLANNED
+
+
+def test_the_demo_meeting_with_a_published_agenda_has_its_invitations(reference_data):
+    for district in ("KEN", "NHN", "ZW"):
+        for n in range(6):
+            _ken_contact(district, invitation_consent=n != 0, email=f"lid{n}.{district}@example.nl")
+    meetings_demo_load(scale=1, seed=7)
+    upcoming = MeetingPage.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    published = [m for m in upcoming if m.status == MeetingPage.Status.AGENDA_PUBLISHED]
+    assert published, "the next meeting of each platform has its agenda published"
+    for page in upcoming:
+        invitations = list(page.invitations.select_related("contact"))
+        if page.status == MeetingPage.Status.AGENDA_PUBLISHED:
+            assert invitations, page.title
+            assert all(i.contact.invitation_consent and i.contact.email for i in invitations)
+            assert all((i.response == "pending") == (i.responded_at is None) for i in invitations)
+            assert all(bool(i.deputy_name) == (i.response == "deputy") for i in invitations)
+        else:
+            assert page.status == MeetingPage.Status.PLANNED and not invitations, page.title
+    ken_next = next(m for m in published if m.get_parent().specific.district.code == "KEN")
+    assert ken_next.invitations.count() == 5
+    assert {i.response for i in ken_next.invitations.all()} - {"pending"}  # some have answered
