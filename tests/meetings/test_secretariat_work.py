@@ -12,7 +12,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -387,6 +389,8 @@ def test_a_meeting_held_already_can_be_recorded_afterwards_in_the_admin(clients,
     assert response.status_code == 302
     page = MeetingPage.objects.get(slug="vergeten-overleg")
     assert page.status == MeetingPage.Status.HELD and not page.invitations.exists()
+    # Only when creating: the edit form of an existing meeting does not offer it.
+    assert 'name="held_already"' not in clients["secretariat"].get(f"/beheer/pages/{page.pk}/edit/").text
     # A meeting still to come cannot be "held already".
     response = _admin_add(
         clients["secretariat"],
@@ -396,6 +400,27 @@ def test_a_meeting_held_already_can_be_recorded_afterwards_in_the_admin(clients,
     )
     assert "Een overleg dat al is gehouden, begint niet in de toekomst." in response.text
     assert not MeetingPage.objects.filter(slug="te-vroeg").exists()
+
+
+def test_the_attendance_page_runs_a_fixed_number_of_queries(clients, reference_data):
+    page = meeting("KEN", starts_in_days=-1)
+    url = f"/overleg/{page.pk}/aanwezigheid/"
+
+    def grow(n: int) -> None:
+        for _n in range(n):
+            Invitation.objects.create(meeting=page, contact=_ken_contact(last_name="Lid"))
+            Attendance.objects.create(meeting=page, contact=_ken_contact(last_name="Gast"), present=True)
+
+    counts, listed = [], 0
+    for n in (2, 10):
+        grow(n)
+        listed += 2 * n  # one invitee and one walk-in each time
+        clients["secretariat"].get(url, {"zoek": "Lid"})  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            response = clients["secretariat"].get(url, {"zoek": "Gast"})
+        assert response.status_code == 200 and response.text.count("data-attendance-row=") == listed
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
 
 
 # --- #19.15: a confirmation that names who gets what before the agenda goes out ---------------------------
