@@ -1,5 +1,6 @@
 """Demo meetings: four a year per district platform (two years at scale 1, 2·N years at scale N) with
-agendas, decisions, action items, and invitations and attendance for the recent ones.
+agendas, decisions, action items, and invitations and attendance for the recent ones. Of the meetings to
+come, the next has its agenda published, with invitations and answers; the later ones are planned.
 
 Idempotent: a district platform that already has meetings gets none."""
 
@@ -90,12 +91,31 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
     employers = {}
     for affiliation in Affiliation.objects.current().filter(contact__in=contacts):
         employers.setdefault(affiliation.contact_id, affiliation.organisation_id)
+    first = {c.pk for c in contacts[:25]}
+    with_login = [
+        c
+        for c in platform_contacts(district.pk)
+        .filter(user__groups__name__in=["Partner", "AOV"])
+        .distinct()
+        .order_by("pk")
+        if c.pk not in first
+    ]
+    login_employers = {}
+    for affiliation in Affiliation.objects.current().filter(contact__in=with_login).order_by("pk"):
+        login_employers.setdefault(affiliation.contact_id, affiliation.organisation_id)
     past = [d for d in dates if d < today]
     recent = set(past[-RECENT_WITH_INVITATIONS:])
     action_count = 0
     for day in dates:
         starts_at = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=AMSTERDAM)
         is_past = day < today
+        is_next = not is_past and day == min(d for d in dates if d >= today)
+        if is_past:
+            status = MeetingPage.Status.MINUTES_ADOPTED
+        elif is_next:
+            status = MeetingPage.Status.AGENDA_PUBLISHED  # and the invitations went out (below)
+        else:
+            status = MeetingPage.Status.PLANNED
         meeting = MeetingPage(
             title=f"Platformoverleg {district.name} {_MONTHS[day.month]} {day.year}",
             slug=f"overleg-{day:%Y-%m}",
@@ -103,7 +123,7 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
             ends_at=starts_at + datetime.timedelta(hours=2),
             location=LOCATIONS.get(district.code, "Gemeentehuis"),
             chair=chair,
-            status=MeetingPage.Status.MINUTES_ADOPTED if is_past else MeetingPage.Status.AGENDA_PUBLISHED,
+            status=status,
             response_deadline=day - datetime.timedelta(days=7),
             live=True,
         )
@@ -129,6 +149,8 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
             AgendaItem(title="Rondvraag en sluiting", kind="hamerstuk", duration_minutes=10, sort_order=4),
         ]
         platform.add_child(instance=meeting)
+        if is_next:
+            _invited_with_answers(meeting, rng=rng)
         if not is_past:
             continue
         items = list(meeting.agenda_items.all())
@@ -158,7 +180,41 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
                     organisation_id=employers.get(contact.pk),
                     present=response == Invitation.Response.ATTENDING,
                 )
+            # The members with a demo login were there too, so the minutes carry comments they can see.
+            for contact in with_login:
+                Invitation.objects.create(meeting=meeting, contact=contact, response=Invitation.Response.ATTENDING)
+                Attendance.objects.create(
+                    meeting=meeting, contact=contact, organisation_id=login_employers.get(contact.pk), present=True
+                )
     return {"overleggen": len(dates), "actiepunten": action_count}
 
 
+def _invited_with_answers(meeting: MeetingPage, *, rng) -> None:
+    """The next meeting's agenda is published: invitations went to the platform's contacts who consented
+    (as agenda_publish sends them), and most have answered."""
+    district_id = meeting.get_parent().specific.district_id
+    contacts = platform_contacts(district_id).filter(invitation_consent=True).exclude(email="").order_by("pk")
+    answered_at = timezone.now() - datetime.timedelta(days=3)
+    invitations = []
+    for contact in contacts:
+        response = rng.choice(ANSWERS)
+        invitations.append(
+            Invitation(
+                meeting=meeting,
+                contact=contact,
+                response=response,
+                deputy_name=rng.choice(DEPUTIES) if response == Invitation.Response.DEPUTY else "",
+                responded_at=None if response == Invitation.Response.PENDING else answered_at,
+            )
+        )
+    Invitation.objects.bulk_create(invitations)
+
+
+ANSWERS = (
+    [Invitation.Response.ATTENDING] * 9
+    + [Invitation.Response.DECLINED] * 3
+    + [Invitation.Response.DEPUTY]
+    + [Invitation.Response.PENDING] * 7
+)
+DEPUTIES = ["Sanne de Vries", "Mohamed el Idrissi", "Peter Bakker", "Lotte Jansen"]
 _MONTHS = {3: "maart", 6: "juni", 9: "september", 12: "december"}

@@ -1,4 +1,5 @@
-"""Demo minutes: adopted notulen with a plausible version history for a past meeting.
+"""Demo minutes: notulen with a plausible version history for a past meeting, adopted at the next meeting
+once that has been held.
 
 Idempotent: a meeting that already has minutes, or has not happened yet, gets none."""
 
@@ -36,10 +37,26 @@ CONCLUSIONS = [
     "De voorzitter concludeert dat er draagvlak is voor een gezamenlijke aanpak; zie het besluit.",
     "Na een korte discussie stemmen de partners in met het voorstel.",
 ]
+_R = MinutesComment.Resolution
+# A member's comment, what the secretariat did with it, and the sentence worked in or the note to the member.
 COMMENTS = [
-    "Kleine aanvulling: de voorlichtingsavond was in Schagen, niet in Den Helder.",
-    "Graag mijn organisatie vermelden bij de aanwezigen.",
-    "Akkoord met de tekst.",
+    (
+        "Kleine aanvulling: de voorlichtingsavond was in Schagen, niet in Den Helder.",
+        _R.WORKED_IN,
+        "Aanvulling na de reacties: de voorlichtingsavond was in Schagen.",
+    ),
+    ("Graag mijn organisatie vermelden bij de aanwezigen.", _R.NO_CHANGE, "Uw organisatie staat bij de aanwezigen."),
+    ("Akkoord met de tekst.", _R.NO_CHANGE, ""),
+    (
+        "Bij dit punt is ook afgesproken dat de gemeenten hun signalen bundelen.",
+        _R.WORKED_IN,
+        "Afgesproken is dat de gemeenten hun signalen bundelen.",
+    ),
+    (
+        "Het waterschap was bij dit punt niet aanwezig; graag aanpassen.",
+        _R.NOT_WORKED_IN,
+        "Volgens de presentielijst was het waterschap wel aanwezig; de tekst blijft zoals hij is.",
+    ),
 ]
 
 
@@ -87,8 +104,9 @@ def _next_meeting(meeting: MeetingPage):
 
 @transaction.atomic
 def minutes_demo(meeting: MeetingPage, *, rng) -> Minutes | None:
-    """Adopted minutes for a past meeting: written, (sometimes) sent back by the chair, approved, published
-    with a comment period, adopted at the next meeting (or ~three months later if that is not in the data)."""
+    """Minutes for a past meeting: written, (sometimes) sent back by the chair, approved, published with a
+    comment period, the comments answered (those worked in make a new version) and adopted at the next
+    meeting that has been held. Without a held next meeting they stay published, the comments waiting."""
     now = timezone.now()
     if meeting.ends_at > now or Minutes.objects.filter(meeting=meeting).exists():
         return None
@@ -118,7 +136,7 @@ def minutes_demo(meeting: MeetingPage, *, rng) -> Minutes | None:
     moment = meeting.ends_at + datetime.timedelta(days=2)
     number = 0
 
-    def version(status: str, event: str, texts: list[str], *, note: str = "", days: float = 0.0):
+    def version(status: str, event: str, texts: list[str], *, note: str = "", days: float = 0.0) -> MinutesVersion:
         nonlocal number, moment
         number += 1
         moment += datetime.timedelta(days=days)
@@ -131,6 +149,7 @@ def minutes_demo(meeting: MeetingPage, *, rng) -> Minutes | None:
             snapshot["note"] = note
         made = MinutesVersion.objects.create(minutes=minutes, number=number, status=status, snapshot=snapshot)
         MinutesVersion.objects.filter(pk=made.pk).update(created_at=min(moment, now))
+        return made
 
     empty = [""] * len(items)
     version(Minutes.Status.CONCEPT, Event.STARTED, empty)
@@ -146,31 +165,65 @@ def minutes_demo(meeting: MeetingPage, *, rng) -> Minutes | None:
     published_at = min(moment + datetime.timedelta(days=0.2), now)
     version(Minutes.Status.PUBLISHED, Event.PUBLISHED, final, days=0.2)
 
-    for item, text in zip(items, final, strict=True):
-        item.text = text
-    MinutesItem.objects.bulk_update(items, ["text"])
-
     present = list(
         meeting.attendance.filter(present=True, contact__user__isnull=False).select_related("contact__user")[:2]
     )
+    comments = []
     for attendance in present:
-        comment = MinutesComment.objects.create(
-            item=rng.choice(items), author=attendance.contact.user, text=rng.choice(COMMENTS)
-        )
+        text, resolution, follow_up = rng.choice(COMMENTS)
+        comment = MinutesComment.objects.create(item=rng.choice(items), author=attendance.contact.user, text=text)
         MinutesComment.objects.filter(pk=comment.pk).update(
             created_at=min(published_at + datetime.timedelta(days=3), now)
         )
+        comments.append((comment, resolution, follow_up))
+    comments_until = published_at + datetime.timedelta(days=14)
 
     adopted_at_meeting = _next_meeting(meeting)
-    adopted_at = adopted_at_meeting.starts_at if adopted_at_meeting else meeting.starts_at + datetime.timedelta(days=91)
-    moment = max(moment, min(adopted_at, now))
-    version(Minutes.Status.ADOPTED, Event.ADOPTED, final, note=adopted_at_meeting.title if adopted_at_meeting else "")
+    if adopted_at_meeting is None:
+        # Not adopted yet: the next meeting has not been held. The comments wait for the secretariat.
+        _finish(minutes, items, final, status=Minutes.Status.PUBLISHED, chair_comment=chair_comment)
+        minutes.comments_until = comments_until
+        minutes.save(update_fields=["comments_until"])
+        MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.DRAFT_MINUTES)
+        return minutes
 
-    minutes.status = Minutes.Status.ADOPTED
-    minutes.chair_comment = chair_comment
-    minutes.comments_until = published_at + datetime.timedelta(days=14)
+    # After the period the comments are answered; what was worked in makes a new version.
+    amended = list(final)
+    moment = max(moment, min(comments_until, now))
+    for comment, resolution, follow_up in comments:
+        if resolution == _R.WORKED_IN:
+            n = items.index(comment.item)
+            amended[n] += clean_rich_text(follow_up)
+    current = (
+        version(Minutes.Status.PUBLISHED, Event.AMENDED, amended, days=1)
+        if amended != final
+        else MinutesVersion.objects.filter(minutes=minutes).order_by("-number").first()
+    )
+    for comment, resolution, follow_up in comments:
+        comment.resolution = resolution
+        comment.resolution_note = "" if resolution == _R.WORKED_IN else follow_up
+        comment.resolved_at = min(moment, now)
+        comment.resolved_in_version = current
+    MinutesComment.objects.bulk_update(
+        [c for c, _r, _f in comments], ["resolution", "resolution_note", "resolved_at", "resolved_in_version"]
+    )
+
+    adopted_at = adopted_at_meeting.starts_at
+    moment = max(moment, min(adopted_at, now))
+    version(Minutes.Status.ADOPTED, Event.ADOPTED, amended, note=adopted_at_meeting.title)
+    _finish(minutes, items, amended, status=Minutes.Status.ADOPTED, chair_comment=chair_comment)
+    minutes.comments_until = comments_until
     minutes.adopted_at = min(adopted_at, now)
     minutes.adopted_at_meeting = adopted_at_meeting
-    minutes.save()
+    minutes.save(update_fields=["comments_until", "adopted_at", "adopted_at_meeting"])
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.MINUTES_ADOPTED)
     return minutes
+
+
+def _finish(minutes: Minutes, items: list[MinutesItem], texts: list[str], *, status: str, chair_comment: str) -> None:
+    for item, text in zip(items, texts, strict=True):
+        item.text = text
+    MinutesItem.objects.bulk_update(items, ["text"])
+    minutes.status = status
+    minutes.chair_comment = chair_comment
+    minutes.save(update_fields=["status", "chair_comment"])

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from stakeholders.models import Affiliation, District
+from stakeholders.models import Affiliation, Contact, District
 
-from .models import ActionItem, AgendaItem, Decision, MeetingPage
+from .models import ActionItem, AgendaItem, Decision, Invitation, MeetingPage
 from .permissions import (
     action_items_visible_to,
     meetings_visible_to,
@@ -126,3 +126,143 @@ def mark_updatable(items, *, user) -> None:
         item.can_update = user.contact_id is not None and (
             item.owner_contact_id == user.contact_id or item.owner_organisation_id in employers
         )
+
+
+# --- Attendance -----------------------------------------------------------------------------------------
+
+WALK_IN_RESULTS = 15
+WALK_IN_MIN_QUERY = 2
+
+
+@dataclass
+class AttendanceRow:
+    """One person on the attendance form: invited, recorded before (a walk-in), or added in this form."""
+
+    contact: Contact
+    invitation: Invitation | None
+    employers: list
+    present: bool
+    organisation_id: int | None
+    added: bool = False  # added as a walk-in in this form, not stored yet
+
+    @property
+    def walk_in(self) -> bool:
+        return self.invitation is None
+
+
+def _employers(contact_ids) -> dict[int, list]:
+    employers: dict[int, list] = {}
+    affiliations = (
+        Affiliation.objects.current()
+        .filter(contact_id__in=list(contact_ids))
+        .select_related("organisation__municipality")
+        .order_by("organisation__name")
+    )
+    for affiliation in affiliations:
+        employers.setdefault(affiliation.contact_id, []).append(affiliation.organisation)
+    return employers
+
+
+def attendance_rows(*, meeting: MeetingPage, added_ids=()) -> list[AttendanceRow]:
+    """Everyone invited, everyone recorded before and the walk-ins added now, by name. The organisations
+    offered are where each works now, plus the one recorded before (they may have left since)."""
+    invitations = {i.contact_id: i for i in meeting.invitations.select_related("contact")}
+    recorded = {a.contact_id: a for a in meeting.attendance.select_related("contact", "organisation")}
+    added = set(added_ids) - set(invitations) - set(recorded)
+    contacts = {i.contact_id: i.contact for i in invitations.values()}
+    contacts.update({a.contact_id: a.contact for a in recorded.values()})
+    contacts.update({c.pk: c for c in Contact.objects.filter(pk__in=added, anonymised_at__isnull=True)})
+    employers = _employers(contacts)
+    rows = []
+    for contact_id, contact in contacts.items():
+        invitation, attendance = invitations.get(contact_id), recorded.get(contact_id)
+        options = list(employers.get(contact_id, []))
+        if attendance and attendance.organisation_id and all(o.pk != attendance.organisation_id for o in options):
+            options.insert(0, attendance.organisation)
+        if attendance is not None:
+            present, organisation_id = attendance.present, attendance.organisation_id
+        else:
+            present = contact_id in added or (
+                invitation is not None and invitation.response == Invitation.Response.ATTENDING
+            )
+            organisation_id = options[0].pk if options else None
+        rows.append(AttendanceRow(contact, invitation, options, present, organisation_id, added=contact_id in added))
+    rows.sort(key=lambda row: (row.contact.last_name.lower(), row.contact.first_name.lower(), row.contact.pk))
+    return rows
+
+
+def walk_in_candidates(*, user, query: str, exclude_ids=()) -> tuple[list[Contact], bool]:
+    """Contacts from the CRM for a walk-in, by name, organisation or its place or municipality; every word
+    must match. Returns at most WALK_IN_RESULTS and whether there were more."""
+    from stakeholders.permissions import contacts_visible_to
+
+    terms = query.split()[:5]
+    if len(query.strip()) < WALK_IN_MIN_QUERY:
+        return [], False
+    contacts = contacts_visible_to(user).filter(anonymised_at__isnull=True)
+    for term in terms:
+        works_at = (
+            Affiliation.objects.current()
+            .filter(
+                Q(organisation__name__icontains=term)
+                | Q(organisation__city__icontains=term)
+                | Q(organisation__municipality__name__icontains=term)
+            )
+            .values("contact_id")
+        )
+        contacts = contacts.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(pk__in=works_at))
+    found = list(
+        contacts.exclude(pk__in=list(exclude_ids)).order_by("last_name", "first_name", "pk")[: WALK_IN_RESULTS + 1]
+    )
+    employers = _employers(c.pk for c in found)
+    for contact in found:
+        contact.employer_list = employers.get(contact.pk, [])
+    return found[:WALK_IN_RESULTS], len(found) > WALK_IN_RESULTS
+
+
+# --- Publishing the agenda ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaAudience:
+    """Who publishing the agenda (again) reaches now, for the confirmation that names the numbers before
+    anything is sent. The service sends to exactly these."""
+
+    invite: list  # contacts who consented, with an address, not invited before: an e-mail with the .ics
+    notify: list  # portal users not told before about this agenda (members and the secretariat)
+    portal_only: int  # members among `notify` who get no invitation mail, only the portal notification
+    not_reached: int  # the platform's contacts with neither: no consent for invitation mail, no account
+    already_invited: int
+
+    @property
+    def invite_count(self) -> int:
+        return len(self.invite)
+
+
+def agenda_audience(*, meeting: MeetingPage) -> AgendaAudience:
+    from notifications.events import event_for
+    from notifications.models import Delivery
+    from notifications.permissions import recipients_who_may_see
+    from notifications.selectors import already_notified, deliveries_for
+
+    from .services.agenda import platform_contacts, platform_users
+
+    kind = "meetings.agenda_published"
+    district_id = meeting.get_parent().specific.district_id
+    already = set(meeting.invitations.values_list("contact_id", flat=True))
+    contacts = list(platform_contacts(district_id).order_by("pk"))
+    invite = [c for c in contacts if c.invitation_consent and c.email and c.pk not in already]
+    told_before = already_notified(kind=kind, subject=meeting)
+    users = [u for u in platform_users(district_id) if u.pk not in told_before]
+    deliveries = deliveries_for(users, event_for(kind), district_id=district_id)
+    notify = [u for u in recipients_who_may_see(users, meeting, kind) if deliveries.get(u.pk) != Delivery.OFF]
+    platform_ids = {c.pk for c in contacts}
+    mailed = already | {c.pk for c in invite}
+    portal_only = sum(1 for u in notify if u.contact_id in platform_ids and u.contact_id not in mailed)
+    member_ids = set(
+        platform_users(district_id).filter(contact_id__in=platform_ids).values_list("contact_id", flat=True)
+    )
+    not_reached = sum(
+        1 for c in contacts if not (c.invitation_consent and c.email) and c.pk not in member_ids and c.pk not in already
+    )
+    return AgendaAudience(invite, notify, portal_only, not_reached, len(already))

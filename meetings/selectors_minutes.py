@@ -37,6 +37,7 @@ EVENT_LABELS = {
     Event.APPROVED: _("Goedgekeurd door de voorzitter"),
     Event.CHANGES_REQUESTED: _("Aanpassing gevraagd door de voorzitter"),
     Event.PUBLISHED: _("Gepubliceerd als concept-notulen"),
+    Event.AMENDED: _("Aangepast na de reacties"),
     Event.ADOPTED: _("Vastgesteld"),
 }
 # Members see the versions from publication on; what the secretariat and the chair drafted before stays theirs.
@@ -63,7 +64,17 @@ def minutes_context(*, meeting: MeetingPage, user) -> dict:
         "minutes_can_edit": can_manage
         and can_read
         and minutes.status in (Minutes.Status.CONCEPT, Minutes.Status.CHANGES_REQUESTED),
+        "minutes_can_amend": can_manage and can_read and can_amend(minutes),
     }
+
+
+def can_amend(minutes: Minutes) -> bool:
+    """Published concept-notulen whose comment period is over: the comments can be worked in."""
+    return (
+        minutes.status == Minutes.Status.PUBLISHED
+        and minutes.comments_until is not None
+        and not _comments_open(minutes)
+    )
 
 
 def _comments_open(minutes: Minutes) -> bool:
@@ -116,9 +127,12 @@ def minutes_items(minutes: Minutes, *, with_comments: bool = True) -> list:
     """Items with their (sanitised) text as HTML and the decisions and action items of their agenda item."""
     items = minutes.items.all()
     if with_comments:
-        items = items.prefetch_related(
-            Prefetch("comments", queryset=MinutesComment.objects.select_related("author").order_by("created_at", "pk"))
+        comments = (
+            MinutesComment.objects.select_related("author", "resolved_in_version")
+            .defer("resolved_in_version__snapshot")
+            .order_by("created_at", "pk")
         )
+        items = items.prefetch_related(Prefetch("comments", queryset=comments))
     items = list(items)
     decisions, actions = _decisions_and_actions(minutes.meeting)
     for item in items:
@@ -158,16 +172,25 @@ def minutes_page_context(*, minutes: Minutes, user) -> dict:
         editable = minutes.status in (Minutes.Status.CONCEPT, Minutes.Status.CHANGES_REQUESTED)
         approved = chair_has_approved(minutes) if minutes.status == Minutes.Status.CONCEPT else False
         has_chair = bool(chair_users(meeting)) if editable else False
+        amendable = can_amend(minutes)
+        unanswered = sum(
+            1
+            for item in context["items"]
+            for c in item.comments.all()
+            if c.resolution == MinutesComment.Resolution.OPEN
+        )
+        can_publish = minutes.status == Minutes.Status.CONCEPT and (approved or not has_chair)
         context.update(
             can_edit=editable,
             chair_approved=approved,
             can_submit=editable and has_chair and not approved,
-            can_publish=minutes.status == Minutes.Status.CONCEPT and (approved or not has_chair),
+            can_publish=can_publish,
+            nobody_present=can_publish and not context["present"],
             has_chair_user=has_chair,
-            can_adopt=minutes.status == Minutes.Status.PUBLISHED and not _comments_open(minutes),
-            adopt_choices=list(later_meetings(meeting, user=user))
-            if minutes.status == Minutes.Status.PUBLISHED and not _comments_open(minutes)
-            else [],
+            can_amend=amendable,
+            unanswered_count=unanswered,
+            can_adopt=amendable and not unanswered,
+            adopt_choices=list(later_meetings(meeting, user=user)) if amendable and not unanswered else [],
         )
     return context
 
@@ -237,3 +260,19 @@ def minutes_pdf_data(*, minutes: Minutes) -> dict:
         "items": minutes_items(minutes, with_comments=False),
         "present": present_attendance(minutes.meeting),
     }
+
+
+# --- Working the comments in -----------------------------------------------------------------------------
+
+
+def amend_items(minutes: Minutes) -> list:
+    """The items to amend, each with its text as markup and its comments (open ones first to answer)."""
+    items = list(
+        minutes.items.prefetch_related(
+            Prefetch("comments", queryset=MinutesComment.objects.select_related("author").order_by("created_at", "pk"))
+        )
+    )
+    for item in items:
+        item.markup = rich_text_to_markup(item.text)
+        item.comment_list = list(item.comments.all())
+    return items

@@ -12,6 +12,7 @@ urlpatterns = [
     path("overleg/<int:meeting_id>/notulen/beoordelen/", minutes.minutes_review, name="minutes_review"),
     path("overleg/<int:meeting_id>/notulen/publiceren/", minutes.minutes_publish, name="minutes_publish"),
     path("overleg/<int:meeting_id>/notulen/reageren/<int:item_id>/", minutes.minutes_comment, name="minutes_comment"),
+    path("overleg/<int:meeting_id>/notulen/aanpassen/", minutes.minutes_amend, name="minutes_amend"),
     path("overleg/<int:meeting_id>/notulen/vaststellen/", minutes.minutes_adopt, name="minutes_adopt"),
     path("overleg/<int:meeting_id>/notulen/versies/", minutes.minutes_versions, name="minutes_versions"),
     path("overleg/<int:meeting_id>/agenda.pdf", minutes.agenda_pdf, name="agenda_pdf"),

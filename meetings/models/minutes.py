@@ -64,10 +64,27 @@ class MinutesVersion(models.Model):
 
 
 class MinutesComment(models.Model):
+    """A member's comment during the comment period, and the secretariat's answer to it after the period:
+    worked into a new version of the text or not, which the commenter is told."""
+
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Nog niet beantwoord")
+        WORKED_IN = "worked_in", _("Verwerkt in de tekst")
+        NO_CHANGE = "no_change", _("Geen aanpassing nodig")
+        NOT_WORKED_IN = "not_worked_in", _("Niet verwerkt")
+
     item = models.ForeignKey(MinutesItem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("reactie"), max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.CharField(
+        _("verwerking"), max_length=20, choices=Resolution.choices, default=Resolution.OPEN, blank=True
+    )
+    resolution_note = models.TextField(_("toelichting van het secretariaat"), max_length=1000, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_in_version = models.ForeignKey(
+        MinutesVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_comments"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -3,6 +3,7 @@
 A platform page is open to its district's members and the secretariat only; its meetings inherit that
 (core.audience folds the restriction over the subtree)."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -50,13 +51,37 @@ class DistrictPlatformPage(Page):
 
 class MeetingPageForm(WagtailAdminPageForm):
     """What the secretariat can get wrong when planning: a new meeting in the past, or an agenda longer
-    than the meeting."""
+    than the meeting. A meeting that was held but never put in the portal is recorded afterwards by
+    saying so ("al gehouden"): it starts as held, ready for attendance and minutes."""
+
+    held_already = forms.BooleanField(
+        label=_("Dit overleg is al gehouden"),
+        required=False,
+        help_text=_(
+            "Alleen voor een overleg dat u achteraf vastlegt: het krijgt de status ‘Gehouden’, er gaan geen "
+            "uitnodigingen uit en u kunt meteen de aanwezigheid en de notulen vastleggen."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields.pop("held_already", None)  # only when creating; Wagtail hides a panel without a field
 
     def clean(self):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and self.instance.pk is None and starts_at < timezone.now():
-            self.add_error("starts_at", _("Een nieuw overleg kan niet in het verleden liggen."))
+        held_already = self.instance.pk is None and cleaned.get("held_already")
+        if starts_at and self.instance.pk is None and starts_at < timezone.now() and not held_already:
+            self.add_error(
+                "starts_at",
+                _(
+                    "Een nieuw overleg kan niet in het verleden liggen. Legt u een overleg vast dat al is "
+                    "gehouden? Vink dan ‘Dit overleg is al gehouden’ aan."
+                ),
+            )
+        if starts_at and held_already and starts_at > timezone.now():
+            self.add_error("held_already", _("Een overleg dat al is gehouden, begint niet in de toekomst."))
         if starts_at and ends_at and "agenda_items" in self.formsets:
             formset = self.formsets["agenda_items"]
             total = sum(
@@ -75,6 +100,11 @@ class MeetingPageForm(WagtailAdminPageForm):
                     % {"total": total, "available": available},
                 )
         return cleaned
+
+    def save(self, commit=True):
+        if self.instance.pk is None and self.cleaned_data.get("held_already"):
+            self.instance.status = MeetingPage.Status.HELD
+        return super().save(commit=commit)
 
 
 class MeetingPage(Page):
@@ -123,6 +153,7 @@ class MeetingPage(Page):
                 FieldPanel("location"),
                 FieldPanel("online_link"),
                 FieldPanel("response_deadline"),
+                FieldPanel("held_already"),
             ],
             heading=_("Wanneer en waar"),
         ),

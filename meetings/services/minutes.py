@@ -1,11 +1,14 @@
 """The minutes cycle: the secretariat writes per agenda item, the chair approves or asks changes, the
-members get concept-notulen with a comment period for those present, and a later meeting adopts them.
+members get concept-notulen with a comment period for those present, the secretariat works the comments
+into a new version after the period (telling each commenter what became of their comment), and a later
+meeting that has been held adopts them.
 
 Every state change writes a numbered MinutesVersion, so nothing said or written is lost. The chair's
 approval is the latest version's event: any later change of the text makes it lapse by itself."""
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +16,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text, clean_rich_text
@@ -33,6 +37,7 @@ COMMENT_DAYS_DEFAULT = 14
 COMMENT_DAYS_MAX = 60
 ITEM_TEXT_MAX = 50_000
 COMMENT_MAX = 2000
+ANSWER_NOTE_MAX = 1000
 # Minutes may be written from the start of the meeting (the secretariat types along).
 START_MARGIN = datetime.timedelta(hours=1)
 
@@ -46,6 +51,7 @@ class Event:
     APPROVED = "approved"
     CHANGES_REQUESTED = "changes_requested"
     PUBLISHED = "published"
+    AMENDED = "amended"
     ADOPTED = "adopted"
 
 
@@ -53,7 +59,7 @@ def minutes_url(meeting_id: int) -> str:
     return reverse("meetings:minutes", args=[meeting_id])
 
 
-def _when(value: datetime.datetime) -> str:
+def moment_text(value: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(value), "j F Y, H:i")
 
 
@@ -126,8 +132,39 @@ def _require_text(minutes: Minutes) -> None:
 def _require_editable(minutes: Minutes) -> None:
     if minutes.status == Minutes.Status.CHAIR_REVIEW:
         raise ValidationError(_("De notulen liggen bij de voorzitter; wijzigen kan weer na diens oordeel."))
-    if minutes.status in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):
-        raise ValidationError(_("Gepubliceerde notulen kunnen niet meer worden gewijzigd."))
+    if minutes.status == Minutes.Status.PUBLISHED:
+        raise ValidationError(
+            _("Concept-notulen past u aan na de reactietermijn, met ‘Aanpassen na de reacties’ op de notulen.")
+        )
+    if minutes.status == Minutes.Status.ADOPTED:
+        raise ValidationError(_("Vastgestelde notulen kunnen niet meer worden gewijzigd."))
+
+
+def _apply_texts(minutes: Minutes, texts: Mapping[int, str]) -> list[MinutesItem]:
+    """Clean and check the new texts; returns the items whose text changed (not yet saved)."""
+    items = {item.pk: item for item in minutes.items.all()}
+    unknown = set(texts) - set(items)
+    if unknown:
+        raise ValidationError(_("Een van de agendapunten hoort niet bij deze notulen."))
+    changed = []
+    for item_id, value in texts.items():
+        item = items[item_id]
+        text = clean_rich_text(value or "")
+        if len(text) > ITEM_TEXT_MAX:
+            raise ValidationError(
+                _("Het verslag bij ‘%(title)s’ is te lang; maximaal %(max)s tekens.")
+                % {"title": item.title[:80], "max": ITEM_TEXT_MAX}
+            )
+        if text != item.text:
+            item.text = text
+            changed.append(item)
+    return changed
+
+
+def _store_texts(minutes: Minutes, changed: list[MinutesItem]) -> None:
+    MinutesItem.objects.bulk_update(changed, ["text"])
+    content_changed()  # a queryset update sends no signal (core.audience_cache)
+    schedule("minutes", [minutes.pk])  # nor does it reach the search index by itself
 
 
 @transaction.atomic
@@ -159,27 +196,10 @@ def minutes_save(*, user, minutes: Minutes, texts: Mapping[int, str]) -> Minutes
     _require_manager(user)
     minutes = _locked(minutes)
     _require_editable(minutes)
-    items = {item.pk: item for item in minutes.items.all()}
-    unknown = set(texts) - set(items)
-    if unknown:
-        raise ValidationError(_("Een van de agendapunten hoort niet bij deze notulen."))
-    changed = []
-    for item_id, value in texts.items():
-        item = items[item_id]
-        text = clean_rich_text(value or "")
-        if len(text) > ITEM_TEXT_MAX:
-            raise ValidationError(
-                _("Het verslag bij ‘%(title)s’ is te lang; maximaal %(max)s tekens.")
-                % {"title": item.title[:80], "max": ITEM_TEXT_MAX}
-            )
-        if text != item.text:
-            item.text = text
-            changed.append(item)
+    changed = _apply_texts(minutes, texts)
     if not changed:
         return None
-    MinutesItem.objects.bulk_update(changed, ["text"])
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
-    schedule("minutes", [minutes.pk])  # nor does it reach the search index by itself
+    _store_texts(minutes, changed)
     return _version_write(minutes=minutes, user=user, event=Event.SAVED)
 
 
@@ -245,8 +265,30 @@ def minutes_chair_decide(*, user, minutes: Minutes, approve: bool, comment: str 
     return minutes
 
 
+@dataclass(frozen=True)
+class Published:
+    """What publishing did, for the secretariat's message: who was told, and who could not be."""
+
+    minutes: Minutes
+    present_told: int  # present, with an account: told they can comment
+    others_told: int  # the platform's other members and the secretariat
+    present_without_account: int  # present, but nobody to tell (and they cannot comment)
+
+
+def present_contact_ids(meeting: MeetingPage) -> set[int]:
+    return set(meeting.attendance.filter(present=True).values_list("contact_id", flat=True))
+
+
 @transaction.atomic
-def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_DEFAULT) -> Minutes:
+def minutes_publish(
+    *,
+    user,
+    minutes: Minutes,
+    comment_days: int = COMMENT_DAYS_DEFAULT,
+    nobody_present_confirmed: bool = False,
+) -> Published:
+    """Opens the comment period for those present. With nobody marked present nobody can comment, so
+    that needs `nobody_present_confirmed` (the secretariat was warned and chose to go on)."""
     _require_manager(user)
     minutes = _locked(minutes)
     if minutes.status in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):
@@ -262,10 +304,19 @@ def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_
     if not isinstance(comment_days, int) or not 1 <= comment_days <= COMMENT_DAYS_MAX:
         raise ValidationError(_("Kies een reactietermijn van 1 tot en met %(max)s dagen.") % {"max": COMMENT_DAYS_MAX})
     _require_text(minutes)
+    meeting = minutes.meeting
+    present_ids = present_contact_ids(meeting)
+    if not present_ids and not nobody_present_confirmed:
+        raise ValidationError(
+            _(
+                "Er is niemand als aanwezig genoteerd, dus niemand kan op deze concept-notulen reageren. Er is "
+                "niets gepubliceerd: noteer eerst de aanwezigheid, of vink ‘Toch publiceren’ aan."
+            ),
+            code="nobody_present",
+        )
     minutes.status = Minutes.Status.PUBLISHED
     minutes.comments_until = timezone.now() + datetime.timedelta(days=comment_days)
     minutes.save(update_fields=["status", "comments_until"])
-    meeting = minutes.meeting
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.DRAFT_MINUTES)
     content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting.status = MeetingPage.Status.DRAFT_MINUTES
@@ -273,35 +324,33 @@ def minutes_publish(*, user, minutes: Minutes, comment_days: int = COMMENT_DAYS_
 
     from accounts.models import User
 
-    present = [
-        u
-        for u in User.objects.filter(
-            is_active=True,
-            contact_id__in=meeting.attendance.filter(present=True).values("contact_id"),
-        )
-        if u.pk != user.pk and user_can_read_minutes(u, minutes)
-    ]
-    present_ids = {u.pk for u in present}
+    accounts = list(User.objects.filter(is_active=True, contact_id__in=present_ids))
+    present = [u for u in accounts if u.pk != user.pk and user_can_read_minutes(u, minutes)]
     title = _("Concept-notulen gepubliceerd: %(title)s") % {"title": meeting.title}
     url = minutes_url(meeting.pk)
     about = {"subject": meeting, "district_id": _district_id(meeting)}
-    notify(
+    present_told = notify(
         recipients=present,
         kind="meetings.minutes_published",
         title=title,
         url=url,
         **about,
         body=_("U was aanwezig. U kunt per agendapunt reageren tot %(until)s.")
-        % {"until": _when(minutes.comments_until)},
+        % {"until": moment_text(minutes.comments_until)},
     )
-    notify(
-        recipients=platform_users(_district_id(meeting)).exclude(pk__in=present_ids | {user.pk}),
+    others_told = notify(
+        recipients=platform_users(_district_id(meeting)).exclude(pk__in={u.pk for u in present} | {user.pk}),
         kind="meetings.minutes_published",
         title=title,
         url=url,
         **about,
     )
-    return minutes
+    return Published(
+        minutes=minutes,
+        present_told=len(present_told),
+        others_told=len(others_told),
+        present_without_account=len(present_ids - {u.contact_id for u in accounts}),
+    )
 
 
 @transaction.atomic
@@ -320,7 +369,7 @@ def minutes_comment_add(*, user, minutes: Minutes, item_id: int, text: str, now=
                 "De reactietermijn is gesloten op %(until)s; uw reactie is niet opgeslagen. Mail uw opmerking "
                 "zo nodig aan het secretariaat."
             )
-            % {"until": _when(minutes.comments_until)}
+            % {"until": moment_text(minutes.comments_until)}
         )
     if not user_can_comment_on_minutes(user, minutes, now=now):
         raise ValidationError(_("Alleen wie bij het overleg aanwezig was, kan op de concept-notulen reageren."))
@@ -335,17 +384,143 @@ def minutes_comment_add(*, user, minutes: Minutes, item_id: int, text: str, now=
     return MinutesComment.objects.create(item=item, author=user, text=text)
 
 
-def later_meetings(meeting: MeetingPage, *, user):
-    """Meetings of the same platform that start after this one: where the minutes can be adopted."""
+def later_meetings(meeting: MeetingPage, *, user, now=None):
+    """Meetings of the same platform after this one that have been held (have started): minutes are
+    adopted in a meeting, so not in one still to come."""
     from ..permissions import meetings_visible_to
 
+    now = now or timezone.now()
     return (
         meetings_visible_to(user)
         .child_of(meeting.get_parent())
-        .filter(starts_at__gt=meeting.starts_at)
+        .filter(live=True, starts_at__gt=meeting.starts_at, starts_at__lte=now)
         .exclude(pk=meeting.pk)
         .order_by("starts_at")
     )
+
+
+def minutes_comments(minutes: Minutes):
+    return MinutesComment.objects.filter(item__minutes=minutes)
+
+
+def unanswered_comments(minutes: Minutes):
+    return minutes_comments(minutes).filter(resolution=MinutesComment.Resolution.OPEN)
+
+
+@dataclass(frozen=True)
+class CommentAnswer:
+    resolution: str  # a MinutesComment.Resolution other than OPEN
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Amended:
+    version: MinutesVersion | None  # None when the text stayed the same (only comments answered)
+    answered: int
+    told: int
+
+
+def answer_problem(answer: CommentAnswer | None) -> str:
+    if answer is None or answer.resolution not in MinutesComment.Resolution.values or not answer.resolution:
+        return _("Geef bij elke reactie aan wat ermee is gedaan.")
+    note = clean_plain_text(answer.note)
+    if len(note) > ANSWER_NOTE_MAX:
+        return _("Uw toelichting is te lang; maximaal %(max)s tekens.") % {"max": ANSWER_NOTE_MAX}
+    if answer.resolution == MinutesComment.Resolution.NOT_WORKED_IN and not note:
+        return _("Leg de indiener uit waarom de reactie niet is verwerkt.")
+    return ""
+
+
+@transaction.atomic
+def minutes_amend(
+    *, user, minutes: Minutes, texts: Mapping[int, str], answers: Mapping[int, CommentAnswer], now=None
+) -> Amended:
+    """After the comment period: the secretariat works comments into the text (a new version, kept beside
+    the published one and comparable with it) and answers every comment not answered before; each
+    commenter is told what became of theirs. Everything is checked before anything is stored."""
+    _require_manager(user)
+    now = now or timezone.now()
+    minutes = _locked(minutes)
+    if minutes.status == Minutes.Status.ADOPTED:
+        raise ValidationError(_("Vastgestelde notulen kunnen niet meer worden gewijzigd."))
+    if minutes.status != Minutes.Status.PUBLISHED or minutes.comments_until is None:
+        raise ValidationError(_("Na de reacties aanpassen kan alleen bij gepubliceerde concept-notulen."))
+    if minutes.comments_until > now:
+        raise ValidationError(
+            _("De reactietermijn loopt nog tot %(until)s; pas de notulen daarna aan.")
+            % {"until": moment_text(minutes.comments_until)}
+        )
+    open_comments = {c.pk: c for c in unanswered_comments(minutes).select_related("item", "author")}
+    if set(answers) - set(open_comments):
+        raise ValidationError(_("Een van de reacties hoort niet bij deze notulen of is al beantwoord."))
+    for comment_id in open_comments:
+        problem = answer_problem(answers.get(comment_id))
+        if problem:
+            raise ValidationError(problem)
+    changed = _apply_texts(minutes, texts)
+    worked_in = [pk for pk, a in answers.items() if a.resolution == MinutesComment.Resolution.WORKED_IN]
+    if worked_in and not changed:
+        raise ValidationError(
+            _(
+                "U geeft aan dat een reactie is verwerkt, maar de tekst is niet gewijzigd. Pas de tekst aan of "
+                "kies wat er wel met de reactie is gedaan."
+            )
+        )
+    version = None
+    if changed:
+        _store_texts(minutes, changed)
+        version = _version_write(minutes=minutes, user=user, event=Event.AMENDED)
+    current = version or latest_version(minutes)
+    for comment_id, comment in open_comments.items():
+        comment.resolution = answers[comment_id].resolution
+        comment.resolution_note = clean_plain_text(answers[comment_id].note)
+        comment.resolved_at = now
+        comment.resolved_in_version = current
+    MinutesComment.objects.bulk_update(
+        open_comments.values(), ["resolution", "resolution_note", "resolved_at", "resolved_in_version"]
+    )
+    content_changed()
+    told = _tell_commenters(minutes, list(open_comments.values()), current)
+    return Amended(version=version, answered=len(open_comments), told=told)
+
+
+def _answer_line(comment: MinutesComment, version: MinutesVersion | None) -> str:
+    about = {"title": comment.item.title[:80], "number": version.number if version else ""}
+    if comment.resolution == MinutesComment.Resolution.WORKED_IN:
+        return _("‘%(title)s’: verwerkt in de tekst (versie %(number)s).") % about
+    if comment.resolution == MinutesComment.Resolution.NO_CHANGE:
+        line = _("‘%(title)s’: geen aanpassing nodig.") % about
+    else:
+        line = _("‘%(title)s’: niet verwerkt.") % about
+    return f"{line} {comment.resolution_note}".strip()
+
+
+def _tell_commenters(minutes: Minutes, comments: list[MinutesComment], version: MinutesVersion | None) -> int:
+    """One notification per commenter, with a line per comment of theirs (the concept-notulen's event)."""
+    by_author: dict[int, list[MinutesComment]] = {}
+    for comment in comments:
+        if comment.author_id is not None and comment.author.is_active:
+            by_author.setdefault(comment.author_id, []).append(comment)
+    meeting = minutes.meeting
+    told = 0
+    for mine in by_author.values():
+        told += len(
+            notify(
+                recipients=[mine[0].author],
+                kind="meetings.minutes_published",
+                title=ngettext(
+                    "Uw reactie op de concept-notulen is beantwoord: %(title)s",
+                    "Uw reacties op de concept-notulen zijn beantwoord: %(title)s",
+                    len(mine),
+                )
+                % {"title": meeting.title},
+                url=minutes_url(meeting.pk),
+                subject=meeting,
+                district_id=_district_id(meeting),
+                body="\n".join(_answer_line(comment, version) for comment in mine),
+            )
+        )
+    return told
 
 
 @transaction.atomic
@@ -360,11 +535,23 @@ def minutes_adopt(*, user, minutes: Minutes, adopted_at_meeting: MeetingPage) ->
     if minutes.comments_until and minutes.comments_until > now:
         raise ValidationError(
             _("De reactietermijn loopt nog tot %(until)s; stel de notulen daarna vast.")
-            % {"until": _when(minutes.comments_until)}
+            % {"until": moment_text(minutes.comments_until)}
+        )
+    open_count = unanswered_comments(minutes).count()
+    if open_count:
+        raise ValidationError(
+            ngettext(
+                "Er is %(n)s reactie nog niet beantwoord. Geef eerst met ‘Aanpassen na de reacties’ aan wat ermee "
+                "is gedaan; dan hoort de indiener het.",
+                "Er zijn %(n)s reacties nog niet beantwoord. Geef eerst met ‘Aanpassen na de reacties’ aan wat "
+                "ermee is gedaan; dan horen de indieners het.",
+                open_count,
+            )
+            % {"n": open_count}
         )
     meeting = minutes.meeting
     if adopted_at_meeting is None or not later_meetings(meeting, user=user).filter(pk=adopted_at_meeting.pk).exists():
-        raise ValidationError(_("Kies een later overleg van hetzelfde platform."))
+        raise ValidationError(_("Kies een later overleg van hetzelfde platform dat al is gehouden."))
     minutes.status = Minutes.Status.ADOPTED
     minutes.adopted_at = now
     minutes.adopted_at_meeting = adopted_at_meeting

@@ -5,8 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from stakeholders.permissions import contacts_visible_to
+
+from .. import selectors
 from ..forms import InvitationAnswerForm
 from ..ical import calendar_for
 from ..permissions import meetings_visible_to, user_can_manage_meetings
@@ -17,21 +21,74 @@ def _visible_meeting(request, meeting_id: int):
     return get_object_or_404(meetings_visible_to(request.user).specific(), pk=meeting_id)
 
 
+def _count(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
-@require_POST
 def agenda_publish(request, meeting_id: int):
+    """A confirmation that names who will get what, then the sending. A POST without the numbers the
+    secretariat saw (or with numbers that changed since) sends nothing and shows the confirmation."""
     if not user_can_manage_meetings(request.user):
         raise Http404
     meeting = _visible_meeting(request, meeting_id)
     try:
-        invited = services.agenda_publish(user=request.user, meeting=meeting)
+        services.agenda_publish_check(meeting)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request, _("De agenda is gepubliceerd. %(n)s nieuwe uitnodiging(en) verstuurd.") % {"n": invited}
-        )
-    return redirect(meeting.url)
+        return redirect(meeting.url)
+    error, status = "", 200
+    if request.method == "POST":
+        invites, portal_only = _count(request.POST.get("uitnodigingen")), _count(request.POST.get("meldingen"))
+        if invites is None or portal_only is None:
+            error, status = _("Bevestig eerst hoeveel mensen u uitnodigt; er is niets verstuurd."), 400
+        else:
+            try:
+                published = services.agenda_publish(
+                    user=request.user, meeting=meeting, confirmed_invites=invites, confirmed_portal_only=portal_only
+                )
+            except ValidationError as exc:
+                error, status = exc.messages[0], 400
+            else:
+                messages.success(request, _published_message(published))
+                return redirect(meeting.url)
+    audience = selectors.agenda_audience(meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_publish_confirm.html",
+        {
+            "meeting": meeting,
+            "audience": audience,
+            "error": error,
+            "first_time": meeting.status == meeting.Status.PLANNED,
+            "anything_to_send": bool(audience.invite_count or audience.portal_only)
+            or meeting.status == meeting.Status.PLANNED,
+        },
+        status=status,
+    )
+
+
+def _published_message(published: services.AgendaPublished) -> str:
+    return " ".join(
+        [
+            _("De agenda is gepubliceerd."),
+            ngettext(
+                "%(n)s uitnodiging per e-mail verstuurd.",
+                "%(n)s uitnodigingen per e-mail verstuurd.",
+                published.invited,
+            )
+            % {"n": published.invited},
+            ngettext(
+                "%(n)s lid kreeg alleen een melding op het portaal.",
+                "%(n)s leden kregen alleen een melding op het portaal.",
+                published.portal_only,
+            )
+            % {"n": published.portal_only},
+        ]
+    )
 
 
 @login_required
@@ -56,47 +113,94 @@ def invitation_answer(request, meeting_id: int):
     return redirect(meeting.url + "#aanmelden")
 
 
+def _posted_ids(values) -> set[int]:
+    return {int(value) for value in values if value.isdigit()}
+
+
+def _posted_organisation(value: str) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return -1  # not an organisation: the service refuses it in Dutch
+
+
+def _keep_posted_choices(rows, post, *, added_now: int | None) -> None:
+    """What the secretariat ticked and chose stays on screen after searching, adding or an error."""
+    for row in rows:
+        row.present = bool(post.get(f"present-{row.contact.pk}")) or row.contact.pk == added_now
+        if f"organisation-{row.contact.pk}" in post:
+            row.organisation_id = _posted_organisation(post[f"organisation-{row.contact.pk}"])
+
+
 @login_required
 def attendance_record(request, meeting_id: int):
+    """Tick who was there, invited or not: anyone in the CRM can be added as a walk-in (search as you type,
+    or the search button without JavaScript). Searching and adding keep every tick; only "Opslaan" stores."""
     if not user_can_manage_meetings(request.user):
         raise Http404
     meeting = _visible_meeting(request, meeting_id)
-    invitations = list(meeting.invitations.select_related("contact").order_by("contact__last_name"))
-    from stakeholders.models import Affiliation
-
-    employers = {}
-    for affiliation in (
-        Affiliation.objects.current()
-        .filter(contact_id__in=[i.contact_id for i in invitations])
-        .select_related("organisation")
-    ):
-        employers.setdefault(affiliation.contact_id, []).append(affiliation.organisation)
-    if request.method == "POST":
-        present = {}
-        for invitation in invitations:
-            if request.POST.get(f"present-{invitation.contact_id}"):
-                organisation_id = request.POST.get(f"organisation-{invitation.contact_id}") or None
-                allowed = {o.pk for o in employers.get(invitation.contact_id, [])}
-                present[invitation.contact_id] = (
-                    int(organisation_id) if organisation_id and int(organisation_id) in allowed else None
-                )
+    query = (request.POST.get("zoek") or request.GET.get("zoek") or "").strip()
+    if request.GET.get("fragment"):
+        return _walk_in_results(request, meeting, query)
+    post = request.POST if request.method == "POST" else None
+    added = _posted_ids(post.getlist("inloop")) if post else set()
+    added_now = next(iter(_posted_ids([post.get("toevoegen", "")])), None) if post else None
+    error, status = "", 200
+    if post and "toevoegen" in post:
+        contact = contacts_visible_to(request.user).filter(pk=added_now or 0, anonymised_at__isnull=True).first()
+        if contact is None:
+            added_now, error, status = None, _("Deze persoon staat niet (meer) in het CRM; zoek opnieuw."), 400
+        else:
+            added.add(contact.pk)
+            query = ""
+            messages.info(
+                request, _("%(name)s staat op de lijst als aanwezig. Vergeet niet op te slaan.") % {"name": contact}
+            )
+    rows = selectors.attendance_rows(meeting=meeting, added_ids=added)
+    if post:
+        _keep_posted_choices(rows, post, added_now=added_now)
+    if post and "toevoegen" not in post and post.get("actie") != "zoeken":
+        present = {row.contact.pk: row.organisation_id for row in rows if row.present}
         try:
             count = services.attendance_record(user=request.user, meeting=meeting, present=present)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+        except ValidationError as exc:
+            error, status = exc.messages[0], 400
         else:
             messages.success(request, _("Aanwezigheid opgeslagen: %(n)s aanwezig.") % {"n": count})
             return redirect(meeting.url)
-    recorded = {a.contact_id: a for a in meeting.attendance.all()}
-    rows = [
+    candidates, more = selectors.walk_in_candidates(
+        user=request.user, query=query, exclude_ids=[row.contact.pk for row in rows]
+    )
+    return render(
+        request,
+        "meetings/attendance_form.html",
         {
-            "invitation": invitation,
-            "employers": employers.get(invitation.contact_id, []),
-            "attendance": recorded.get(invitation.contact_id),
-        }
-        for invitation in invitations
-    ]
-    return render(request, "meetings/attendance_form.html", {"meeting": meeting, "rows": rows})
+            "meeting": meeting,
+            "rows": rows,
+            "error": error,
+            "query": query,
+            "candidates": candidates,
+            "more": more,
+            "min_query": selectors.WALK_IN_MIN_QUERY,
+            "searched": bool(query),
+        },
+        status=status,
+    )
+
+
+def _walk_in_results(request, meeting, query: str):
+    """The results part only, for search as you type."""
+    listed = _posted_ids(request.GET.getlist("op_lijst"))
+    candidates, more = selectors.walk_in_candidates(user=request.user, query=query, exclude_ids=listed)
+    context = {
+        "meeting": meeting,
+        "query": query,
+        "candidates": candidates,
+        "more": more,
+        "min_query": selectors.WALK_IN_MIN_QUERY,
+        "searched": bool(query),
+    }
+    return render(request, "meetings/_walk_in_results.html", context)
 
 
 @login_required

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.sanitize import rich_text_to_markup
 
 from .. import pdf
-from ..models import MeetingPage
+from ..models import MeetingPage, MinutesComment
 from ..permissions import (
     meetings_visible_to,
     user_can_manage_meetings,
@@ -26,6 +26,8 @@ from ..permissions import (
 from ..selectors import meeting_context
 from ..selectors_minutes import (
     EVENT_LABELS,
+    amend_items,
+    can_amend,
     minutes_of,
     minutes_page_context,
     minutes_pdf_data,
@@ -72,6 +74,58 @@ class PublishForm(forms.Form):
             "max_value": gettext_lazy("Kies hoogstens %(limit_value)s dagen."),
         },
     )
+    nobody_present_ok = forms.BooleanField(
+        label=gettext_lazy("Toch publiceren, ook al kan niemand reageren"), required=False
+    )
+
+
+ANSWER_CHOICES = [(value, label) for value, label in MinutesComment.Resolution.choices if value]
+
+
+class AmendForm(forms.Form):
+    """The texts of every item and an answer to every comment not answered before."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"text-{item.pk}"] = forms.CharField(
+                required=False, initial=item.markup, strip=False, widget=forms.Textarea
+            )
+            for comment in item.comment_list:
+                if comment.resolution:
+                    continue
+                self.fields[f"answer-{comment.pk}"] = forms.ChoiceField(
+                    choices=ANSWER_CHOICES,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": gettext_lazy("Kies wat er met deze reactie is gedaan.")},
+                )
+                self.fields[f"note-{comment.pk}"] = forms.CharField(
+                    required=False, max_length=services.ANSWER_NOTE_MAX, widget=forms.Textarea
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            if name.startswith("answer-") and cleaned.get(name):
+                comment_id = name.removeprefix("answer-")
+                answer = services.CommentAnswer(cleaned[name], cleaned.get(f"note-{comment_id}") or "")
+                problem = services.answer_problem(answer)
+                if problem:
+                    self.add_error(f"note-{comment_id}", problem)
+        return cleaned
+
+    def texts(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"text-{item.pk}"] for item in self.items}
+
+    def answers(self) -> dict[int, services.CommentAnswer]:
+        return {
+            int(name.removeprefix("answer-")): services.CommentAnswer(
+                value, self.cleaned_data.get(f"note-{name.removeprefix('answer-')}") or ""
+            )
+            for name, value in self.cleaned_data.items()
+            if name.startswith("answer-")
+        }
 
 
 class AdoptForm(forms.Form):
@@ -80,7 +134,7 @@ class AdoptForm(forms.Form):
         queryset=MeetingPage.objects.none(),
         error_messages={
             "required": gettext_lazy("Kies het overleg waarin de notulen zijn vastgesteld."),
-            "invalid_choice": gettext_lazy("Kies een later overleg van hetzelfde platform."),
+            "invalid_choice": gettext_lazy("Kies een later overleg van hetzelfde platform dat al is gehouden."),
         },
     )
 
@@ -235,13 +289,53 @@ def minutes_publish(request, meeting_id: int):
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            services.minutes_publish(user=request.user, minutes=minutes, comment_days=form.cleaned_data["comment_days"])
+            published = services.minutes_publish(
+                user=request.user,
+                minutes=minutes,
+                comment_days=form.cleaned_data["comment_days"],
+                nobody_present_confirmed=form.cleaned_data["nobody_present_ok"],
+            )
         except ValidationError as error:
-            form.add_error("comment_days", error)
+            form.add_error("nobody_present_ok" if error.code == "nobody_present" else "comment_days", error)
     if form.errors:
         return _page(request, minutes, status=400, publish_form=form)
-    messages.success(request, _("De concept-notulen zijn gepubliceerd; de leden zijn ingelicht."))
+    messages.success(request, _published_message(published))
     return redirect("meetings:minutes", meeting_id=meeting_id)
+
+
+def _published_message(published: services.Published) -> str:
+    """Says who was told: the secretariat should not read 'the members are informed' when nobody was."""
+    until = services.moment_text(published.minutes.comments_until)
+    parts = [_("De concept-notulen zijn gepubliceerd.")]
+    if published.present_told:
+        parts.append(
+            ngettext(
+                "%(n)s aanwezige is ingelicht en kan reageren tot %(until)s.",
+                "%(n)s aanwezigen zijn ingelicht en kunnen reageren tot %(until)s.",
+                published.present_told,
+            )
+            % {"n": published.present_told, "until": until}
+        )
+    else:
+        parts.append(_("Niemand kan reageren: geen van de aanwezigen is ingelicht."))
+    if published.present_without_account:
+        parts.append(
+            ngettext(
+                "%(n)s aanwezige heeft geen account op het portaal en kon niet worden ingelicht.",
+                "%(n)s aanwezigen hebben geen account op het portaal en konden niet worden ingelicht.",
+                published.present_without_account,
+            )
+            % {"n": published.present_without_account}
+        )
+    parts.append(
+        ngettext(
+            "%(n)s ander lid van het platform of het secretariaat heeft een melding gekregen.",
+            "%(n)s andere leden van het platform en het secretariaat hebben een melding gekregen.",
+            published.others_told,
+        )
+        % {"n": published.others_told}
+    )
+    return " ".join(parts)
 
 
 @login_required
@@ -281,6 +375,65 @@ def minutes_adopt(request, meeting_id: int):
         return _page(request, minutes, status=400, adopt_form=form)
     messages.success(request, _("De notulen zijn vastgesteld."))
     return redirect("meetings:minutes", meeting_id=meeting_id)
+
+
+@login_required
+def minutes_amend(request, meeting_id: int):
+    """After the comment period: the text with the comments beside it, and an answer to each comment."""
+    minutes = _managed_minutes(request, meeting_id)
+    items = amend_items(minutes)
+    form = AmendForm(request.POST or None, items=items)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                amended = services.minutes_amend(
+                    user=request.user, minutes=minutes, texts=form.texts(), answers=form.answers()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _amended_message(amended))
+                return redirect("meetings:minutes", meeting_id=meeting_id)
+        status = 400
+    for item in items:
+        item.field = form[f"text-{item.pk}"]
+        for comment in item.comment_list:
+            if not comment.resolution:
+                comment.answer_field = form[f"answer-{comment.pk}"]
+                comment.note_field = form[f"note-{comment.pk}"]
+    return render(
+        request,
+        "meetings/minutes_amend.html",
+        {
+            "meeting": minutes.meeting,
+            "minutes": minutes,
+            "items": items,
+            "form": form,
+            "amendable": can_amend(minutes),
+            "answer_choices": ANSWER_CHOICES,
+            "not_worked_in": MinutesComment.Resolution.NOT_WORKED_IN,
+        },
+        status=status,
+    )
+
+
+def _amended_message(amended: services.Amended) -> str:
+    if amended.version is not None:
+        parts = [_("De aangepaste tekst is opgeslagen als versie %(n)s.") % {"n": amended.version.number}]
+    else:
+        parts = [_("De tekst is niet gewijzigd.")]
+    if amended.answered:
+        parts.append(
+            ngettext(
+                "%(n)s reactie beantwoord; %(told)s indiener ingelicht.",
+                "%(n)s reacties beantwoord; %(told)s indieners ingelicht.",
+                amended.answered,
+            )
+            % {"n": amended.answered, "told": amended.told}
+        )
+    parts.append(_("U kunt de notulen nu vaststellen in een volgend overleg dat is gehouden."))
+    return " ".join(parts)
 
 
 @login_required

@@ -1,14 +1,17 @@
 """A platform meeting from agenda to adopted minutes, as the secretariat and a KEN partner do it in two
-real browsers: the agenda with a document is published and the partner invited; the partner opens the
-meeting, downloads the document, says they come and puts the meeting in their calendar; during the
-meeting the partner sees the item under discussion and a new action item appear live; afterwards the
-secretariat records attendance, writes and publishes the concept-notulen (no chair, so no chair step), the
-partner comments, the minutes are adopted at the next meeting, and the open action item shows on that
-meeting's agenda and on the partner's own action list.
+real browsers: the secretariat confirms whom the agenda goes to (the count named first) and the partner is
+invited; the partner opens the meeting, downloads the document, says they come and puts the meeting in
+their calendar; during the meeting the partner sees the item under discussion and a new action item appear
+live; afterwards the secretariat records attendance with a walk-in found in the CRM as they type, writes
+and publishes the concept-notulen (no chair, so no chair step), the partner comments, the secretariat
+works the comment into a new version after the period (a missing answer first: a Dutch error, the typed
+text kept), the partner sees it worked in, the minutes are adopted in the next meeting once it is held,
+and the open action item shows on that meeting's agenda and on the partner's own action list.
 
 The meeting starts half an hour from now. That one time satisfies every rule on the way: the agenda can
 only be published and answered before the start (meetings.services.agenda), while attendance and minutes
-may be recorded from an hour before the start (agenda.attendance_record, minutes.START_MARGIN)."""
+may be recorded from an hour before the start (agenda.attendance_record, minutes.START_MARGIN). Waiting
+for the comment period and the next meeting is no option in a test: there the dates are moved back."""
 
 import datetime
 import re
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.documents.models import Document
@@ -27,6 +31,7 @@ from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations
 from tests.meetings.factories import meeting
+from tests.stakeholders.factories import AffiliationFactory, ContactFactory, OrganisationFactory
 
 TITLE = "Platformoverleg Kennemerland juni"
 HALF_AN_HOUR = 0.5 / 24  # in days, for the factory
@@ -68,13 +73,24 @@ def test_meeting_from_agenda_to_adopted_minutes(live, page, other_page, make_use
     meeting_url = f"{live.url}{overleg.url}"
     minutes_url = f"{live.url}/overleg/{overleg.pk}/notulen/"
 
-    # The secretariat publishes the agenda: the partner, who consented, is invited.
+    # A walk-in later: someone from the CRM who was not invited (no consent for invitation mail).
+    guest = AffiliationFactory(
+        organisation=OrganisationFactory(name="Recreatieschap Spaarnwoude", city="Velsen"),
+        contact=ContactFactory(first_name="Joyce", last_name="Wessels"),
+    ).contact
+
+    # The secretariat publishes the agenda, after a confirmation that names who gets what: the partner,
+    # who consented, gets the invitation mail.
     sec = page
     _log_in(sec, live, secretariat, confirmed_totp_device(secretariat))
     sec.goto(meeting_url)
-    sec.get_by_role("button", name="Agenda publiceren en uitnodigen").click()
-    expect(sec.get_by_text("De agenda is gepubliceerd. 1 nieuwe uitnodiging(en) verstuurd.")).to_be_visible()
-    expect(sec.get_by_role("button", name="Nieuwe leden uitnodigen")).to_be_visible()
+    sec.get_by_role("link", name="Agenda publiceren en uitnodigen").click()
+    expect(sec.get_by_role("heading", name="Agenda publiceren en uitnodigen", level=1)).to_be_visible()
+    expect(sec.locator('[data-count="invite"]')).to_contain_text("1 contactpersoon krijgt een uitnodiging per e-mail")
+    assert not Invitation.objects.exists()  # nothing sent by looking
+    sec.get_by_role("button", name="Ja, publiceer en verstuur 1 uitnodiging").click()
+    expect(sec.get_by_text("De agenda is gepubliceerd. 1 uitnodiging per e-mail verstuurd.")).to_be_visible()
+    expect(sec.get_by_role("link", name="Nieuwe leden uitnodigen")).to_be_visible()
     assert MeetingPage.objects.get(pk=overleg.pk).status == MeetingPage.Status.AGENDA_PUBLISHED
     invitation = Invitation.objects.get(meeting=overleg)
     assert invitation.contact == contact
@@ -137,13 +153,22 @@ def test_meeting_from_agenda_to_adopted_minutes(live, page, other_page, make_use
     action = ActionItem.objects.get()
     assert (action.meeting_id, action.agenda_item_id, action.owner_contact) == (overleg.pk, second.pk, contact)
 
-    # The secretariat records who was there: the partner (who said they would come) is ticked already.
+    # The secretariat records who was there: the partner (who said they would come) is ticked already,
+    # and a walk-in is found in the CRM as the secretariat types, added, and saved with their organisation.
     sec.get_by_role("link", name="Aanwezigheid").click()
     present = sec.get_by_label(str(contact), exact=True)
     expect(present).to_be_checked()
+    sec.get_by_label("Zoek in het CRM").press_sequentially("spaarnw", delay=30)
+    expect(sec.locator("[data-walk-in-status]")).to_have_text("1 persoon gevonden")
+    sec.get_by_role("button", name=f"Toevoegen: {guest}").click()
+    expect(sec.get_by_label(str(guest), exact=True)).to_be_checked()
+    expect(sec.get_by_label(str(contact), exact=True)).to_be_checked()
+    expect(sec.get_by_label(f"Organisatie van {guest}")).to_have_value(str(guest.affiliations.get().organisation_id))
     sec.get_by_role("button", name="Opslaan").click()
-    expect(sec.get_by_text("Aanwezigheid opgeslagen: 1 aanwezig.")).to_be_visible()
+    expect(sec.get_by_text("Aanwezigheid opgeslagen: 2 aanwezig.")).to_be_visible()
     assert Attendance.objects.get(meeting=overleg, contact=contact).present
+    walk_in = Attendance.objects.get(meeting=overleg, contact=guest)
+    assert walk_in.present and walk_in.organisation.name == "Recreatieschap Spaarnwoude"
 
     # ... writes the minutes ...
     sec.get_by_role("button", name="Notulen maken").click()
@@ -160,6 +185,8 @@ def test_meeting_from_agenda_to_adopted_minutes(live, page, other_page, make_use
     sec.get_by_label("Reactietermijn in dagen").fill("10")
     sec.get_by_role("button", name="Publiceren als concept-notulen").click()
     expect(sec.locator("[data-minutes-status]")).to_have_attribute("data-minutes-status", "published")
+    expect(sec.get_by_text("1 aanwezige is ingelicht en kan reageren tot")).to_be_visible()
+    expect(sec.get_by_text("1 aanwezige heeft geen account op het portaal")).to_be_visible()
     minutes = Minutes.objects.get(meeting=overleg)
     assert minutes.status == Minutes.Status.PUBLISHED and minutes.comments_until > timezone.now()
 
@@ -177,18 +204,40 @@ def test_meeting_from_agenda_to_adopted_minutes(live, page, other_page, make_use
     assert MinutesComment.objects.get().author == partner
     assert _serious_violations(member) == []
 
-    # The next meeting of the platform, with the item that lists the open action items.
-    volgend = meeting("KEN", title="Platformoverleg Kennemerland september", starts_in_days=80, items=2)
+    # Three months later: the comment period is over and the next meeting of the platform, with the item
+    # that lists the open action items, has begun. (The dates are moved back rather than waited for.)
+    back = datetime.timedelta(days=91)
+    MeetingPage.objects.filter(pk=overleg.pk).update(starts_at=F("starts_at") - back, ends_at=F("ends_at") - back)
+    Minutes.objects.filter(pk=minutes.pk).update(comments_until=timezone.now() - datetime.timedelta(days=70))
+    volgend = meeting("KEN", title="Platformoverleg Kennemerland september", starts_in_days=-0.01, items=2)
     AgendaItem.objects.filter(page=volgend, sort_order=1).update(
         title="Actiepunten vorige vergadering", is_previous_actions=True
     )
     previous = AgendaItem.objects.get(page=volgend, sort_order=1)
 
-    # The comment period is over: the minutes can only be adopted after comments_until, and waiting ten
-    # days is no option in a test, so the end of the period is moved one minute into the past.
-    Minutes.objects.filter(pk=minutes.pk).update(comments_until=timezone.now() - datetime.timedelta(minutes=1))
+    # The secretariat works the comment in. Saving without saying what became of it: a Dutch error, and
+    # the text typed is still there; nothing stored.
+    sec.goto(minutes_url)
+    expect(sec.locator("#na-de-reacties")).to_contain_text("1 reactie nog niet beantwoord")
+    sec.get_by_role("link", name="Aanpassen na de reacties").click()
+    amended_text = "De voorzitter opent.\n\n- Het jaarplan is besproken.\n- De gemeente Haarlem doet mee."
+    sec.get_by_label("Verslag bij ‘Agendapunt 1’").fill(amended_text)
+    sec.get_by_role("button", name="Opslaan en indieners inlichten").click()
+    expect(sec.get_by_text("Kies wat er met deze reactie is gedaan.")).to_be_visible()
+    expect(sec.get_by_label("Verslag bij ‘Agendapunt 1’")).to_have_value(amended_text)
+    assert minutes.versions.filter(snapshot__event="amended").count() == 0
+    sec.get_by_label("Verwerkt in de tekst").check()
+    sec.get_by_role("button", name="Opslaan en indieners inlichten").click()
+    expect(sec.get_by_text("1 reactie beantwoord; 1 indiener ingelicht.")).to_be_visible()
+    assert minutes.versions.filter(snapshot__event="amended").count() == 1
 
-    # The secretariat adopts the minutes at the next meeting.
+    # The partner sees the answer and the new version beside the published one.
+    member.goto(minutes_url)
+    expect(member.locator(f"#punt-{minutes_first.pk} [data-answer]")).to_contain_text("Verwerkt in de tekst")
+    expect(member.get_by_text("De gemeente Haarlem doet mee.")).to_be_visible()
+    assert _serious_violations(member) == []
+
+    # The secretariat adopts the minutes in the next meeting, the only held one offered.
     sec.goto(minutes_url)
     sec.get_by_label("Vastgesteld in het overleg van").select_option(value=str(volgend.pk))
     sec.get_by_role("button", name="Notulen vaststellen").click()

@@ -178,18 +178,20 @@ def test_attendance_accepts_only_an_organisation_the_contact_works_for(secretari
     one_job = people["one_job"]
     stranger = OrganisationFactory(name="Vreemde organisatie")
     uninvited = _ken_contact(last_name="Dekker")
-    secretariat_client.post(
+    response = secretariat_client.post(
         f"/overleg/{page.pk}/aanwezigheid/",
         {
             f"present-{one_job.pk}": "1",
             f"organisation-{one_job.pk}": str(stranger.pk),
+            # Not on the list and not added as a walk-in: ignored.
             f"present-{uninvited.pk}": "1",
             f"organisation-{uninvited.pk}": str(_organisation_of_contact(uninvited).pk),
         },
     )
-    attendance = Attendance.objects.get(meeting=page, contact=one_job)
-    assert attendance.present and attendance.organisation is None
-    assert not Attendance.objects.filter(contact=uninvited).exists()
+    assert response.status_code == 400
+    assert f"{one_job} werkt niet bij de gekozen organisatie" in response.text
+    assert f'name="present-{one_job.pk}" value="1" checked' in response.text  # the ticks are kept
+    assert not Attendance.objects.filter(meeting=page).exists()
 
 
 def test_attendance_is_recorded_during_or_after_the_meeting(secretariat_client, reference_data):
@@ -615,7 +617,7 @@ def test_action_list_queries_for_the_secretariat(secretariat_client, reference_d
 # --- The admin form's planning checks ------------------------------------------------------------------
 
 
-def _admin_add(client, *, starts_at, minutes: int = 120, durations=(30, 30), slug: str) -> object:
+def _admin_add(client, *, starts_at, minutes: int = 120, durations=(30, 30), slug: str, **extra) -> object:
     platform = DistrictPlatformPage.objects.get(district__code="KEN")
     ends_at = starts_at + datetime.timedelta(minutes=minutes)
     data = {
@@ -654,6 +656,7 @@ def _admin_add(client, *, starts_at, minutes: int = 120, durations=(30, 30), slu
                 f"{prefix}documents-count": "0",
             }
         )
+    data.update(extra)
     return client.post(f"/beheer/pages/add/meetings/meetingpage/{platform.pk}/", data)
 
 

@@ -53,7 +53,8 @@ def held(people):
 
 @pytest.fixture
 def next_meeting(reference_data):
-    return meeting("KEN", starts_in_days=80, title="Volgend overleg")
+    """The meeting after `held`, held yesterday: minutes are adopted in a meeting that took place."""
+    return meeting("KEN", starts_in_days=-1, title="Volgend overleg")
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def _published(people, page, *, days: int = 14) -> Minutes:
     )
     services.minutes_submit_to_chair(user=secretariat, minutes=minutes)
     services.minutes_chair_decide(user=people["chair"], minutes=minutes, approve=True)
-    return services.minutes_publish(user=secretariat, minutes=minutes, comment_days=days)
+    return services.minutes_publish(user=secretariat, minutes=minutes, comment_days=days).minutes
 
 
 def _close_period(minutes) -> None:
@@ -197,8 +198,23 @@ def test_the_whole_cycle_through_the_front_end(people, clients, held, next_meeti
     assert comment.text == "Kleine correctie: de wijkagent."
     assert "Kleine correctie: de wijkagent." in clients["member"].get(base).text
 
-    # Adopting at the next meeting once the period is over.
+    # After the period the comment is worked in: a new version, the commenter told.
     _close_period(minutes)
+    response = secretariat.post(
+        base + "aanpassen/",
+        {
+            f"text-{first.pk}": "De voorzitter opent.\n\n## Mededelingen\n\n- De nieuwe wijkagent is welkom.",
+            f"text-{second.pk}": "Besproken.",
+            f"text-{third.pk}": "Rondvraag: geen vragen.",
+            f"answer-{comment.pk}": "worked_in",
+        },
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.resolution == MinutesComment.Resolution.WORKED_IN
+    assert Notification.objects.filter(recipient=people["present"], title__contains="beantwoord").exists()
+
+    # Adopting at the next meeting.
     response = secretariat.post(base + "vaststellen/", {"adopted_at_meeting": next_meeting.pk})
     assert response.status_code == 302
     minutes.refresh_from_db()
@@ -219,9 +235,12 @@ def test_the_whole_cycle_through_the_front_end(people, clients, held, next_meeti
         ("chair_review", "submitted"),
         ("concept", "approved"),
         ("published", "published"),
+        ("published", "amended"),
         ("adopted", "adopted"),
     ]
     assert versions[-1].snapshot["items"][2] == {"title": "Agendapunt 3", "text": "<p>Rondvraag: geen vragen.</p>"}
+    assert "De nieuwe wijkagent is welkom." in versions[-1].snapshot["items"][0]["text"]
+    assert "De nieuwe wijkagent" not in versions[7].snapshot["items"][0]["text"]  # the published one, kept
     assert versions[0].created_by == people["secretariat"] and versions[6].created_by == people["chair"]
 
 
@@ -336,7 +355,7 @@ def test_publishing_needs_the_chairs_approval_when_the_chair_has_an_account(peop
     assert minutes.versions.count() == count and services.chair_has_approved(minutes)
     services.minutes_publish(user=secretariat, minutes=minutes)
     assert _status(minutes) == Minutes.Status.PUBLISHED
-    with pytest.raises(ValidationError, match="kunnen niet meer worden gewijzigd"):
+    with pytest.raises(ValidationError, match="past u aan na de reactietermijn"):
         services.minutes_save(user=secretariat, minutes=minutes, texts=_texts(minutes, "Nog anders."))
 
 
@@ -347,7 +366,8 @@ def test_without_a_chair_account_the_secretariat_publishes_directly(people, refe
     services.minutes_save(user=secretariat, minutes=minutes, texts=_texts(minutes, "Tekst."))
     with pytest.raises(ValidationError, match="geen voorzitter met een account"):
         services.minutes_submit_to_chair(user=secretariat, minutes=minutes)
-    services.minutes_publish(user=secretariat, minutes=minutes, comment_days=7)
+    # Nobody was marked present: publishing needs the secretariat to confirm it goes on anyway.
+    services.minutes_publish(user=secretariat, minutes=minutes, comment_days=7, nobody_present_confirmed=True)
     assert _status(minutes) == Minutes.Status.PUBLISHED
 
 
@@ -449,12 +469,15 @@ def test_adoption_needs_a_later_meeting_of_the_same_platform_after_the_period(pe
     assert "De reactietermijn loopt tot" in page and "vaststellen/" not in page
     _close_period(minutes)
     for wrong in (earlier, elsewhere, held):
-        with pytest.raises(ValidationError, match="Kies een later overleg van hetzelfde platform."):
+        with pytest.raises(ValidationError, match="Kies een later overleg van hetzelfde platform dat al is gehouden."):
             services.minutes_adopt(user=secretariat, minutes=minutes, adopted_at_meeting=wrong)
     response = clients["secretariat"].post(
         f"/overleg/{held.pk}/notulen/vaststellen/", {"adopted_at_meeting": earlier.pk}
     )
-    assert response.status_code == 400 and "Kies een later overleg van hetzelfde platform." in response.text
+    assert (
+        response.status_code == 400
+        and "Kies een later overleg van hetzelfde platform dat al is gehouden." in response.text
+    )
     page = clients["secretariat"].get(f"/overleg/{held.pk}/notulen/").text
     assert f'<option value="{next_meeting.pk}"' in page and f'<option value="{earlier.pk}"' not in page
     assert _status(minutes) == Minutes.Status.PUBLISHED
