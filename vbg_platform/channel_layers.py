@@ -27,8 +27,9 @@ def prefix_for(url: str) -> str:
     return f"{PREFIX}{database}" if database.isdecimal() else PREFIX
 
 
-def redis_channel_layer(url: str) -> dict:
-    """The CHANNEL_LAYERS entry for the Redis at `url`."""
+def redis_channel_layer(url: str, prefix: str = "") -> dict:
+    """The CHANNEL_LAYERS entry for the Redis at `url`; without `prefix` the environment's CHANNEL_LAYER_PREFIX,
+    else the one of the database number."""
     return {
         "BACKEND": BACKEND,
         "CONFIG": {
@@ -45,6 +46,6 @@ def redis_channel_layer(url: str) -> dict:
             # Pub/sub channels are shared by every db of a Redis server: the db number is in the prefix, and
             # processes that must not hear each other on one db (parallel test workers, see settings_test)
             # set their own.
-            "prefix": os.environ.get("CHANNEL_LAYER_PREFIX") or prefix_for(url),
+            "prefix": prefix or os.environ.get("CHANNEL_LAYER_PREFIX") or prefix_for(url),
         },
     }

@@ -336,7 +336,9 @@ def test_pushes_stay_within_their_redis_database_number():
     from django.utils.module_loading import import_string
 
     def layer_on(database: int) -> BaseChannelLayer:
-        config = redis_channel_layer(f"redis://127.0.0.1:6379/{database}")
+        url = f"redis://127.0.0.1:6379/{database}"
+        # the prefix a deployment on that db gets (the parallel test workers set their own in the environment)
+        config = redis_channel_layer(url, prefix=prefix_for(url))
         return import_string(config["BACKEND"])(**config["CONFIG"])
 
     async def roundtrip():
