@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf.enums import XPos, YPos
 
-from meetings.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
+from core.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
 
 
 def answer_url(code: str | None = None) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from meetings.demo_minutes import minutes_demo
 from meetings.models import ActionItem, Attendance, Decision, MeetingPage, Minutes, MinutesComment, MinutesVersion
-from meetings.pdf import pdf_text
+from core.pdf import pdf_text
 from meetings.selectors_minutes import version_compare
 from meetings.services import minutes as services
 from notifications.models import Notification
