@@ -155,7 +155,7 @@ def check_upload(fileobj, *, name: str = "") -> None:
 
 
 def scanner_status() -> tuple[bool, str]:
-    """For /health/, in the (ok, detail) form of core.health's checks. Off counts as ok (a choice, not a fault)."""
+    """For /health/, in the (ok, detail) form of the health checks. Off counts as ok (a choice, not a fault)."""
     scanner = _scanner()
     if not scanner:
         return True, "off"

@@ -114,23 +114,3 @@ def cms_permissions_ensure(home: Page) -> None:
             GroupCollectionPermission.objects.get_or_create(
                 group=secretariat, collection=root_collection, permission=permission
             )
-
-
-def platform_seed() -> dict[str, int]:
-    """Everything `seed_reference_data` puts in place: reference facts, role groups, pages, CMS rights."""
-    from accounts.services import roles_ensure_groups
-    from knowledgebase.services import knowledge_pages_ensure, knowledge_workflow_ensure
-    from meetings.services.platforms import platform_pages_ensure
-    from stakeholders.services import reference_data_seed
-
-    from .audience import page_audience_rebuild
-
-    counts = reference_data_seed()
-    roles_ensure_groups()
-    home = site_pages_ensure()
-    knowledge_pages_ensure(home)
-    platform_pages_ensure(home)
-    cms_permissions_ensure(home)
-    knowledge_workflow_ensure()
-    counts["pages"] = page_audience_rebuild()
-    return counts

@@ -1,29 +1,9 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from .health import run_checks
-
-
-@never_cache
-@require_GET
-def health(request):
-    """200 when every part works, 503 naming the failing ones. Details hold no secrets."""
-    checks = run_checks()
-    failing = sorted(name for name, result in checks.items() if not result["ok"])
-    status = "ok" if not failing else "degraded"
-    return JsonResponse({"status": status, "failing": failing, "checks": checks}, status=503 if failing else 200)
-
-
-@never_cache
-@require_GET
-def liveness(request):
-    """For the proxy or orchestrator: the process answers. No checks (those are /health/), no database."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def permission_denied(request, exception=None):

@@ -119,7 +119,7 @@ def _clear_cache(request):
 
 @pytest.fixture
 def reference_data(db):
-    from core.services import platform_seed
+    from vbg_platform.seed import platform_seed
 
     platform_seed()
 

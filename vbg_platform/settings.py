@@ -58,6 +58,8 @@ BUILD_ID = env.str("BUILD_ID", default="")
 
 INSTALLED_APPS = [
     "daphne",
+    # The top layer first: its templates (base.html, error pages, admin overrides) win, as DIRS did.
+    "vbg_platform",
     # Project apps first so their templates override the packages'.
     "core",
     "accounts",
@@ -125,7 +127,7 @@ WSGI_APPLICATION = None
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "vbg_platform" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -173,7 +175,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 if REDIS_URL:
-    from .channel_layers import redis_channel_layer
+    from core.channel_layers import redis_channel_layer
 
     CACHES = {
         "default": {
@@ -312,7 +314,6 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "vbg_platform" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {

@@ -14,7 +14,7 @@ os.environ.setdefault("HUEY_IMMEDIATE", "true")
 # e.g. "gw3"; absent outside xdist (and in the serial run of the browser and fault tests).
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER:
-    # Read by vbg_platform.channel_layers, so a server subprocess started by a test (it inherits the
+    # Read by core.channel_layers, so a server subprocess started by a test (it inherits the
     # environment) and the test's own layer meet on the same prefix. Derived from the worker id, not from an
     # earlier value, so a subprocess that loads these settings again ends up with the same prefix.
     os.environ["CHANNEL_LAYER_PREFIX"] = f"vbg-test-{XDIST_WORKER}"
@@ -44,7 +44,7 @@ def worker_redis_url(url: str, worker: str) -> str:
 
 
 if REDIS_URL and XDIST_WORKER:
-    from vbg_platform.channel_layers import redis_channel_layer
+    from core.channel_layers import redis_channel_layer
 
     REDIS_URL = worker_redis_url(REDIS_URL, XDIST_WORKER)
     CACHES = {**CACHES, "default": {**CACHES["default"], "LOCATION": REDIS_URL}}

@@ -10,9 +10,11 @@ from core import views as core_views
 from knowledgebase.feeds import PublicPagesSitemap
 from surveys.urls import public_urlpatterns as surveys_public_urls
 
+from . import views as platform_views
+
 urlpatterns = [
-    path("health/", core_views.health, name="health"),
-    path("health/live/", core_views.liveness, name="liveness"),
+    path("health/", platform_views.health, name="health"),
+    path("health/live/", platform_views.liveness, name="liveness"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("taal/<str:code>/", core_views.language_choose, name="language_choose"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -18,12 +18,12 @@ from django.db import connection, connections
 from django.db.utils import load_backend
 from wagtail.documents.models import Document
 
-from core.backup import DATABASE_FILES as DATABASE_NAME
-from core.backup import BackupError, backup_create, backup_restore, backup_verify
 from referrals import crypto
 from referrals.models import Referral, VulnerableLocation
 from stakeholders.models import Organisation
 from tests.referrals.conftest import location, people, referral  # noqa: F401 - fixtures
+from vbg_platform.backup import DATABASE_FILES as DATABASE_NAME
+from vbg_platform.backup import BackupError, backup_create, backup_restore, backup_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

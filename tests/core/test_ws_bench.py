@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from notifications.bench import ws_broadcast
+from vbg_platform.ws_bench import ws_broadcast
 
 
 @pytest.mark.django_db(transaction=True)  # committed data: the server subprocess reads the same database

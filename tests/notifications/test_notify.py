@@ -8,12 +8,12 @@ import pytest
 from channels.layers import get_channel_layer
 
 from accounts.roles import Role
+from core.channel_layers import redis_channel_layer
 from notifications.models import Delivery, Notification, Preference, SentMail
 from notifications.realtime import user_group
 from notifications.services import notification_mark_read, notify
 from tests.knowledgebase.factories import article
 from tests.meetings.factories import meeting
-from vbg_platform.channel_layers import redis_channel_layer
 
 pytestmark = pytest.mark.django_db
 

@@ -326,7 +326,7 @@ def test_pushes_stay_within_their_redis_database_number():
 
     from asgiref.sync import async_to_sync
 
-    from vbg_platform.channel_layers import prefix_for, redis_channel_layer
+    from core.channel_layers import prefix_for, redis_channel_layer
 
     assert prefix_for("redis://127.0.0.1:6379/3") != prefix_for("redis://127.0.0.1:6379/4")
     assert prefix_for("redis://127.0.0.1:6379") == prefix_for("redis://127.0.0.1:6379/0")

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from notifications.bench import ws_broadcast_subject
+from vbg_platform.ws_bench import ws_broadcast_subject
 
 
 @pytest.mark.django_db(transaction=True)  # committed data: the server subprocess reads the same database

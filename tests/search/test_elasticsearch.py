@@ -1280,8 +1280,8 @@ def test_health_calls_an_update_under_way_healthy_and_a_failed_or_stuck_one_degr
 
     from django.utils import timezone
 
-    from core.health import check_search
     from search.models import SearchIndexFailure
+    from vbg_platform.health import check_search
 
     assert check_search() == (True, "elasticsearch")
     row = SearchIndexFailure.objects.create(doc_type="best_practice", object_id="1", error="", attempts=0)

@@ -28,7 +28,7 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
-from vbg_platform.channel_layers import redis_channel_layer
+from core.channel_layers import redis_channel_layer
 
 BENCH_EMAIL = "ws-bench-{:03d}@bench.invalid"
 BENCH_MEMBER_EMAIL = "ws-member-{:03d}@bench.invalid"  # ws_broadcast_subject's, on a district platform
@@ -489,7 +489,7 @@ async def _run_clients(
 
 
 def _percentile(sorted_values: list[float], percent: float) -> float | None:
-    """Nearest rank, as core.bench: always a measured value."""
+    """Nearest rank, as vbg_platform.bench: always a measured value."""
     if not sorted_values:
         return None
     rank = max(math.ceil(percent / 100 * len(sorted_values)), 1)

@@ -59,7 +59,7 @@ def check_search() -> tuple[bool, str]:
 
 
 def check_worker() -> tuple[bool, str]:
-    from .models import WorkerHeartbeat
+    from core.models import WorkerHeartbeat
 
     last_seen = WorkerHeartbeat.objects.filter(name="worker").values_list("last_seen", flat=True).first()
     if last_seen is None:
@@ -69,7 +69,7 @@ def check_worker() -> tuple[bool, str]:
 
 
 def check_upload_scanner() -> tuple[bool, str]:
-    from .scanning import scanner_status
+    from core.scanning import scanner_status
 
     return scanner_status()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.services import platform_seed
+from vbg_platform.seed import platform_seed
 
 
 class Command(BaseCommand):

@@ -2,11 +2,11 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import BackupError, backup_create
+from vbg_platform.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    """`make backup`: the work is in core.backup; secrets (FIELD_ENCRYPTION_KEYS, .env) are never included."""
+    """`make backup`: the work is in vbg_platform.backup; secrets (FIELD_ENCRYPTION_KEYS, .env) are never included."""
 
     help = "Back up the database (pg_dump --format=custom, or SQLite's online backup) and MEDIA_ROOT."
 

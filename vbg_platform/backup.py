@@ -589,6 +589,6 @@ def backup_restore(
 
 def _forget_cached_pages() -> None:
     """Pages cached from the database as it was before the restore must not be served for the restored one."""
-    from . import page_cache
+    from core import page_cache
 
     page_cache.invalidate()  # the audience cache of logged-in pages too

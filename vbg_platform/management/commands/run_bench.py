@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.bench import SCENARIOS, bench_run, names_for_this_database
+from vbg_platform.bench import SCENARIOS, bench_run, names_for_this_database
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from notifications.bench import ws_broadcast, ws_broadcast_subject
+from vbg_platform.ws_bench import ws_broadcast, ws_broadcast_subject
 
 WARMUP_REQUESTS = 5
 

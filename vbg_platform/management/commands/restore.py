@@ -3,11 +3,11 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import BackupError, backup_read_manifest, backup_restore
+from vbg_platform.backup import BackupError, backup_read_manifest, backup_restore
 
 
 class Command(BaseCommand):
-    """`make restore BACKUP=...`: the work (and every refusal) is in core.backup."""
+    """`make restore BACKUP=...`: the work (and every refusal) is in vbg_platform.backup."""
 
     help = "Restore a backup made by `manage.py backup` into an empty database and MEDIA_ROOT."
 
