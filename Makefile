@@ -111,6 +111,7 @@ test-midnight: install-dev translations
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Dependency audit (README, "Security"): known vulnerabilities in the pinned runtime requirements and what they
 # pull in (AUDIT_REQUIREMENTS=requirements-dev.txt for the tools too). Needs the network for the vulnerability

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from .roles import GROUP_NAMES, REFERRAL_ROLES
+from core.roles import GROUP_NAMES, REFERRAL_ROLES
 
 _REFERRAL_GROUP_NAMES = [GROUP_NAMES[r] for r in REFERRAL_ROLES]
 

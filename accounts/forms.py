@@ -2,10 +2,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.models import Contact
+from core.roles import Role
 
 from .models import User
-from .roles import Role
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -60,9 +59,15 @@ class MFAResetForm(forms.Form):
 class InviteForm(forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Contactpersoon"),
-        queryset=Contact.objects.filter(user__isnull=True).exclude(email=""),
+        queryset=None,
         help_text=_("Alleen contactpersonen met een e-mailadres en nog zonder account."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The CRM's contacts, reached through the user's own link to them: accounts sits below the CRM.
+        contact_model = User._meta.get_field("contact").related_model
+        self.fields["contact"].queryset = contact_model.objects.filter(user__isnull=True).exclude(email="")
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .roles import MFA_EXEMPT_ROLES, ROLE_BY_GROUP_NAME, Role
+from core.roles import MFA_EXEMPT_ROLES, ROLE_BY_GROUP_NAME, Role
 
 
 class UserManager(BaseUserManager):

@@ -1,6 +1,6 @@
 """Who may manage accounts. The one place views and templates ask."""
 
-from .roles import GROUP_PERMISSIONS, Role
+from core.roles import GROUP_PERMISSIONS, Role
 
 
 def user_awaits_second_factor(user) -> bool:

@@ -20,11 +20,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from core.roles import GROUP_NAMES, GROUP_PERMISSIONS, REFERRAL_ROLES, Role
 from core.tasks import send_templated_mail
 from core.utils import absolute_url
 
 from .models import RoleGrant, User, UserSession
-from .roles import GROUP_NAMES, GROUP_PERMISSIONS, REFERRAL_ROLES, Role
+from .signals import access_changed
 
 logger = logging.getLogger(__name__)
 
@@ -200,10 +201,9 @@ def sessions_end_for_user(*, user_id: int) -> int:
 
 
 def sessions_refresh_access(*, user_id: int) -> None:
-    """Tell the user's open websockets to re-check access (they close if it is gone)."""
-    from notifications.realtime import push_to_user
-
-    push_to_user(user_id, {"type": "access.changed"})
+    """Tell the user's open websockets to re-check access (they close if it is gone): the `access_changed`
+    signal, which the notifications app turns into a push (accounts sits below it)."""
+    access_changed.send(sender=User, user_id=user_id)
 
 
 @transaction.atomic

@@ -6,12 +6,17 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+from core.roles import GROUP_NAMES, REFERRAL_ROLES
 
 from .models import User
-from .roles import GROUP_NAMES, REFERRAL_ROLES
 
 REFERRAL_GROUP_NAMES = frozenset(GROUP_NAMES[r] for r in REFERRAL_ROLES)
+
+# Sent with user_id when what a user may see changed (roles, memberships, deactivation): open connections of
+# that user re-check their access. The notifications app pushes it to the user's websockets.
+access_changed = Signal()
 
 
 @receiver(m2m_changed, sender=User.groups.through)

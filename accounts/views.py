@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from core.roles import REFERRAL_ROLES, Role
+
 from . import mfa, services, throttle
 from .forms import (
     EnrolForm,
@@ -25,7 +27,6 @@ from .forms import (
 )
 from .models import RoleGrant, User
 from .permissions import user_can_decide_role_grants, user_can_invite, user_can_manage_users
-from .roles import REFERRAL_ROLES, Role
 from .selectors import pending_role_grants, users_for_management
 
 

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core.roles import ROLE_BY_GROUP_NAME
+
 from . import services
 from .models import User
 from .permissions import user_can_manage_users
-from .roles import ROLE_BY_GROUP_NAME
 
 
 @hooks.register("register_log_actions")

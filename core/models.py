@@ -6,6 +6,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .home import home_sections
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -22,10 +24,8 @@ class HomePage(Page):
         verbose_name = _("homepagina")
 
     def get_context(self, request, *args, **kwargs):
-        from knowledgebase.selectors import latest_pages
-
         context = super().get_context(request, *args, **kwargs)
-        context["latest_pages"] = latest_pages(user=request.user)
+        context.update(home_sections(request))
         return context
 
 

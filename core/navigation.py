@@ -37,7 +37,6 @@ def items_for(user) -> list[NavItem]:
 def register_core_items() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from accounts.permissions import user_can_decide_role_grants, user_can_invite, user_can_manage_users
     from core.permissions import user_can_edit_cms_content, user_can_open_cms
 
     def user_admin_only(user) -> bool:
@@ -47,6 +46,3 @@ def register_core_items() -> None:
     register(NavItem("cms", _("Beheer inhoud"), "wagtailadmin_home", user_can_edit_cms_content, order=800))
     # The Beheerder's part of the admin is users and groups, not content: its door says so and opens there.
     register(NavItem("cms_users", _("Beheeromgeving"), "wagtailusers_users:index", user_admin_only, order=800))
-    register(NavItem("invite", _("Uitnodigen"), "accounts:invite", user_can_invite, order=810))
-    register(NavItem("users", _("Gebruikers en rollen"), "accounts:user_list", user_can_manage_users, order=820))
-    register(NavItem("grants", _("Roltoekenningen"), "accounts:role_grants", user_can_decide_role_grants, order=830))

@@ -1,11 +1,12 @@
 """Who may see which Wagtail page, and who may open the CMS. Every listing, related block, feed,
 sitemap, search hit and media file of a page asks here (design section 3)."""
 
+from collections.abc import Callable
+
 from django.db.models import Q
 from wagtail.models import Page
 
-from accounts.roles import Role
-from stakeholders.permissions import district_ids_for
+from core.roles import Role
 
 from .audience import Audience, audience_for_page
 from .models import PageAudience
@@ -55,6 +56,21 @@ def user_can_open_admin_view(user, view_name: str, view_kwargs: dict) -> bool:
     return view_name in _USER_ADMIN_VIEWS or (bool(namespace) and f"{namespace}:" in _USER_ADMIN_VIEWS)
 
 
+def _no_districts(user) -> frozenset[int]:
+    return frozenset()
+
+
+# Which district platforms a person takes part in is the CRM's knowledge: stakeholders registers its function
+# here in its ready() (ARCHITECTURE.md, registries), so page audiences ask without core importing an app.
+_district_ids_of: Callable[[object], frozenset[int]] = _no_districts
+
+
+def register_district_membership(func: Callable[[object], frozenset[int]]) -> None:
+    """Set how the page audience learns the district platforms of a person (called once, by stakeholders)."""
+    global _district_ids_of
+    _district_ids_of = func
+
+
 def _sees_all_district_pages(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
@@ -64,7 +80,7 @@ def _platform_district_ids(user) -> frozenset[int]:
     also works at a member organisation does not get them through that job."""
     if not user.has_role(Role.PARTNER, Role.AOV):
         return frozenset()
-    return district_ids_for(user)
+    return _district_ids_of(user)
 
 
 def _group_ids(user) -> frozenset[int]:

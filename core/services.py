@@ -6,7 +6,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 
 from .models import HomePage, PrivacyStatementPage, StatementPage
 

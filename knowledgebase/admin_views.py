@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports.base import ReportView
 
-from accounts.roles import Role
+from core.roles import Role
 
 from . import services
 from .models import ContentFlag, KnowledgePage

@@ -9,10 +9,20 @@ class KnowledgebaseConfig(AppConfig):
     verbose_name = _("Kennisbank")
 
     def ready(self):
+        from core.home import register_home_section
         from core.navigation import NavItem, register
+        from notifications.permissions import register_subject_scope
 
         from . import holes, signals  # noqa: F401 - holes: the personal part of knowledge pages
-        from .permissions import user_can_view_joint_actions
+        from .models import KnowledgePage
+        from .permissions import knowledge_pages_visible_to, user_can_view_joint_actions
+        from .search_documents import register_search
+        from .selectors import latest_pages
+
+        register_subject_scope(KnowledgePage, knowledge_pages_visible_to)
+        register_search()
+
+        register_home_section("latest_pages", lambda request: latest_pages(user=request.user))
 
         register(NavItem("knowledge", _("Kennisbank"), "/kennisbank/", lambda user: True, order=100))
         register(NavItem("materials", _("Materialen"), "/materialen/", lambda user: True, order=110))

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from wagtail.rich_text import RichText
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from core.sanitize import clean_rich_text
 from stakeholders.models import District, Module, Municipality, Organisation, PartnerType, Theme
 

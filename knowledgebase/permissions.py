@@ -2,8 +2,8 @@
 
 from wagtail.models import WorkflowState
 
-from accounts.roles import Role
 from core.permissions import pages_visible_to, user_can_view_page
+from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 

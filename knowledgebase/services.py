@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
-from accounts.roles import Role
 from core.audience_cache import content_changed
+from core.roles import Role
 from notifications.services import notify
 
 from .models import (
@@ -289,7 +289,7 @@ def knowledge_workflow_ensure() -> None:
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    from accounts.roles import GROUP_NAMES
+    from core.roles import GROUP_NAMES
 
     from .models import MaterialsIndexPage
 

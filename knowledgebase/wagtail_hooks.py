@@ -10,8 +10,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from accounts.roles import Role
 from core.exports import SafeSpreadsheetExportMixin
+from core.roles import Role
 
 from . import admin_views
 from .models import FINDING_FIELDS, JointAction, KnowledgePage

@@ -11,9 +11,16 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavItem, register
+        from notifications.permissions import register_subject_scope
 
         from . import holes  # noqa: F401 - registers the personal parts of meeting pages
-        from .permissions import platform_district_ids_for
+        from .models import ActionItem, MeetingPage
+        from .permissions import action_items_visible_to, meetings_visible_to, platform_district_ids_for
+        from .search_documents import register_search
+
+        register_subject_scope(MeetingPage, meetings_visible_to)
+        register_subject_scope(ActionItem, action_items_visible_to)
+        register_search()
 
         def has_platforms(user) -> bool:
             districts = platform_district_ids_for(user)

@@ -13,10 +13,10 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from stakeholders.models import Affiliation, Membership, Organisation
+from stakeholders.selectors import platform_contacts
 
 from .demo_minutes import minutes_demo
 from .models import ActionItem, AgendaItem, Attendance, Decision, DistrictPlatformPage, Invitation, MeetingPage
-from .services.agenda import platform_contacts
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LOCATIONS = {

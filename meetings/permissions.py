@@ -1,8 +1,8 @@
 """Meetings, minutes, comments, documents and action items: the district's members and the secretariat
 only (design section 3). Pages follow core.permissions; the Django models here follow the same scope."""
 
-from accounts.roles import Role
 from core.permissions import pages_visible_to, user_can_view_page
+from core.roles import Role
 from stakeholders.permissions import district_ids_for
 
 

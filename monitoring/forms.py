@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 
 from . import services_figures
 from .models import InformationEvening, Participation, PoliceFigures, ProgressReport, SurveyResult, Training

@@ -1,7 +1,7 @@
 """Who reads and edits programme progress (design section 3: Partners read, an AOV edits their own
 municipality, the secretariat edits everything; referral roles and the Beheerder see nothing)."""
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 

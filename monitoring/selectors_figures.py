@@ -13,14 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from referrals.figures import protected_figures
-from referrals.models import VulnerableLocation
+from referrals.figures import LOCATION_STATE_CHOICES, protected_figures
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
 
 from .models import InformationEvening, PoliceFigures, SurveyResult, Training
 
-LOCATION_STATES = list(VulnerableLocation.State.values)
+LOCATION_STATES = [state for state, _label in LOCATION_STATE_CHOICES]
 HELD_STATUSES = ("held", "draft_minutes", "minutes_adopted")
 
 
@@ -254,7 +253,7 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
         year=year,
         blocks=list(blocks.values()),
         total=total,
-        location_columns=[(state, str(VulnerableLocation.State(state).label)) for state in LOCATION_STATES],
+        location_columns=[(state, str(label)) for state, label in LOCATION_STATE_CHOICES],
         location_totals=location_totals,
     )
 

@@ -4,7 +4,7 @@ welcome announcement rings every demo user's bell. Safe to repeat."""
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.demo import DEMO_EMAILS
 from stakeholders.models import Theme
 

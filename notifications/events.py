@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from core.roles import Role
 
 from .models import Delivery
 
@@ -162,6 +162,14 @@ EVENTS: dict[str, Event] = {
         ),
     ]
 }
+
+
+def register_event(event: Event) -> None:
+    """An app offers a kind of notification (in its ready()): `notify(kind=event.code, ...)` then works, and
+    the event appears on the preferences page of the roles it is for."""
+    if event.category not in CATEGORIES:
+        raise ValueError(f"Unknown notification category {event.category!r} for {event.code}")
+    EVENTS[event.code] = event
 
 
 def event_for(code: str) -> Event:

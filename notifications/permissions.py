@@ -25,15 +25,21 @@ class SubjectScope(NamedTuple):
     by_audience: bool = True
 
 
+# Subject model -> its app's `visible_to(user)`, registered by the owning app in its ready() (ARCHITECTURE.md,
+# registries): notifications never import a content app. A subject of any other type is shown to nobody.
+_registered_scopes: list[SubjectScope] = []
+
+
+def register_subject_scope(model: type[models.Model], visible_to: Callable, *, by_audience: bool = True) -> None:
+    """Let notifications about `model` objects reach, and stay visible to, exactly the users whose
+    `visible_to(user)` queryset holds the object. Pass by_audience=False when the scope names the person."""
+    _registered_scopes[:] = [scope for scope in _registered_scopes if scope.model is not model]
+    _registered_scopes.append(SubjectScope(model, visible_to, by_audience))
+
+
 def _scopes() -> list[SubjectScope]:
-    """Subject model -> its app's `visible_to(user)`. A subject of any other type is shown to nobody."""
+    """The registered scopes, plus the CRM's (stakeholders sits below notifications and cannot register)."""
     from core.permissions import platform_district_ids, sees_all_district_pages
-    from knowledgebase.models import KnowledgePage
-    from knowledgebase.permissions import knowledge_pages_visible_to
-    from meetings.models import ActionItem, MeetingPage
-    from meetings.permissions import action_items_visible_to, meetings_visible_to
-    from referrals.models import Referral
-    from referrals.permissions import referrals_visible_to
     from stakeholders.models import District, Organisation
     from stakeholders.permissions import organisations_visible_to
 
@@ -45,10 +51,7 @@ def _scopes() -> list[SubjectScope]:
         return District.objects.filter(pk__in=platform_district_ids(user))
 
     return [
-        SubjectScope(MeetingPage, meetings_visible_to),
-        SubjectScope(ActionItem, action_items_visible_to),
-        SubjectScope(KnowledgePage, knowledge_pages_visible_to),
-        SubjectScope(Referral, referrals_visible_to, by_audience=False),
+        *_registered_scopes,
         SubjectScope(Organisation, organisations_visible_to),
         SubjectScope(District, districts_visible_to),
     ]
@@ -88,7 +91,7 @@ def _holds_role_for(user, kind: str) -> bool:
 def _prime_roles(users: list) -> None:
     """Everyone's roles and groups in one query instead of one per person (a broadcast reaches hundreds)."""
     from accounts.models import User
-    from accounts.roles import ROLE_BY_GROUP_NAME
+    from core.roles import ROLE_BY_GROUP_NAME
 
     todo = [user for user in users if "_roles_cache" not in user.__dict__ and user.pk]
     if not todo:
@@ -181,7 +184,7 @@ def visible_notifications(user, notifications: Iterable) -> list:
 
 def user_can_send_announcements(user) -> bool:
     """The secretariat tells a platform (or everyone) something that is not tied to a page."""
-    from accounts.roles import Role
+    from core.roles import Role
 
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 

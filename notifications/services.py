@@ -187,7 +187,7 @@ def announcement_send(*, user, title: str, body: str = "", url: str = "", distri
     if district is None:
         recipients = User.objects.filter(is_active=True, groups__isnull=False).distinct()
     else:
-        from meetings.services.agenda import platform_users
+        from stakeholders.selectors import platform_users
 
         recipients = platform_users(district.pk)
     return len(

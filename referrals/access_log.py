@@ -3,8 +3,8 @@ refused request is written after that request's rollback and survives it."""
 
 from django.db import transaction
 
-from accounts.roles import ROLE_BY_GROUP_NAME
 from core.net import client_ip
+from core.roles import ROLE_BY_GROUP_NAME
 
 from .models import AccessLogEntry, AccessLogHead
 

@@ -11,10 +11,15 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Doorverwijzingen")
 
     def ready(self):
-        from accounts.roles import Role
         from core.navigation import NavItem, register
+        from core.roles import Role
+        from notifications.permissions import register_subject_scope
 
-        from .permissions import user_can_handle_data_subject_requests, user_can_read_access_log
+        from .models import Referral
+        from .permissions import referrals_visible_to, user_can_handle_data_subject_requests, user_can_read_access_log
+
+        # A coach's referrals name the person: their scope is decided per recipient, never per audience.
+        register_subject_scope(Referral, referrals_visible_to, by_audience=False)
 
         def works_referrals(user) -> bool:
             return user.is_authenticated and user.has_role(Role.AOV, Role.COACH, Role.COACH_COORDINATOR)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 from stakeholders.models import Municipality
 
 from .models import Referral, ReferralNote, ReferralStatusChange, VulnerableLocation

@@ -40,6 +40,8 @@ ALL = "all"  # the key of a totals row
 STATUSES = list(Referral.Status.values)
 OUTCOMES = list(Referral.Outcome.values)
 LOCATION_STATES = list(VulnerableLocation.State.values)
+# The location columns of module 5's figures, (state, label): what monitoring needs of the register's model.
+LOCATION_STATE_CHOICES = list(VulnerableLocation.State.choices)
 
 Cell = Hashable
 

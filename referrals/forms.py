@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 from stakeholders.models import Municipality
 
 from .models import Referral, ReferralNote, VulnerableLocation

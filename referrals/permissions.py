@@ -13,7 +13,7 @@ A superuser without one of these roles sees nothing: is_superuser is deliberatel
 
 from django.db.models import BooleanField, Case, Q, Value, When
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 from .models import Referral, VulnerableLocation

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from core.roles import Role
 
 from .models import VulnerableLocation
 from .permissions import referrals_visible_to, with_intake_flag

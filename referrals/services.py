@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.services import notify
 
 from .models import Referral, ReferralNote, ReferralStatusChange, VulnerableLocation
@@ -48,7 +48,7 @@ def _text(value: str, *, label: str, required: bool = True) -> str:
 
 def _users_with_role(role):
     from accounts.models import User
-    from accounts.roles import GROUP_NAMES
+    from core.roles import GROUP_NAMES
 
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[role]).distinct()
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from core.exports import neutralise_formula
+from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 from . import figures, selectors, services

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.roles import Role
 from core import permissions as page_permissions
+from core.roles import Role
 
 PUBLIC = "public"
 LOGGED_IN = "logged_in"

@@ -19,7 +19,7 @@ from wagtail.models import Page
 from core.models import PageAudience
 
 from .access import CLOSED, LOGGED_IN, PLATFORM, PUBLIC
-from .contract import DocumentAccess, DocumentData
+from .contract import DOC_TYPE_LABELS, DocumentAccess, DocumentData
 
 # Tags inside a line of text ("het lab <b>ontmanteld</b>.") go without a trace; every other tag (paragraphs,
 # list items, headings, line breaks) separates words.
@@ -85,15 +85,15 @@ def page_access(page: Page) -> DocumentAccess:
     )
 
 
-def _audience_prefetch(prefix: str = "") -> list:
+def audience_prefetch(prefix: str = "") -> list:
     return [f"{prefix}audience__districts", f"{prefix}audience__groups"]
 
 
-def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+def local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def _pairs(objects, key, label) -> tuple[tuple[str, str], ...]:
+def pairs(objects, key, label) -> tuple[tuple[str, str], ...]:
     return tuple((str(key(o)), str(label(o))) for o in objects)
 
 
@@ -133,8 +133,16 @@ TYPE_KEYWORDS = {
 }
 
 
-def _district_tags(districts) -> tuple[tuple[str, str], ...]:
-    return _pairs(districts, lambda d: d.code, lambda d: d.name)
+def district_tags(districts) -> tuple[tuple[str, str], ...]:
+    return pairs(districts, lambda d: d.code, lambda d: d.name)
+
+
+def platform_module_tag() -> tuple[tuple[str, str], ...]:
+    """The district platforms are module 4 of the programme."""
+    from stakeholders.models import Module
+
+    module = Module.objects.filter(number=4).first()
+    return ((str(module.number), f"{module.number}. {module.name}"),) if module else ()
 
 
 class DocType:
@@ -165,250 +173,6 @@ class DocType:
             if document is not None:
                 document = dataclasses.replace(document, weight=document.weight * type_weight, keywords=keywords)
             yield str(obj.pk), document
-
-
-# --- Knowledge pages --------------------------------------------------------------------------------
-
-
-class KnowledgeType(DocType):
-    def model(self):
-        from knowledgebase.models import BestPracticePage, LessonPage, MaterialPage
-
-        return {"best_practice": BestPracticePage, "lesson": LessonPage, "material": MaterialPage}[self.name]
-
-    def queryset(self):
-        return (
-            self.model()
-            .objects.select_related("audience")
-            .prefetch_related("themes", "modules", "districts", "visible_districts", "municipalities")
-            .prefetch_related(*_audience_prefetch())
-        )
-
-    def build(self, page) -> DocumentData | None:
-        if not page.live:
-            return None
-        districts = {d.pk: d for d in [*page.districts.all(), *page.visible_districts.all()]}
-        body = " ".join(filter(None, [page.intro, stream_text(page.body.stream_block, page.body.raw_data)]))
-        return DocumentData(
-            doc_type=self.name,
-            object_id=str(page.pk),
-            title=page.title,
-            body=body,
-            url=page.url or "",
-            date=_local_date(page.last_published_at or page.first_published_at),
-            access=page_access(page),
-            tags={
-                "theme": _pairs(page.themes.all(), lambda t: t.code, lambda t: t.name),
-                "module": _pairs(page.modules.all(), lambda m: m.number, lambda m: f"{m.number}. {m.name}"),
-                "district": _district_tags(districts.values()),
-                "municipality": _pairs(page.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
-            },
-            weight=substance_weight(body),
-        )
-
-
-# --- Integrale acties ---------------------------------------------------------------------------------
-
-
-class JointActionType(DocType):
-    """Integrale acties are part of module 4 (publiek-private samenwerking)."""
-
-    def prepare(self):
-        self._module = _platform_module_tag()
-
-    def queryset(self):
-        from knowledgebase.models import JointAction
-
-        return JointAction.objects.select_related("municipality", "district").prefetch_related("organisations")
-
-    def build(self, action) -> DocumentData:
-        from knowledgebase.models import FINDING_FIELDS
-
-        findings = [f"{label}: {getattr(action, field)}" for field, label in FINDING_FIELDS if getattr(action, field)]
-        return DocumentData(
-            doc_type=self.name,
-            object_id=str(action.pk),
-            title=f"Integrale actie {action.area}, {action.municipality.name}",
-            body=" ".join(
-                [
-                    f"{action.premises_visited} locaties bezocht.",
-                    ", ".join(findings),
-                    ", ".join(o.name for o in action.organisations.all()),
-                    action.follow_up,
-                ]
-            ),
-            url=reverse("knowledgebase:joint_action", args=[action.pk]),
-            date=action.date,
-            # Every Partner and AOV reads the register (knowledgebase.permissions.user_can_view_joint_actions).
-            access=DocumentAccess(PLATFORM),
-            tags={
-                "district": _district_tags([action.district]),
-                "municipality": ((action.municipality.cbs_code, action.municipality.name),),
-                "module": self._module,
-            },
-        )
-
-
-# --- Meetings and what hangs under them ----------------------------------------------------------------
-
-
-def _platform_districts() -> dict[str, object]:
-    """Platform page path -> its district (three rows; read once per batch)."""
-    from meetings.models import DistrictPlatformPage
-
-    return {p.path: p.district for p in DistrictPlatformPage.objects.select_related("district")}
-
-
-def _meeting_district(meeting, platforms: dict):
-    return platforms.get(meeting.path[: -Page.steplen])
-
-
-def _platform_module_tag() -> tuple[tuple[str, str], ...]:
-    """The district platforms are module 4 of the programme."""
-    from stakeholders.models import Module
-
-    module = Module.objects.filter(number=4).first()
-    return ((str(module.number), f"{module.number}. {module.name}"),) if module else ()
-
-
-class MeetingChildType(DocType):
-    """Meetings, agenda items, minutes and decisions follow the meeting page's audience."""
-
-    def prepare(self):
-        self._platforms = _platform_districts()
-        self._module = _platform_module_tag()
-
-    def meeting_document(self, meeting, *, object_id, title, body, url) -> DocumentData | None:
-        if not meeting.live:
-            return None
-        district = _meeting_district(meeting, self._platforms)
-        return DocumentData(
-            doc_type=self.name,
-            object_id=object_id,
-            title=title,
-            body=body,
-            url=url,
-            date=_local_date(meeting.starts_at),
-            access=page_access(meeting),
-            tags={"district": _district_tags([district] if district else []), "module": self._module},
-        )
-
-
-class MeetingType(MeetingChildType):
-    def queryset(self):
-        from meetings.models import AgendaItem, MeetingPage
-
-        return (
-            MeetingPage.objects.select_related("audience")
-            .prefetch_related(*_audience_prefetch())
-            .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.only("page_id", "title")))
-        )
-
-    def build(self, meeting):
-        return self.meeting_document(
-            meeting,
-            object_id=str(meeting.pk),
-            title=meeting.title,
-            body=" ".join([meeting.location, *(item.title for item in meeting.agenda_items.all())]),
-            url=meeting.url or "",
-        )
-
-
-class AgendaItemType(MeetingChildType):
-    def queryset(self):
-        from meetings.models import AgendaItem
-
-        return AgendaItem.objects.select_related("page__audience").prefetch_related(*_audience_prefetch("page__"))
-
-    def build(self, item):
-        meeting = item.page
-        return self.meeting_document(
-            meeting,
-            object_id=str(item.pk),
-            title=item.title,
-            body=f"{meeting.title}. {item.description}",
-            url=f"{meeting.url or ''}#punt-{item.pk}",
-        )
-
-
-class MinutesType(MeetingChildType):
-    def queryset(self):
-        from meetings.models import Minutes
-
-        return (
-            Minutes.objects.select_related("meeting__audience")
-            .prefetch_related(*_audience_prefetch("meeting__"))
-            .prefetch_related("items")
-        )
-
-    def build(self, minutes):
-        from meetings.models import Minutes
-
-        document = self.meeting_document(
-            minutes.meeting,
-            object_id=str(minutes.pk),
-            title=f"Notulen {minutes.meeting.title}",
-            body=" ".join(f"{item.title}. {plain(item.text)}" for item in minutes.items.all()),
-            url=reverse("meetings:minutes", args=[minutes.meeting_id]),
-        )
-        if document and minutes.status not in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):
-            # Members read minutes once published (meetings.permissions.user_can_read_minutes); until then
-            # only the secretariat finds them (the chair reads them through the review screen).
-            document = dataclasses.replace(document, access=DocumentAccess(CLOSED))
-        return document
-
-
-class DecisionType(MeetingChildType):
-    def queryset(self):
-        from meetings.models import Decision
-
-        return Decision.objects.select_related("meeting__audience", "agenda_item").prefetch_related(
-            *_audience_prefetch("meeting__")
-        )
-
-    def build(self, decision):
-        anchor = f"#punt-{decision.agenda_item_id}" if decision.agenda_item_id else "#besluiten"
-        return self.meeting_document(
-            decision.meeting,
-            object_id=str(decision.pk),
-            title=decision.text[:200],
-            body=" ".join(
-                [decision.text, decision.meeting.title, decision.agenda_item.title if decision.agenda_item else ""]
-            ),
-            url=f"{decision.meeting.url or ''}{anchor}",
-        )
-
-
-class ActionItemType(MeetingChildType):
-    """Follows its meeting like the other meeting documents (meetings.permissions.action_items_visible_to):
-    moving the meeting or changing its audience re-indexes it with the meeting's family (search/signals.py)."""
-
-    def queryset(self):
-        from meetings.models import ActionItem
-
-        return ActionItem.objects.select_related(
-            "meeting__audience", "owner_organisation", "agenda_item"
-        ).prefetch_related(*_audience_prefetch("meeting__"))
-
-    def build(self, item):
-        anchor = f"#punt-{item.agenda_item_id}" if item.agenda_item_id else "#besluiten"
-        return self.meeting_document(
-            item.meeting,
-            object_id=str(item.pk),
-            title=item.description[:200],
-            body=" ".join(
-                filter(
-                    None,
-                    [
-                        item.description,
-                        item.get_status_display(),
-                        item.owner_organisation.name if item.owner_organisation else "",
-                        item.meeting.title,
-                    ],
-                )
-            ),
-            url=f"{item.meeting.url or ''}{anchor}",
-        )
 
 
 # --- The directory ---------------------------------------------------------------------------------------
@@ -465,8 +229,8 @@ class OrganisationType(DocType):
             date=None,
             access=access,
             tags={
-                "district": _district_tags({m.district_id: m.district for m in memberships}.values()),
-                "municipality": _pairs(organisation.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
+                "district": district_tags({m.district_id: m.district for m in memberships}.values()),
+                "municipality": pairs(organisation.municipalities.all(), lambda m: m.cbs_code, lambda m: m.name),
             },
         )
 
@@ -516,23 +280,22 @@ class ContactType(DocType):
             url=f"{reverse('stakeholders:directory')}?{urlencode({'q': name})}",
             date=None,
             access=access,
-            tags={"district": _district_tags({m.district_id: m.district for m in memberships}.values())},
+            tags={"district": district_tags({m.district_id: m.district for m in memberships}.values())},
         )
 
 
-TYPES: dict[str, DocType] = {
-    t.name: t
-    for t in [
-        KnowledgeType("best_practice"),
-        KnowledgeType("lesson"),
-        KnowledgeType("material"),
-        JointActionType("joint_action"),
-        MeetingType("meeting"),
-        AgendaItemType("agenda_item"),
-        MinutesType("minutes"),
-        DecisionType("decision"),
-        ActionItemType("action_item"),
-        OrganisationType("organisation"),
-        ContactType("contact"),
-    ]
-}
+# name -> its transformer. The directory's types are the CRM's (below search); every content app registers its
+# own in its ready() (ARCHITECTURE.md, registries), so search imports no content app.
+TYPES: dict[str, DocType] = {t.name: t for t in [OrganisationType("organisation"), ContactType("contact")]}
+
+
+def register_document_type(doc_type: DocType, *, label=None, weight: float | None = None, keywords: str = "") -> None:
+    """Make a type searchable: indexed, rebuilt, verified and answered like every other. A new type gives
+    its label (the result's kind and the type facet), and may give its weight and the words people use for it."""
+    TYPES[doc_type.name] = doc_type
+    if label is not None:
+        DOC_TYPE_LABELS[doc_type.name] = label
+    if weight is not None:
+        TYPE_WEIGHTS[doc_type.name] = weight
+    if keywords:
+        TYPE_KEYWORDS[doc_type.name] = keywords

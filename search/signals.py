@@ -1,42 +1,65 @@
 """Every write that changes what a search may show schedules the objects concerned for indexing after
 commit: saves, deletes, publishing, unpublishing, privacy changes, slug changes and CRM scope changes.
 Writes that send no signal (bulk_update, queryset updates) call search.indexing.schedule themselves;
-`search_index verify` finds any that do not."""
+`search_index verify` finds any that do not.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+The content apps say which of their objects a change concerns through the registrations below, made in their
+ready() beside their document types (ARCHITECTURE.md, registries): search imports no content app."""
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from core.audience import audience_changed
-from knowledgebase.models import BestPracticePage, JointAction, KnowledgePage, LessonPage, MaterialPage
-from meetings.models import ActionItem, AgendaItem, Decision, MeetingPage, Minutes, MinutesItem
 from stakeholders.models import Affiliation, Contact, Membership, Organisation
 
 from .indexing import schedule
 from .models import SynonymGroup
 from .synonyms import synonyms_changed
 
-KNOWLEDGE_TYPES = {BestPracticePage: "best_practice", LessonPage: "lesson", MaterialPage: "material"}
+# Per app: re-index the documents of these pages (ids; some may be of other types), and forget a deleted page.
+_page_reindexers: list[Callable[[list[int]], None]] = []
+_page_forgetters: list[Callable[[Page], None]] = []
+# Per app: documents whose text names an organisation (re-indexed when it is renamed or its scope changes).
+_organisation_dependents: list[Callable[[Organisation], None]] = []
 
 
-def _meeting_family(meeting_ids) -> None:
-    """A meeting's documents share its access: re-index them together."""
-    meeting_ids = list(meeting_ids)
-    if not meeting_ids:
-        return
-    schedule("meeting", meeting_ids)
-    schedule("agenda_item", AgendaItem.objects.filter(page_id__in=meeting_ids).values_list("pk", flat=True))
-    schedule("decision", Decision.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
-    schedule("action_item", ActionItem.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
-    schedule("minutes", Minutes.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
+def register_pages(reindex: Callable[[list[int]], None], forget: Callable[[Page], None]) -> None:
+    """For page types: `reindex(page_ids)` on publishing, unpublishing, audience and slug changes;
+    `forget(page)` when a page is deleted (it can no longer be read back by id)."""
+    _page_reindexers.append(reindex)
+    _page_forgetters.append(forget)
 
 
-def _pages(page_ids) -> None:
+def register_objects(model: type[Model], doc_type: str, attribute: str = "pk", *, also=None) -> None:
+    """Saving or deleting a `model` object re-indexes the `doc_type` document whose id is in `attribute`;
+    `also(instance)` schedules what else its change touches."""
+
+    def object_changed(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        schedule(doc_type, [getattr(instance, attribute)])
+        if also is not None:
+            also(instance)
+
+    label = model._meta.label
+    post_save.connect(object_changed, sender=model, weak=False, dispatch_uid=f"search-save-{label}")
+    post_delete.connect(object_changed, sender=model, weak=False, dispatch_uid=f"search-delete-{label}")
+
+
+def register_organisation_dependents(schedule_for: Callable[[Organisation], None]) -> None:
+    """`schedule_for(organisation)` schedules the app's documents whose text names the organisation."""
+    _organisation_dependents.append(schedule_for)
+
+
+def _pages(page_ids: Iterable[int]) -> None:
     page_ids = list(page_ids)
-    for model, doc_type in KNOWLEDGE_TYPES.items():
-        schedule(doc_type, model.objects.filter(pk__in=page_ids).values_list("pk", flat=True))
-    _meeting_family(MeetingPage.objects.filter(pk__in=page_ids).values_list("pk", flat=True))
+    for reindex in _page_reindexers:
+        reindex(page_ids)
 
 
 @receiver(page_published)
@@ -58,45 +81,13 @@ def page_urls_changed(sender, instance, **kwargs):
 
 @receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, KnowledgePage):
-        # Deleting through the base class does not say which type it was: remove it under each.
-        for doc_type in KNOWLEDGE_TYPES.values():
-            schedule(doc_type, [instance.pk])
-    elif isinstance(instance, MeetingPage):
-        schedule("meeting", [instance.pk])
+    if isinstance(instance, Page):
+        for forget in _page_forgetters:
+            forget(instance)
 
 
-# model -> (document type, the attribute that holds that document's object id)
-DIRECT = {
-    JointAction: ("joint_action", "pk"),
-    AgendaItem: ("agenda_item", "pk"),
-    Decision: ("decision", "pk"),
-    ActionItem: ("action_item", "pk"),
-    Minutes: ("minutes", "pk"),
-    MinutesItem: ("minutes", "minutes_id"),
-    Contact: ("contact", "pk"),
-    Affiliation: ("contact", "contact_id"),
-}
-
-
-def object_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    doc_type, attribute = DIRECT[sender]
-    schedule(doc_type, [getattr(instance, attribute)])
-    if sender is AgendaItem:
-        schedule("meeting", [instance.page_id])  # the meeting's text lists its agenda
-
-
-for model in DIRECT:
-    post_save.connect(object_changed, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
-    post_delete.connect(object_changed, sender=model, dispatch_uid=f"search-delete-{model._meta.label}")
-
-
-@receiver(m2m_changed, sender=JointAction.organisations.through)
-def joint_action_organisations_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and isinstance(instance, JointAction):
-        schedule("joint_action", [instance.pk])
+register_objects(Contact, "contact")
+register_objects(Affiliation, "contact", "contact_id")
 
 
 def _organisation_and_people(organisation_ids) -> None:
@@ -112,9 +103,8 @@ def _organisation_and_people(organisation_ids) -> None:
 def organisation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _organisation_and_people([instance.pk])
-        # Their text names the organisation.
-        schedule("joint_action", JointAction.objects.filter(organisations=instance).values_list("pk", flat=True))
-        schedule("action_item", ActionItem.objects.filter(owner_organisation=instance).values_list("pk", flat=True))
+        for schedule_for in _organisation_dependents:
+            schedule_for(instance)
 
 
 @receiver(post_save, sender=Membership)

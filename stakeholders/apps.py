@@ -8,8 +8,11 @@ class StakeholdersConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavItem, register
+        from core.permissions import register_district_membership
 
         from . import signals  # noqa: F401
-        from .permissions import user_can_use_directory
+        from .permissions import district_ids_for, user_can_use_directory
+
+        register_district_membership(district_ids_for)
 
         register(NavItem("directory", _("Wie is wie"), "stakeholders:directory", user_can_use_directory, order=200))

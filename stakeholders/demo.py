@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from accounts.mfa import totp_secret_base32
 from accounts.models import User
-from accounts.roles import GROUP_NAMES, MFA_EXEMPT_ROLES, Role
 from accounts.services import role_assign_by_system, roles_ensure_groups
+from core.roles import GROUP_NAMES, MFA_EXEMPT_ROLES, Role
 
 from .models import Affiliation, Contact, District, Membership, Municipality, Organisation, PartnerType
 from .services import reference_data_seed

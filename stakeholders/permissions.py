@@ -6,7 +6,7 @@ Access follows current affiliations (contact -> organisation) and current member
 import datetime
 from collections import defaultdict
 
-from accounts.roles import Role
+from core.roles import Role
 
 from .models import Affiliation, District, Membership, Municipality
 

@@ -5,9 +5,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+
+from core.roles import GROUP_NAMES, Role
 
 from .models import Affiliation, Contact, District, Membership, Municipality, Organisation, PartnerType
 from .permissions import contacts_visible_to, district_ids_for, organisations_visible_to, user_can_see_internal_notes
@@ -166,3 +169,23 @@ def counts_for(municipalities: Iterable[Municipality], day: datetime.date) -> di
         if existed_on(current, day):
             mapping[municipality.pk] = current.pk
     return mapping
+
+
+# Who is on a district platform: the CRM's memberships and affiliations decide (meetings and notifications ask).
+def platform_contacts(district_id: int):
+    """Contacts working now at an organisation that is a member of the platform now."""
+    organisations = Membership.objects.current().filter(district_id=district_id, organisation__is_active=True)
+    working = Affiliation.objects.current().filter(organisation_id__in=organisations.values("organisation_id"))
+    return Contact.objects.filter(pk__in=working.values("contact_id"), anonymised_at__isnull=True)
+
+
+def platform_users(district_id: int):
+    """Portal users who are members of the platform now (Partners and AOVs) or the secretariat."""
+    User = get_user_model()  # noqa: N806 - the model class, named as Django names it
+    members = User.objects.filter(
+        is_active=True,
+        contact__in=platform_contacts(district_id),
+        groups__name__in=[GROUP_NAMES[Role.PARTNER], GROUP_NAMES[Role.AOV]],
+    )
+    secretariat = User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.SECRETARIAT])
+    return (members | secretariat).distinct()

@@ -7,11 +7,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .models import Contact, District, Module, Municipality, Organisation, PartnerType, Theme
 from .permissions import user_can_edit_organisation
+from .signals import organisation_profile_changed
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "fixtures" / "reference"
 
@@ -101,22 +101,10 @@ def organisation_update_profile(*, user, form) -> Organisation:
     organisation = form.save()
     if changed:
         log(instance=organisation, action="wagtail.edit", user=user, data={"fields": changed, "via": "profile"})
-        _tell_secretariat(organisation, user=user, fields=[str(form.fields[name].label) for name in changed])
+        organisation_profile_changed.send(
+            sender=Organisation,
+            organisation=organisation,
+            user=user,
+            fields=[str(form.fields[name].label) for name in changed],
+        )
     return organisation
-
-
-def _tell_secretariat(organisation: Organisation, *, user, fields: list[str]) -> None:
-    from django.urls import reverse
-
-    from accounts.models import User
-    from notifications.services import notify
-
-    notify(
-        recipients=User.objects.filter(is_active=True, groups__name="Secretariaat").exclude(pk=user.pk).distinct(),
-        kind="crm.organisation_changed",
-        title=_("Profiel van %(organisation)s gewijzigd") % {"organisation": organisation.name},
-        body=_("%(who)s wijzigde: %(fields)s.")
-        % {"who": user.get_full_name() or user.email, "fields": ", ".join(fields)},
-        url=reverse("stakeholders:organisation", args=[organisation.pk]),
-        subject=organisation,
-    )

@@ -3,9 +3,13 @@ it: open websockets of the people concerned are told to re-check (design section
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Affiliation, Membership
+
+# Sent with organisation, user and fields (their labels) after a representative edited the profile; the
+# notifications app tells the secretariat (the CRM sits below it and does not notify itself).
+organisation_profile_changed = Signal()
 
 
 def _refresh_on_commit(user_ids) -> None:

@@ -1,7 +1,7 @@
 """Survey campaigns and results (design section 3): an AOV for their own municipality, the secretariat for
 all; nobody else. Respondents need no account: the one-time code is their only key."""
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import PASSWORD, UserFactory, confirmed_totp_device, current_totp
 from tests.stakeholders.factories import AffiliationFactory, MembershipFactory
 

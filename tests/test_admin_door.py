@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.knowledgebase.factories import article
 from tests.meetings.factories import meeting
 

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from accounts import services
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import PASSWORD, confirmed_totp_device, current_totp
 
 NEW_PASSWORD = "Heel-Ander-Wachtwoord-4711"

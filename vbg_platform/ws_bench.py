@@ -159,7 +159,7 @@ def bench_users(count: int, *, email: str = BENCH_EMAIL) -> list:
     from django.contrib.auth.models import Group
 
     from accounts.models import User
-    from accounts.roles import GROUP_NAMES, Role
+    from core.roles import GROUP_NAMES, Role
 
     emails = [email.format(number) for number in range(1, count + 1)]
     with transaction.atomic():

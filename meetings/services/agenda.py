@@ -11,31 +11,11 @@ from django.utils.translation import gettext as _
 
 from core.audience_cache import content_changed
 from notifications.services import notify
-from stakeholders.models import Affiliation, Contact, Membership
+from stakeholders.models import Affiliation
 from stakeholders.permissions import contacts_visible_to
 
 from ..models import Attendance, Invitation, MeetingPage
 from ..permissions import user_can_answer_invitation, user_can_manage_meetings
-
-
-def platform_contacts(district_id: int):
-    """Contacts working now at an organisation that is a member of the platform now."""
-    organisations = Membership.objects.current().filter(district_id=district_id, organisation__is_active=True)
-    working = Affiliation.objects.current().filter(organisation_id__in=organisations.values("organisation_id"))
-    return Contact.objects.filter(pk__in=working.values("contact_id"), anonymised_at__isnull=True)
-
-
-def platform_users(district_id: int):
-    """Portal users who are members of the platform now (Partners and AOVs) or the secretariat."""
-    from accounts.models import User
-
-    members = User.objects.filter(
-        is_active=True,
-        contact__in=platform_contacts(district_id),
-        groups__name__in=["Partner", "AOV"],
-    )
-    secretariat = User.objects.filter(is_active=True, groups__name="Secretariaat")
-    return (members | secretariat).distinct()
 
 
 def agenda_publish_check(meeting: MeetingPage) -> None:

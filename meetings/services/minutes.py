@@ -22,6 +22,7 @@ from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text, clean_rich_text
 from notifications.services import notify
 from search.indexing import schedule
+from stakeholders.selectors import platform_users
 
 from ..models import MeetingPage, Minutes, MinutesComment, MinutesItem, MinutesVersion
 from ..permissions import (
@@ -31,7 +32,6 @@ from ..permissions import (
     user_can_review_minutes_as_chair,
     user_can_view_meeting,
 )
-from .agenda import platform_users
 
 COMMENT_DAYS_DEFAULT = 14
 COMMENT_DAYS_MAX = 60

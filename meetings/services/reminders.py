@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from notifications.selectors import already_notified
 from notifications.services import notify
+from stakeholders.selectors import platform_users
 
 from ..models import ActionItem, Invitation, MeetingPage
-from .agenda import platform_users
 
 REMINDER_DAYS_AHEAD = 2
 DUE_SOON_DAYS = 3

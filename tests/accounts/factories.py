@@ -3,8 +3,8 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.roles import GROUP_NAMES
 from accounts.services import _allow_role_change
+from core.roles import GROUP_NAMES
 
 PASSWORD = "Een-Goed-Wachtwoord-2026"
 

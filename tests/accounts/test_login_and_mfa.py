@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client, override_settings
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import PASSWORD, confirmed_totp_device, current_totp
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from wagtail.models import ModelLogEntry
 from accounts import services
 from accounts.admin_viewsets import RoleSafeUserEditForm
 from accounts.models import RoleGrant
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.services import notify
 from tests.accounts.factories import PASSWORD, confirmed_totp_device, current_totp
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.roles import Role
+from core.roles import Role
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 HASHED = "css/portal.0123456789ab.css"

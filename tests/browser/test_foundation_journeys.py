@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.services import notify
 from tests.accounts.factories import PASSWORD, confirmed_totp_device, current_totp
 

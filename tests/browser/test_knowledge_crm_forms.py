@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import JointAction
 from stakeholders.models import District, Organisation, PartnerType
 from tests.accounts.factories import confirmed_totp_device

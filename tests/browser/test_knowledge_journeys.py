@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import JointAction, LessonPage
 from stakeholders.models import District, Municipality
 from tests.accounts.factories import confirmed_totp_device

@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from wagtail.documents.models import Document
 from wagtail.models import ReferenceIndex
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import ActionItem, AgendaItem, Attendance, Invitation, MeetingPage, Minutes, MinutesComment
 from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.test_foundation_journeys import _log_in, _serious_violations

@@ -15,7 +15,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import BestPracticePage
 from notifications.mail import digests_send
 from notifications.models import Delivery, Notification

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from referrals.models import AccessLogEntry, Referral
 from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import KnowledgeIndexPage, MaterialsIndexPage
 from stakeholders.models import Municipality
 from tests.accounts.factories import confirmed_totp_device

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from core.roles import Role
 from surveys.models import Campaign
 from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS

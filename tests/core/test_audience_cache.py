@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from core import audience_cache
 from core.audience import page_visibility_set
+from core.roles import Role
 from knowledgebase.models import HelpfulVote
 from meetings.models import Decision, Invitation, Minutes
 from meetings.services import actions as action_services

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.knowledgebase.factories import article
 
 pytestmark = pytest.mark.django_db

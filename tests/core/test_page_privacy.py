@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from accounts.roles import Role
 from core.models import HomePage, StatementPage
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
-from accounts.roles import Role
+from core.roles import Role
 from core.storage import AtomicFileSystemStorage
 
 FULL_MESSAGE = "De opslag is vol"

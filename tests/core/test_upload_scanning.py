@@ -31,8 +31,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
-from accounts.roles import Role
 from core import scanning
+from core.roles import Role
 from core.uploads import validate_document, validate_raster_image
 from stakeholders.imports import ImportFileError, import_batch_create, load_table_file
 from stakeholders.models import ImportBatch

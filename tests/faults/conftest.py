@@ -267,7 +267,7 @@ call_command("seed_reference_data", verbosity=0)
 """
 
 CREATE_USERS = """
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import District
 from tests.accounts.factories import UserFactory
 from tests.stakeholders.factories import AffiliationFactory, MembershipFactory

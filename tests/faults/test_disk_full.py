@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
-from accounts.roles import Role
+from core.roles import Role
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 

@@ -14,7 +14,7 @@ from email import message_from_bytes, policy
 import pytest
 from django.test import override_settings
 
-from accounts.roles import Role
+from core.roles import Role
 
 from .conftest import closed_port
 

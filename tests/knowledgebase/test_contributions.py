@@ -9,7 +9,7 @@ from django.core import mail
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase import services
 from knowledgebase.models import BestPracticePage, KnowledgePage
 from notifications.models import Notification

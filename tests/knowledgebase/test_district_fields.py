@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import BestPracticePage
 from stakeholders.models import District
 

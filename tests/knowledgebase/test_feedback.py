@@ -8,7 +8,7 @@ import pytest
 from wagtail.models import Revision
 from wagtail.rich_text import RichText
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import BestPracticePage, ContentFlag, HelpfulVote, KnowledgeIndexPage, KnowledgePage
 from notifications.models import Notification
 from stakeholders.models import District

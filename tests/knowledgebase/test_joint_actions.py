@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import FINDING_FIELDS, JointAction, LessonPage
 from knowledgebase.selectors import JointActionFilters, joint_action_totals
 from stakeholders.models import Affiliation, District, Municipality, PartnerType

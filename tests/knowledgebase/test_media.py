@@ -12,8 +12,8 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import ReferenceIndex
 from wagtail.rich_text import RichText
 
-from accounts.roles import Role
 from core.media import protected_image_url
+from core.roles import Role
 from knowledgebase.models import BestPracticePage, KnowledgeIndexPage
 from stakeholders.models import District
 

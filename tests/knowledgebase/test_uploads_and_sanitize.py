@@ -12,8 +12,8 @@ from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
-from accounts.roles import Role
 from core import uploads
+from core.roles import Role
 from core.sanitize import clean_plain_text, clean_rich_text, rich_text_to_markup
 from core.uploads import validate_document, validate_raster_image
 from knowledgebase.models import BestPracticePage, KnowledgePage

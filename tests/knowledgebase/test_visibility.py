@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
-from accounts.roles import Role
 from core.audience import audience_for_page, page_audience_rebuild
 from core.models import PageAudience
 from core.permissions import pages_visible_to, user_can_view_page
+from core.roles import Role
 from knowledgebase.models import KnowledgeIndexPage, LessonPage
 from knowledgebase.selectors import related_pages
 from stakeholders.models import Membership

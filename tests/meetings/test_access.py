@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import ReferenceIndex
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import ActionItem, CalendarToken, Decision, Invitation, MeetingPage
 from notifications.models import Notification
 from stakeholders.models import District, Membership

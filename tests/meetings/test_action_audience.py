@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from accounts.roles import Role
 from core.models import DistrictViewRestriction
+from core.roles import Role
 from meetings.models import ActionItem, AgendaItem, DistrictPlatformPage, MeetingPage
 from meetings.permissions import action_items_visible_to, user_can_update_action_item
 from meetings.services.actions import action_item_add

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from icalendar import Calendar
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import CalendarToken
 from stakeholders.models import Membership
 from tests.meetings.factories import meeting

@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import MeetingPage
 from meetings.services import actions as services
 from stakeholders.models import Membership

@@ -13,10 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.pdf import pdf_text
+from core.roles import Role
 from meetings.demo_minutes import minutes_demo
 from meetings.models import ActionItem, Attendance, Decision, MeetingPage, Minutes, MinutesComment, MinutesVersion
-from core.pdf import pdf_text
 from meetings.selectors_minutes import version_compare
 from meetings.services import minutes as services
 from notifications.models import Notification

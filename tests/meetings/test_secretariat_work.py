@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.demo import meetings_demo_load
 from meetings.models import Attendance, Invitation, MeetingPage, Minutes, MinutesComment, MinutesVersion
 from meetings.services import minutes as services

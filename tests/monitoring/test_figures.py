@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import Attendance
 from monitoring.models import InformationEvening, PoliceFigures, SurveyResult, Training
 from referrals.models import VulnerableLocation

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from monitoring.models import InformationEvening, PoliceFigures, SurveyResult, Training
 from stakeholders.models import Municipality
 from tests.monitoring.test_figures import HOLLANDS_KROON, _cells, _file, _locations, _survey_post, _this_year

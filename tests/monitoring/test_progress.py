@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.roles import Role
+from core.roles import Role
 from monitoring.models import Participation, ParticipationChange
 from monitoring.selectors import progress_matrix
 from stakeholders.models import Module, Municipality

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.mail import digests_send, unsubscribe_token
 from notifications.models import Delivery, Notification, Preference, SentMail
 from notifications.services import notify

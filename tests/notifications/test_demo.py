@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.demo import WELCOME, notifications_demo_load
 from notifications.models import Notification, Preference
 from stakeholders.demo import DEMO_EMAILS

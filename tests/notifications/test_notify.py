@@ -7,8 +7,8 @@ import threading
 import pytest
 from channels.layers import get_channel_layer
 
-from accounts.roles import Role
 from core.channel_layers import redis_channel_layer
+from core.roles import Role
 from notifications.models import Delivery, Notification, Preference, SentMail
 from notifications.realtime import user_group
 from notifications.services import notification_mark_read, notify

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from accounts.models import User
-from accounts.roles import Role
 from accounts.services import _allow_role_change
+from core.roles import Role
 from meetings.models import ActionItem, DistrictPlatformPage
 from notifications.permissions import _scope_for, recipients_who_may_see, users_who_may_see
 from stakeholders.models import Affiliation, District, Membership, Organisation

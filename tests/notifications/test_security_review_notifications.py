@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
-from accounts.roles import GROUP_NAMES, Role
+from core.roles import GROUP_NAMES, Role
 from notifications.models import Notification, SentMail
 from notifications.services import announcement_send, notify
 from stakeholders.models import District

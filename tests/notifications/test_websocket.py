@@ -5,7 +5,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from accounts.roles import Role
+from core.roles import Role
 from notifications.services import notify
 from tests.accounts.factories import confirmed_totp_device, current_totp
 
@@ -122,7 +122,7 @@ def test_a_role_that_needs_mfa_closes_a_bell_opened_without_it(client, make_user
     rather than carry the secretariat's notifications on a session that never passed MFA."""
     from django.contrib.auth.models import Group
 
-    from accounts.roles import GROUP_NAMES
+    from core.roles import GROUP_NAMES
 
     user = make_user(Role.PARTNER)
     client.force_login(user)

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Affiliation, Municipality, PartnerType
 
 HAARLEM = "GM0392"

@@ -111,7 +111,7 @@ def test_log_entries_hold_no_content(people, referral):
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_requests_entry_survives_the_rollback(reference_data, make_user):
     """The view pattern: the business transaction rolls back, then the refusal is logged on its own."""
-    from accounts.roles import Role
+    from core.roles import Role
 
     intruder = make_user(Role.ADMIN, district=None)
     with pytest.raises(PermissionError):

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import ActionItem, Decision, Minutes, MinutesItem
 from stakeholders.models import Affiliation, District, Organisation
 from tests.knowledgebase.factories import article

@@ -19,7 +19,7 @@ from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
 from elasticsearch_dsl import Search
 
-from accounts.roles import Role
+from core.roles import Role
 from search import analysis
 from search.access import CLOSED, LEVELS, LOGGED_IN, PLATFORM, PUBLIC, AccessScope, document_visible
 from search.contract import DOC_TYPE_LABELS, FACETS, TAG_FACETS, DocumentAccess, DocumentData, SearchRequest

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from accounts.roles import Role
+from core.roles import Role
 from meetings.models import Minutes, MinutesItem
 from search.engines import _elasticsearch_engine
 from search.models import SearchDocument, SearchIndexFailure

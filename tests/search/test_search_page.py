@@ -3,7 +3,7 @@ word from somewhere the user may not go."""
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from search.models import SearchDocument
 from tests.referrals.conftest import HAARLEM, aov_of
 

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from accounts.roles import Role
 from core.exports import neutralise_formula
+from core.roles import Role
 from tests.stakeholders.factories import ContactFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

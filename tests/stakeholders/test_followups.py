@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.imports import import_batch_confirm, import_batch_create, import_preview
 from stakeholders.merge import contact_merge, organisation_merge, record_merge
 from stakeholders.models import Affiliation, Contact, District, ImportBatch, Municipality, Organisation, PartnerType

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.imports import ImportFileError, import_batch_confirm, import_batch_create, import_preview
 from stakeholders.models import Affiliation, Contact, ImportBatch, Organisation
 from tests.stakeholders.factories import ContactFactory, OrganisationFactory

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from wagtail.models import ModelLogEntry
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.merge import contact_merge, organisation_merge, record_merge
 from stakeholders.models import Affiliation, Contact, District, Interaction, Membership, Municipality, Organisation
 from tests.accounts.factories import UserFactory

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Affiliation, Contact, Interaction
 from stakeholders.personal_data import contact_anonymise, contact_personal_data, inactive_contacts
 from tests.accounts.factories import UserFactory

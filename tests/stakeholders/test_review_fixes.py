@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import District
 from tests.stakeholders.factories import AffiliationFactory, ContactFactory, MembershipFactory, OrganisationFactory
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Affiliation, District, Membership, Municipality
 from stakeholders.permissions import aov_municipality_ids_for, district_ids_for
 from tests.stakeholders.factories import AffiliationFactory, MembershipFactory, OrganisationFactory

@@ -1,7 +1,7 @@
 import pytest
 from wagtail.models import ModelLogEntry
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Affiliation
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Municipality
 from surveys import services
 from tests.surveys.helpers import OPMEER, _codes_from, address_csv, today

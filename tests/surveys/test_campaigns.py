@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from accounts.roles import Role
+from core.roles import Role
 from monitoring.models import SurveyResult
 from stakeholders.models import Municipality
 from surveys import services

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from stakeholders.models import Municipality
 from surveys import codes as codes_module
 from surveys import services, views

@@ -2,17 +2,18 @@ import functools
 
 from django.conf import settings
 
-from . import audience_cache, navigation
+from accounts.permissions import user_awaits_second_factor
+from core import audience_cache, navigation
+from notifications.selectors import unread_count
 
 
 def portal(request):
-    """The menu and the bell count are computed only when a template shows them: a page rendered for the
-    audience cache leaves the header to its hole (core.audience_cache). Someone between the password and
-    the code step gets neither: the minimal header (`awaits_second_factor`).
+    """The header of every page, composed from the apps. The menu and the bell count are computed only when
+    a template shows them: a page rendered for the audience cache leaves the header to its hole
+    (core.audience_cache). Someone between the password and the code step gets neither: the minimal header
+    (`awaits_second_factor`).
 
     The portal's name is `portal_name`: Django's auth views put the host in `site_name`."""
-    from accounts.permissions import user_awaits_second_factor
-
     user = getattr(request, "user", None)
     awaits_second_factor = user is not None and user_awaits_second_factor(user)
     shows_menu = user is not None and not awaits_second_factor
@@ -23,8 +24,6 @@ def portal(request):
         "current_path": request.path,
     }
     if user is not None and user.is_authenticated and not awaits_second_factor:
-        from notifications.selectors import unread_count
-
         context["unread_notifications"] = functools.cache(lambda: unread_count(user))
     if audience_cache.emitting_holes(request):
         context["csrf_token"] = audience_cache.csrf_marker()
