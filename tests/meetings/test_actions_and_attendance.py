@@ -444,6 +444,17 @@ def test_overdue_badge_only_on_open_items_past_their_date(client, action_items, 
     assert not badge("Afgerond te laat") and not badge("Punt van mijn organisatie") and not badge("Punt in Noord")
 
 
+def test_the_due_date_is_written_out_in_the_language_of_the_interface(client, action_items, ken_partner):
+    """'7 Dec 2031' looked English in the Dutch list (Django's 'M' is a capitalised abbreviation in Dutch
+    too); the list writes the month out like every other date in the portal."""
+    _action(action_items["mine_overdue"].meeting, "Punt voor december", due_date=datetime.date(2031, 12, 7))
+    client.force_login(ken_partner)
+    dutch = client.get("/actiepunten/").text
+    assert "7 december 2031" in dutch and "Dec 2031" not in dutch
+    client.cookies["django_language"] = "en"
+    assert "7 December 2031" in client.get("/actiepunten/").text
+
+
 # --- The owner's status updates ------------------------------------------------------------------------
 
 

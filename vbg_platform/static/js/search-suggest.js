@@ -30,6 +30,12 @@
     var answered = 0;
     var active = -1;
 
+    // "3 suggestions" in the page's language: the words come from the template (data-suggest-one/-many).
+    function countText(n) {
+      var words = input.getAttribute(n === 1 ? "data-suggest-one" : "data-suggest-many");
+      return words ? words.replace("{n}", String(n)) : String(n);
+    }
+
     function options() { return list.querySelectorAll("[role=option]"); }
 
     // Forget a suggestion request that has not been answered yet: its answer must not reopen the list.
@@ -91,7 +97,7 @@
       input.setAttribute("aria-expanded", open ? "true" : "false");
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      status.textContent = open ? results.length + (results.length === 1 ? " suggestie" : " suggesties") : "";
+      status.textContent = open ? countText(results.length) : "";
     }
 
     function fetchSuggestions() {
