@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.knowledgebase.factories import article
 
 PO_FILES = sorted(path for root in settings.LOCALE_PATHS for path in Path(root).glob("*/LC_MESSAGES/*.po"))
