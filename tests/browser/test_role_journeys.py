@@ -486,3 +486,156 @@ def test_coordinator_refers_and_assigns_but_reads_the_status_only(live, page, ma
     _coordinator_refers(page, live, unreferred)
     _coordinator_assigns(page, live, referral, coach)
     _admin_is_a_404(page, live)
+
+
+def _privacy_officer_owner_request(page, live, location) -> None:
+    page.goto(f"{live.url}/doorverwijzingen/verzoek-betrokkene/")
+    page.get_by_label("Zoek op").select_option(label="Naam eigenaar")
+    page.get_by_label("Waarde").fill("Hanneke")  # a part finds nothing
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("status")).to_have_text("0 locaties gevonden.")
+    page.get_by_label("Waarde").fill("hanneke  HOEVE")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("status")).to_have_text("1 locatie gevonden.")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporteren (JSON)").click()
+    exported = download.value.path().read_text(encoding="utf-8")
+    assert "Hanneke Hoeve" in exported and "Zuiderweg 4, Spaarndam" in exported
+
+    page.get_by_role("button", name="Wissen").click()  # without the tick
+    _error(page, "Er is niets gewist. Vink eerst aan dat u weet dat wissen niet ongedaan kan worden.")
+    expect(page.get_by_label("Waarde")).to_have_value("hanneke  HOEVE")
+    expect(page.get_by_label("Zoek op")).to_have_value("owner_name")
+    assert VulnerableLocation.objects.filter(pk=location.pk).exists()
+    assert Referral.objects.filter(location=location).exists()
+
+    page.get_by_label("Ik weet dat wissen niet ongedaan kan worden").check()
+    page.get_by_role("button", name="Wissen").click()
+    expect(page.get_by_text("Gewist: 1 locatie(s) met hun doorverwijzingen.")).to_be_visible()
+    assert not VulnerableLocation.objects.filter(pk=location.pk).exists()
+    assert not Referral.objects.filter(location_id=location.pk).exists()
+
+
+def _privacy_officer_access_log(page, live, referral_id: str, rows: int) -> None:
+    page.goto(f"{live.url}/doorverwijzingen/toegangslog/")
+    page.get_by_label("Object").fill(referral_id)
+    page.get_by_label("Resultaat").select_option("allowed")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.get_by_text(f"Regel 1 tot en met 100 van {rows}, nieuwste eerst.")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(100)
+    page.get_by_role("navigation", name="Paginering").get_by_role("link", name="Volgende").click()
+    expect(page.get_by_text(f"Regel 101 tot en met {rows} van {rows}, nieuwste eerst.")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(rows - 100)
+    expect(page.get_by_label("Object")).to_have_value(referral_id)  # the filter stays on the next page
+    expect(page.get_by_label("Resultaat")).to_have_value("allowed")
+    expect(page.get_by_text("De keten van het log is heel.")).to_be_visible()
+
+
+def _privacy_officer_role_grant(page, live, grant) -> None:
+    page.goto(f"{live.url}/account/roltoekenningen/")
+    card = page.locator("section.card").filter(has_text=str(grant.user))
+    card.get_by_label("Toelichting").fill("Nieuwe coach voor Kennemerland.")
+    card.get_by_role("button", name="Goedkeuren").click()
+    expect(page.get_by_text("Uw besluit is vastgelegd.")).to_be_visible()
+    grant.refresh_from_db()
+    assert (grant.status, grant.decision_note) == (RoleGrant.Status.APPROVED, "Nieuwe coach voor Kennemerland.")
+    assert Role.COACH in type(grant.user).objects.get(pk=grant.user_id).roles
+
+
+def test_privacy_officer_handles_a_data_subject_request_pages_the_log_and_decides_a_grant(live, page, make_user):
+    from accounts.services import role_grant_request
+
+    _aov, location, referral = _referral(make_user)
+    coach = make_user(Role.COACH, district=None)
+    for _ in range(119):
+        access_log_write(user=coach, object_type="referral", object_id=referral.pk, action="view", result="allowed")
+    access_log_write(user=coach, object_type="referral", object_id=referral.pk, action="view", result="denied")
+    admin = make_user(Role.ADMIN, district=None)
+    grant = role_grant_request(
+        actor=admin, user=make_user(Role.PARTNER, district="KEN"), role=Role.COACH, reason="Nieuwe coach."
+    )
+    privacy_officer = make_user(Role.PRIVACY_OFFICER, district=None)
+    _sign_in(page, live, privacy_officer)
+    _privacy_officer_access_log(page, live, str(referral.pk), 119)
+    _privacy_officer_owner_request(page, live, location)
+    _privacy_officer_role_grant(page, live, grant)
+    _admin_is_a_404(page, live)
+
+
+# --- Beheerder -----------------------------------------------------------------------------------------------
+
+
+def _form_with(page, button: str):
+    return page.locator("form").filter(has=page.get_by_role("button", name=button))
+
+
+def _beheerder_roles(page, live, subject) -> None:
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Gebruikers en rollen").click()
+    page.get_by_role("search").get_by_role("textbox").fill(subject.last_name)
+    page.get_by_role("search").get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name=subject.get_full_name()).click()
+    expect(page.get_by_role("heading", name=subject.get_full_name(), level=1)).to_be_visible()
+
+    roles = _form_with(page, "Toekennen of aanvragen")
+    roles.get_by_label("Rol").select_option(label="Coach")
+    roles.get_by_role("button", name="Toekennen of aanvragen").click()
+    _error(page, "Geef een reden op.")
+    expect(_form_with(page, "Toekennen of aanvragen").get_by_label("Rol")).to_have_value("coach")
+    assert not RoleGrant.objects.exists()
+
+    roles = _form_with(page, "Toekennen of aanvragen")
+    roles.get_by_label("Reden").fill("Gaat coachen in Kennemerland.")
+    roles.get_by_role("button", name="Toekennen of aanvragen").click()
+    expect(page.get_by_text("De aanvraag ligt nu bij de privacy officer.")).to_be_visible()
+    [grant] = RoleGrant.objects.all()
+    assert (grant.user, grant.role, grant.reason, grant.status) == (
+        subject,
+        Role.COACH,
+        "Gaat coachen in Kennemerland.",
+        RoleGrant.Status.REQUESTED,
+    )
+    assert Role.COACH not in type(subject).objects.get(pk=subject.pk).roles  # four eyes: not yet
+
+    roles = _form_with(page, "Toekennen of aanvragen")
+    roles.get_by_label("Rol").select_option(label="AOV")
+    roles.get_by_role("button", name="Toekennen of aanvragen").click()
+    expect(page.get_by_text("De rol is toegekend.")).to_be_visible()
+    assert type(subject).objects.get(pk=subject.pk).roles == {Role.PARTNER, Role.AOV}
+
+
+def _beheerder_mfa_reset(page, live, subject, device) -> None:
+    reset = _form_with(page, "MFA herstellen")
+    reset.get_by_role("button", name="MFA herstellen").click()
+    _error(page, REQUIRED)
+    assert type(device).objects.filter(pk=device.pk).exists()
+    reset = _form_with(page, "MFA herstellen")
+    reset.get_by_label("Reden").fill("Telefoon en herstelcodes kwijt.")
+    reset.get_by_role("button", name="MFA herstellen").click()
+    expect(page.get_by_text("MFA is hersteld.")).to_be_visible()
+    assert not type(device).objects.filter(user=subject, confirmed=True).exists()
+
+
+def _beheerder_admin_shows_no_hidden_content(page, live, subject, hidden_titles) -> None:
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Beheeromgeving").click()
+    expect(page).to_have_url(re.compile(r"/beheer/users/$"))
+    page.goto(f"{live.url}/beheer/users/?q={subject.last_name}")
+    expect(page.get_by_text(subject.email).first).to_be_visible()
+    for title in hidden_titles:  # the chooser and the page search: the portal's 404, without the title
+        for path in ("/beheer/choose-page/search/?q=", "/beheer/pages/search/?q="):
+            response = page.goto(f"{live.url}{path}{title}")
+            assert response.status == 404, (path, response.status)
+            assert title not in page.content(), (path, title)
+
+
+def test_beheerder_manages_roles_and_sees_no_hidden_page_in_the_admin(live, page, make_user):
+    hidden_titles = ("Kennemerlandse aanpak", "Geheim overleg")
+    article(hidden_titles[0], visibility="districts", districts=("KEN",))
+    meeting("KEN", title=hidden_titles[1])
+    subject = make_user(Role.PARTNER, district="KEN", first_name="Sanne", last_name="Subject")
+    device = confirmed_totp_device(subject)
+    beheerder = make_user(Role.ADMIN, district=None)
+    _sign_in(page, live, beheerder)
+    _beheerder_roles(page, live, subject)
+    _beheerder_mfa_reset(page, live, subject, device)
+    _beheerder_admin_shows_no_hidden_content(page, live, subject, hidden_titles)
