@@ -13,6 +13,7 @@ from stakeholders.permissions import contacts_visible_to
 from .. import selectors
 from ..forms import InvitationAnswerForm
 from ..ical import calendar_for
+from ..models import Invitation
 from ..permissions import meetings_visible_to, user_can_manage_meetings
 from ..services import agenda as services
 
@@ -97,8 +98,7 @@ def invitation_answer(request, meeting_id: int):
     meeting = _visible_meeting(request, meeting_id)
     form = InvitationAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Kies of u komt, niet komt of een vervanger stuurt."))
-        return redirect(meeting.url + "#aanmelden")
+        return _invitation_refused(request, meeting, _("Kies of u komt, niet komt of een vervanger stuurt."))
     try:
         services.invitation_answer(
             user=request.user,
@@ -107,10 +107,25 @@ def invitation_answer(request, meeting_id: int):
             deputy_name=form.cleaned_data["deputy_name"],
         )
     except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Dank u, uw antwoord is opgeslagen."))
+        return _invitation_refused(request, meeting, error.messages[0])
+    messages.success(request, _("Dank u, uw antwoord is opgeslagen."))
     return redirect(meeting.url + "#aanmelden")
+
+
+def _invitation_refused(request, meeting, error: str):
+    """The answer form again with the error and what was chosen and typed: the meeting page is shared per
+    audience (its invitation part is kept per minute), so a redirect there would show the stored answer and
+    lose the choice (issue #19)."""
+    invitation = Invitation.objects.filter(meeting=meeting, contact_id=request.user.contact_id).first()
+    if invitation is None:
+        raise Http404
+    refused = {
+        "error": error,
+        "response": request.POST.get("response", ""),
+        "deputy_name": request.POST.get("deputy_name", "")[:200],
+    }
+    context = {"meeting": meeting, "invitation": invitation, "refused": refused}
+    return render(request, "meetings/invitation_answer.html", context, status=400)
 
 
 def _posted_ids(values) -> set[int]:

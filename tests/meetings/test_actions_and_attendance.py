@@ -99,6 +99,22 @@ def test_answer_deputy_needs_a_name(client, invited, ken_partner):
     assert invitation.response == Invitation.Response.DEPUTY and invitation.deputy_name == "Fatima el Amrani"
 
 
+def test_a_refused_answer_keeps_the_choice_and_the_typed_name(client, invited, ken_partner):
+    """Redirected to the meeting page (shared per audience), the stored answer showed and the choice was lost."""
+    page, invitation = invited
+    client.force_login(ken_partner)
+    response = client.post(f"/overleg/{page.pk}/antwoord/", {"response": "deputy", "deputy_name": "  "})
+    assert response.status_code == 400
+    assert "Vul de naam van uw vervanger in." in response.text
+    assert 'value="deputy" checked' in response.text and 'value="attending" checked' not in response.text
+    Invitation.objects.filter(pk=invitation.pk).update(response=Invitation.Response.ATTENDING)
+    response = client.post(f"/overleg/{page.pk}/antwoord/", {"response": "misschien", "deputy_name": "Fatima"})
+    assert response.status_code == 400 and "Kies of u komt, niet komt of een vervanger stuurt." in response.text
+    assert 'value="attending" checked' not in response.text and 'value="Fatima"' in response.text
+    invitation.refresh_from_db()
+    assert invitation.response == Invitation.Response.ATTENDING and invitation.deputy_name == ""
+
+
 def test_answer_must_be_one_of_the_choices(client, invited, ken_partner):
     page, invitation = invited
     client.force_login(ken_partner)
