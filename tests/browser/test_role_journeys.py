@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import RoleGrant
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import ContentFlag, JointAction, KnowledgePage
 from meetings.models import Attendance, Invitation, MinutesComment
 from meetings.services import minutes as minutes_services
