@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import holes, navigation, page_cache, signals  # noqa: F401
+        from . import navigation, page_cache, signals  # noqa: F401
 
         pre_migrate.connect(page_cache.migration_started, dispatch_uid="page_cache_migration_started")
         post_migrate.connect(page_cache.migration_finished, dispatch_uid="page_cache_migration_finished")

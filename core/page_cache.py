@@ -97,11 +97,8 @@ def invalidate(**kwargs) -> None:
     """Forget every cached page at once (a version bump: old keys expire by themselves). Bumped now and
     again after commit: a request that rendered the old state in between stored under a version no one
     looks up any more."""
-    from . import audience_cache
-
     _bump()
     transaction.on_commit(_bump)
-    audience_cache.content_changed()  # logged-in pages of the same content go too
 
 
 def _bump() -> None:

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import audience_cache, page_cache
+from . import page_cache
 from .audience import page_audience_refresh
 from .models import DistrictViewRestriction
 
@@ -58,55 +58,3 @@ def pages_created_live_refresh_the_page_cache(sender, instance, created, **kwarg
 def deleted_pages_leave_the_page_cache(sender, instance, **kwargs):
     if isinstance(instance, Page):
         page_cache.invalidate()
-
-
-# --- The audience cache (core.audience_cache) forgets every page when content or access changes ----------
-
-# Apps whose rows logged-in pages show or whose rows decide who sees what. Sessions, notifications, referrals,
-# surveys and monitoring are not among them: no page the audience cache stores shows them.
-AUDIENCE_CACHE_CONTENT_APPS = frozenset(
-    {
-        "core",
-        "meetings",
-        "knowledgebase",
-        "stakeholders",
-        "search",
-        "wagtailcore",
-        "wagtaildocs",
-        "wagtailimages",
-        "taggit",
-        "auth",  # group permissions decide the menu items of the header kept per person
-    }
-)
-# Single models outside those apps that do the same: a person's own permissions (menu items again).
-AUDIENCE_CACHE_CONTENT_MODELS = frozenset({"accounts.user_user_permissions"})
-# Rows of those apps that only mirror another change or never show in a page. (A "was this useful?" vote
-# does count: the vote part of a knowledge page is kept per person under the version.)
-AUDIENCE_CACHE_IGNORED = frozenset(
-    {
-        "search.searchindexfailure",
-        "core.pageaudience",
-        "wagtailcore.pagelogentry",
-        "wagtailcore.modellogentry",
-    }
-)
-
-
-def _is_content(model) -> bool:
-    meta = model._meta
-    if meta.label_lower in AUDIENCE_CACHE_CONTENT_MODELS:
-        return True
-    return meta.app_label in AUDIENCE_CACHE_CONTENT_APPS and meta.label_lower not in AUDIENCE_CACHE_IGNORED
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def content_rows_change_the_audience_cache(sender, raw=False, **kwargs):
-    if not raw and _is_content(sender):
-        audience_cache.content_changed()
-
-
-@receiver(m2m_changed)
-def content_links_change_the_audience_cache(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and _is_content(sender):
-        audience_cache.content_changed()

@@ -4,8 +4,6 @@ from wagtail import hooks
 from wagtail.admin import auth as wagtail_admin_auth
 from wagtail.models import PageViewRestriction
 
-from . import audience_cache
-from .models import PageAudience
 from .page_cache import mark_public
 from .permissions import user_can_edit_cms_content, user_can_view_page
 
@@ -32,12 +30,6 @@ def serve_only_to_the_pages_audience(page, request, serve_args, serve_kwargs):
     if user_can_view_page(request.user, page):
         if not request.user.is_authenticated and not page.get_view_restrictions():
             mark_public(request)  # anyone may see it: the anonymous rendering may be shared
-        elif (
-            request.user.is_authenticated
-            and getattr(page.specific_class, "audience_cacheable", False)
-            and page.__dict__["_audience"].level != PageAudience.Level.CLOSED  # Wagtail's password form is per session
-        ):
-            audience_cache.mark_cacheable(request)  # same for everyone with this reader's access
         return None
     if any(r.restriction_type == PageViewRestriction.PASSWORD for r in page.get_view_restrictions()):
         return None

@@ -13,7 +13,7 @@ class KnowledgebaseConfig(AppConfig):
         from core.navigation import NavItem, register
         from notifications.permissions import register_subject_scope
 
-        from . import holes, signals  # noqa: F401 - holes: the personal part of knowledge pages
+        from . import signals  # noqa: F401
         from .models import KnowledgePage
         from .permissions import knowledge_pages_visible_to, user_can_view_joint_actions
         from .search_documents import register_search

@@ -183,6 +183,7 @@ def article_context(*, page: KnowledgePage, user) -> dict:
         "modules": list(page.modules.all()),
         "municipalities": list(page.municipalities.all()),
         "partner_types": list(page.partner_types.all()),
+        **helpful_summary(page=page, user=user),
     }
     joint_action_id = getattr(page.specific, "joint_action_id", None)
     if joint_action_id:

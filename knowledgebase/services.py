@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
-from core.audience_cache import content_changed
 from core.roles import Role
 from notifications.services import notify
 
@@ -256,7 +255,6 @@ def page_mark_reviewed(*, user, page: KnowledgePage) -> None:
     KnowledgePage.objects.filter(pk=page.pk).update(
         last_reviewed_at=today, review_by=today + datetime.timedelta(days=365)
     )
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     content_flags_resolve(user=user, page=page)
 
 

@@ -13,7 +13,6 @@ class MeetingsConfig(AppConfig):
         from core.navigation import NavItem, register
         from notifications.permissions import register_subject_scope
 
-        from . import holes  # noqa: F401 - registers the personal parts of meeting pages
         from .models import ActionItem, MeetingPage
         from .permissions import action_items_visible_to, meetings_visible_to, platform_district_ids_for
         from .search_documents import register_search

@@ -15,6 +15,7 @@ from .permissions import (
     platform_district_ids_for,
     user_can_manage_meetings,
 )
+from .selectors_minutes import minutes_context
 
 PAST_MEETINGS_SHOWN = 8
 
@@ -45,6 +46,13 @@ def open_actions_before(*, meeting: MeetingPage, user):
     )
 
 
+def own_open_invitation(*, meeting: MeetingPage, user) -> Invitation | None:
+    """The reader's own invitation to answer, only before the meeting starts (the page is already theirs to see)."""
+    if not (user.is_authenticated and user.contact_id) or meeting.starts_at < timezone.now():
+        return None
+    return Invitation.objects.filter(meeting=meeting, contact_id=user.contact_id).first()
+
+
 def meeting_context(*, meeting: MeetingPage, user) -> dict:
     agenda = list(
         meeting.agenda_items.select_related("presenter_contact", "presenter_organisation").prefetch_related(
@@ -62,6 +70,8 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         "unlinked_actions": list(_with_owners(meeting.action_items.filter(agenda_item__isnull=True))),
         "can_manage": can_manage,
         "total_minutes": sum(item.duration_minutes for item in agenda),
+        "invitation": own_open_invitation(meeting=meeting, user=user),
+        **minutes_context(meeting=meeting, user=user),
     }
     if can_manage:
         context["responses"] = dict(meeting.invitations.values_list("response").annotate(n=Count("pk")).order_by())

@@ -20,7 +20,7 @@ AUDIENCES_PER_QUERY = 100
 class SubjectScope(NamedTuple):
     model: type[models.Model]
     visible_to: Callable
-    # The scope reads only what the audience cache's key holds (roles, groups, districts, municipality):
+    # The scope reads only what `_audience_key` holds (roles, groups, districts, municipality):
     # people with the same audience get the same answer. False where it names the person (a coach's referrals).
     by_audience: bool = True
 
@@ -126,14 +126,29 @@ def recipients_who_may_see(users: Iterable, subject: models.Model | None, kind: 
     return [user for user in fresh if user.pk in allowed]
 
 
+def _audience_key(user) -> tuple:
+    """Everything the subject scopes read of a person (design section 3): two people with the same key get the
+    same answer from a scope with by_audience=True. Read from the permission modules' own functions, which
+    cache on the user (filled in bulk by scope_caches_fill)."""
+    from core.permissions import group_ids_of
+    from stakeholders.permissions import aov_municipality_ids_for, district_ids_for
+
+    return (
+        user.is_superuser,
+        user.is_staff,
+        frozenset(group_ids_of(user)),  # the roles too: a role is a group
+        district_ids_for(user),
+        frozenset(aov_municipality_ids_for(user)),
+    )
+
+
 def users_who_may_see(users: Iterable, subject: models.Model) -> set[int]:
     """Ids of the users whose `visible_to(user)` scope holds the subject, as `scope(user).filter(pk=...)`
     answers one by one, in one query for all of them (plus three to load roles, groups, districts and
     municipalities in bulk). The scope is built once per audience (people whose access comes from the same
-    roles, groups, districts and municipality, as the audience cache's key has it), or once per person for a
+    superuser and staff flags, groups, districts and municipalities: `_audience_key`), or once per person for a
     scope that names the person, and every audience's answer is one EXISTS in the same SELECT. Pass users as
     loaded now: roles or districts already cached on an instance are used as they are."""
-    from core.audience_cache import audience_key
     from stakeholders.permissions import scope_caches_fill
 
     users = [user for user in users if user.is_active]
@@ -142,9 +157,9 @@ def users_who_may_see(users: Iterable, subject: models.Model) -> set[int]:
         return set()
     _prime_roles(users)
     scope_caches_fill(users)
-    audiences: dict[str, list] = defaultdict(list)
+    audiences: dict[object, list] = defaultdict(list)
     for user in users:
-        key = audience_key(user) if scope.by_audience else f"person:{user.pk}"
+        key = _audience_key(user) if scope.by_audience else f"person:{user.pk}"
         audiences[key].append(user)
     members = list(audiences.values())
     allowed: set[int] = set()

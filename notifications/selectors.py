@@ -2,11 +2,6 @@
 
 import logging
 
-from django.core.cache import cache
-
-from core import audience_cache
-from core.page_cache import cache_read, cache_write
-
 from .events import EVENTS, Event
 from .models import LOUDNESS, Delivery, Notification, Preference
 from .permissions import visible_notifications
@@ -15,8 +10,6 @@ logger = logging.getLogger(__name__)
 
 # The list shows the newest this many; older ones are removed after a year (tasks.purge_old_notifications).
 LIST_WINDOW = 500
-# How long a bell count on a cached page may be kept when nothing forgets it (a notification purged).
-REMEMBERED_UNREAD_SECONDS = 60
 
 
 def notifications_for(user):
@@ -36,35 +29,6 @@ def unread_count(user) -> int:
         return 0
     unread = notifications_for(user).unread().only("pk", "recipient_id", "kind", "subject_type_id", "subject_id")
     return len(visible_notifications(user, unread[:LIST_WINDOW]))
-
-
-def remembered_unread_count(user, *, audience_version: int, audience: str) -> int:
-    """The bell count in the header of a cached page: kept per person under the audience cache's version and
-    used only while their audience (computed afresh for every request) is the one it was counted for, since
-    the count checks each subject's visibility; forgotten whenever the person gets or reads a notification
-    (`forget_unread_counts`)."""
-    if not audience_version or not user.is_authenticated:
-        return unread_count(user)
-    key = _unread_key(audience_version, user.pk)
-    kept = cache_read(key, "Bell count")  # None when the cache is down: counted from the database
-    if kept is not None and kept[0] == audience:
-        return kept[1]
-    count = unread_count(user)
-    cache_write(key, (audience, count), REMEMBERED_UNREAD_SECONDS, "Bell count")
-    return count
-
-
-def forget_unread_counts(user_ids) -> None:
-    current = audience_cache.version()
-    if current:
-        try:
-            cache.delete_many([_unread_key(current, user_id) for user_id in user_ids])
-        except Exception:  # noqa: BLE001 - kept at most REMEMBERED_UNREAD_SECONDS
-            logger.warning("Bell counts not forgotten", exc_info=True)
-
-
-def _unread_key(audience_version: int, user_id: int) -> str:
-    return f"audcache:{audience_version}:unread:{user_id}"
 
 
 def _loudest(deliveries) -> str:

@@ -17,7 +17,7 @@ from .events import EVENTS, event_for
 from .models import Delivery, Notification, Preference
 from .permissions import recipients_who_may_see, subject_reference
 from .realtime import push_many, push_to_user
-from .selectors import deliveries_for, forget_unread_counts, unread_count
+from .selectors import deliveries_for, unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ def notify(
 
 
 def _deliver(pushes: list[tuple[int, dict]], mail_ids: list[int]) -> None:
-    forget_unread_counts({user_id for user_id, _message in pushes})
     push_many(pushes)
     from .tasks import send_notification_email
 
@@ -97,8 +96,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     qs.update(read_at=timezone.now())
-    forget_unread_counts([user.pk])
-    transaction.on_commit(lambda: forget_unread_counts([user.pk]))  # a page rendered in between kept the old count
     count = unread_count(user)
     push_to_user(user.pk, {"type": "notification.count", "unread": count})
     return count

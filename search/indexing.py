@@ -15,8 +15,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core import audience_cache
-
 from .contract import DocumentData
 from .documents import TYPES
 from .engines import database_engine, elasticsearch_engine
@@ -96,7 +94,6 @@ def index_keys(keys: Iterable[tuple[str, str]]) -> tuple[int, int]:
     database.delete(removals)
     if elasticsearch is not None:
         _to_elasticsearch(elasticsearch, documents, removals)
-    audience_cache.content_changed()  # search result pages cached per audience
     return len(documents), len(removals)
 
 
@@ -179,7 +176,6 @@ def rebuild(doc_types: Iterable[str] | None = None, *, progress: Callable[[int],
         except SearchUnavailable as exc:
             logger.warning("Elasticsearch rebuild failed; the database documents are complete: %s", exc)
             written["elasticsearch"] = -1
-    audience_cache.content_changed()
     return written
 
 

@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.audience_cache import audience_cached
-
 from .analysis import MAX_QUERY_CHARS
 from .contract import DOC_TYPE_LABELS, FACETS
 from .services import MAX_PAGE, PAGE_SIZE, portal_search, search_request_for, title_suggestions
@@ -37,7 +35,6 @@ def _url(params: dict, **changes) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-@audience_cached
 @never_cache
 @require_GET
 def search_page(request):

@@ -16,7 +16,6 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from accounts.services import user_anonymise
-from core.audience_cache import content_changed
 
 from .models import Affiliation, Contact, Interaction
 from .permissions import user_can_manage_crm
@@ -140,7 +139,6 @@ def _end_affiliations(*, contact: Contact, today: datetime.date) -> tuple[int, i
     _total, per_model = mine.filter(start_date__gt=today).delete()
     deleted = per_model.get(Affiliation._meta.label, 0)
     ended = mine.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(end_date=today)
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     return ended, deleted
 
 

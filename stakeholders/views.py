@@ -6,8 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.audience_cache import audience_cached
-
 from . import selectors, services
 from .forms import DirectoryFilterForm, OrganisationProfileForm, OwnContactForm
 from .permissions import user_can_edit_organisation, user_can_see_internal_notes, user_can_use_directory
@@ -22,7 +20,6 @@ def _directory_user(request):
     return request.user
 
 
-@audience_cached
 @login_required
 def directory(request):
     """Wie is wie. With ?fragment=1 only the results are rendered, for search as you type."""

@@ -591,4 +591,4 @@ def _forget_cached_pages() -> None:
     """Pages cached from the database as it was before the restore must not be served for the restored one."""
     from core import page_cache
 
-    page_cache.invalidate()  # the audience cache of logged-in pages too
+    page_cache.invalidate()

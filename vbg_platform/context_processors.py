@@ -3,14 +3,13 @@ import functools
 from django.conf import settings
 
 from accounts.permissions import user_awaits_second_factor
-from core import audience_cache, navigation
+from core import navigation
 from notifications.selectors import unread_count
 
 
 def portal(request):
     """The header of every page, composed from the apps. The menu and the bell count are computed only when
-    a template shows them: a page rendered for the audience cache leaves the header to its hole
-    (core.audience_cache). Someone between the password and the code step gets neither: the minimal header
+    a template shows them. Someone between the password and the code step gets neither: the minimal header
     (`awaits_second_factor`).
 
     The portal's name is `portal_name`: Django's auth views put the host in `site_name`."""
@@ -25,8 +24,4 @@ def portal(request):
     }
     if user is not None and user.is_authenticated and not awaits_second_factor:
         context["unread_notifications"] = functools.cache(lambda: unread_count(user))
-    if audience_cache.emitting_holes(request):
-        context["csrf_token"] = audience_cache.csrf_marker()
-        if user is not None and user.is_authenticated:
-            context["unread_notifications"] = audience_cache.hole(request, "unread")
     return context

@@ -114,11 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referrals.middleware.ReferralIdleTimeoutMiddleware",
-    "core.audience_cache.AudienceCacheMiddleware",
 ]
 REFERRAL_IDLE_TIMEOUT = env.int("REFERRAL_IDLE_TIMEOUT", default=15 * 60)
-# Logged-in pages shared per audience (core/audience_cache.py); `make bench` turns it off to time the rendering.
-AUDIENCE_CACHE = env.bool("AUDIENCE_CACHE", default=True)
 
 ROOT_URLCONF = "vbg_platform.urls"
 ASGI_APPLICATION = "vbg_platform.asgi.application"

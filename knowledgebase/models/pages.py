@@ -80,9 +80,6 @@ class VisibilityNotePanel(Panel):
 
 
 class KnowledgePage(Page):
-    # The page depends on the reader only through their access and its personal holes (core.audience_cache).
-    audience_cacheable = True
-
     intro = models.TextField(
         _("samenvatting"), max_length=600, help_text=_("Eén of twee zinnen voor lijsten en zoekresultaten.")
     )

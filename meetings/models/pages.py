@@ -108,9 +108,6 @@ class MeetingPageForm(WagtailAdminPageForm):
 
 
 class MeetingPage(Page):
-    # The page depends on the reader only through their access and its personal holes (core.audience_cache).
-    audience_cacheable = True
-
     class Status(models.TextChoices):
         PLANNED = "planned", _("Gepland")
         AGENDA_PUBLISHED = "agenda_published", _("Agenda gepubliceerd")

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text
 from notifications.services import notify
 
@@ -29,7 +28,6 @@ def current_agenda_item_set(*, user, meeting: MeetingPage, agenda_item_id) -> Ag
         raise PermissionDenied
     item = _agenda_item_of(meeting, agenda_item_id)
     MeetingPage.objects.filter(pk=meeting.pk).update(current_agenda_item=item)
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting_event_broadcast(
         meeting.pk, {"kind": "current_item", "item_id": item.pk if item else None, "title": item.title if item else ""}
     )

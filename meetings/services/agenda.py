@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audience_cache import content_changed
 from notifications.services import notify
 from stakeholders.models import Affiliation
 from stakeholders.permissions import contacts_visible_to
@@ -135,7 +134,6 @@ def attendance_record(*, user, meeting: MeetingPage, present: Mapping[int, int |
         )
     if meeting.status in (MeetingPage.Status.PLANNED, MeetingPage.Status.AGENDA_PUBLISHED):
         MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.HELD)
-        content_changed()  # a queryset update sends no signal (core.audience_cache)
     return len(present)
 
 

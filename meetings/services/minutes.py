@@ -18,7 +18,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.audience_cache import content_changed
 from core.sanitize import clean_plain_text, clean_rich_text
 from notifications.services import notify
 from search.indexing import schedule
@@ -163,7 +162,6 @@ def _apply_texts(minutes: Minutes, texts: Mapping[int, str]) -> list[MinutesItem
 
 def _store_texts(minutes: Minutes, changed: list[MinutesItem]) -> None:
     MinutesItem.objects.bulk_update(changed, ["text"])
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     schedule("minutes", [minutes.pk])  # nor does it reach the search index by itself
 
 
@@ -318,7 +316,6 @@ def minutes_publish(
     minutes.comments_until = timezone.now() + datetime.timedelta(days=comment_days)
     minutes.save(update_fields=["status", "comments_until"])
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.DRAFT_MINUTES)
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting.status = MeetingPage.Status.DRAFT_MINUTES
     _version_write(minutes=minutes, user=user, event=Event.PUBLISHED)
 
@@ -479,7 +476,6 @@ def minutes_amend(
     MinutesComment.objects.bulk_update(
         open_comments.values(), ["resolution", "resolution_note", "resolved_at", "resolved_in_version"]
     )
-    content_changed()
     told = _tell_commenters(minutes, list(open_comments.values()), current)
     return Amended(version=version, answered=len(open_comments), told=told)
 
@@ -557,7 +553,6 @@ def minutes_adopt(*, user, minutes: Minutes, adopted_at_meeting: MeetingPage) ->
     minutes.adopted_at_meeting = adopted_at_meeting
     minutes.save(update_fields=["status", "adopted_at", "adopted_at_meeting"])
     MeetingPage.objects.filter(pk=meeting.pk).update(status=MeetingPage.Status.MINUTES_ADOPTED)
-    content_changed()  # a queryset update sends no signal (core.audience_cache)
     meeting.status = MeetingPage.Status.MINUTES_ADOPTED
     _version_write(minutes=minutes, user=user, event=Event.ADOPTED, note=adopted_at_meeting.title)
     notify(
