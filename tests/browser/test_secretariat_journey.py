@@ -2,9 +2,10 @@
 a meeting is planned in Wagtail's admin and its agenda sent to exactly the platform's members; the
 minutes go from draft through the comment period, a member's comment worked in, to adoption in a held
 meeting; a partner's contribution is reviewed and published in the page editor; a CRM import with broken
-rows is repaired in the preview. Every form the secretariat fills is sent once with a mistake first (a
-Dutch error, what was typed still there, nothing stored) and then right (the stored object carries
-exactly what was chosen).
+rows is repaired in the preview. Every form where the secretariat can go wrong is sent once with a mistake
+first (a Dutch error, what was typed still there, nothing stored) and then right (the stored object
+carries exactly what was chosen). Attendance and adoption offer only choices that are right, so they are
+sent once; the agenda's confirmation goes wrong when the numbers change while it is on screen.
 
 A partner works beside the secretariat in a second browser context: they comment on the minutes and
 submit the contribution. The meeting starts half an hour from now, as in test_meeting_journey.py, and the
@@ -22,6 +23,7 @@ from wagtail.models import WorkflowState
 from accounts.roles import Role
 from knowledgebase.models import KnowledgePage
 from meetings.models import DistrictPlatformPage, Invitation, MeetingPage, Minutes, MinutesComment
+from notifications.models import Notification
 from stakeholders.models import Contact, District
 from tests.accounts.factories import confirmed_totp_device
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
@@ -97,6 +99,7 @@ def _plan_meeting(sec, live, platform) -> MeetingPage:
     ).to_be_visible()
     expect(sec.get_by_role("textbox", name="Titel*").first).to_have_value(TITLE)
     expect(sec.get_by_role("textbox", name="Plaats")).to_have_value("Gemeentehuis Velsen")
+    expect(sec.get_by_role("textbox", name="Begint om*")).to_have_value(f"{starts:%Y-%m-%d %H:%M}")
     second = agenda.get_by_role("region", name="Agendapunten 2")
     expect(second.get_by_role("textbox", name="Titel*")).to_have_value("Ondermijning op recreatieparken")
     assert not MeetingPage.objects.filter(title=TITLE).exists()
@@ -106,6 +109,7 @@ def _plan_meeting(sec, live, platform) -> MeetingPage:
     expect(sec.locator(".messages")).to_contain_text(TITLE)
     overleg = MeetingPage.objects.get(title=TITLE)
     assert (overleg.live, overleg.status, overleg.location) == (True, MeetingPage.Status.PLANNED, "Gemeentehuis Velsen")
+    assert (overleg.online_link, overleg.response_deadline, overleg.chair, overleg.secretary) == ("", None, None, None)
     assert (overleg.starts_at, overleg.ends_at) == (starts, starts + datetime.timedelta(hours=1))
     assert overleg.get_parent().pk == platform.pk
     assert [(i.title, i.kind, i.duration_minutes) for i in overleg.agenda_items.order_by("sort_order")] == [
@@ -126,6 +130,9 @@ def test_secretariat_journey(live, page, partner_page, make_user, tmp_path):
     platform = DistrictPlatformPage.objects.get(district__code="KEN")
 
     sec = page
+    server_errors = []
+    for browser_page in (sec, partner_page):
+        browser_page.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     _log_in(sec, live, secretariat, confirmed_totp_device(secretariat))
 
     # 1. A meeting, planned in Wagtail's admin, its agenda sent to the members.
@@ -142,6 +149,7 @@ def test_secretariat_journey(live, page, partner_page, make_user, tmp_path):
         "Het aantal uitnodigingen is veranderd sinds u het zag. Er is niets verstuurd; bevestig opnieuw."
     )
     assert not Invitation.objects.exists()
+    assert not Notification.objects.filter(kind="meetings.agenda_published").exists()
     assert MeetingPage.objects.get(pk=overleg.pk).status == MeetingPage.Status.PLANNED
     expect(sec.locator('[data-count="invite"]')).to_contain_text("3 contactpersonen krijgen een uitnodiging")
     sec.get_by_role("button", name="Ja, publiceer en verstuur 3 uitnodigingen").click()
@@ -264,9 +272,11 @@ def test_secretariat_journey(live, page, partner_page, make_user, tmp_path):
     contribution = KnowledgePage.objects.get(title="Samen schouwen op recreatieparken")
     assert not contribution.live
 
-    # ... the secretariat opens it in the page editor ...
-    response = sec.goto(f"{live.url}/beheer/pages/{contribution.pk}/edit/")
-    assert response.status == 200
+    # ... the secretariat follows the notification into the page editor ...
+    sec.goto(f"{live.url}/meldingen/")
+    sec.get_by_role("link", name="Nieuwe bijdrage ter beoordeling: Samen schouwen op recreatieparken").click()
+    expect(sec).to_have_url(f"{live.url}/beheer/pages/{contribution.pk}/edit/")
+    expect(sec.get_by_role("heading", name="Bewerk Best practice: Samen schouwen op recreatieparken")).to_be_visible()
     expect(sec.get_by_role("textbox", name="Samenvatting*")).to_have_value(
         "Gemeente, politie en Staatsbosbeheer schouwen twee keer per jaar samen."
     )
@@ -302,6 +312,10 @@ def test_secretariat_journey(live, page, partner_page, make_user, tmp_path):
         reader.goto(f"{live.url}{published.url}")
         expect(reader.get_by_role("heading", name="Samen schouwen op recreatieparken", level=1)).to_be_visible()
         expect(reader.get_by_role("listitem").filter(has_text="achteraf een verslag")).to_be_visible()
+    member.goto(f"{live.url}/bijdragen/")
+    expect(member.get_by_role("row").filter(has_text="Samen schouwen op recreatieparken")).to_contain_text(
+        "Gepubliceerd"
+    )
     paragraph = sec.locator("p").filter(has_text="We lopen samen over het park.")
     assert "<br>" in paragraph.inner_html()
 
@@ -357,3 +371,4 @@ def test_secretariat_journey(live, page, partner_page, make_user, tmp_path):
         ("Chantal", "Bakker", "Projectleider", "c.bakker@example.nl", "020-1234567", True, False),
         ("Dirk", "Smit", "Handhaver", "d.smit@example.nl", "", True, False),
     ]
+    assert server_errors == []
