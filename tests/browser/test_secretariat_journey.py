@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
-from accounts.roles import Role
+from core.roles import Role
 from knowledgebase.models import KnowledgePage
 from meetings.models import DistrictPlatformPage, Invitation, MeetingPage, Minutes, MinutesComment
 from notifications.models import Notification
