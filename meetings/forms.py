@@ -74,7 +74,7 @@ class ActionAddForm(_MeetingForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
-        from .services.agenda import platform_contacts
+        from stakeholders.selectors import platform_contacts
 
         district_id = meeting.get_parent().specific.district_id
         members = Membership.objects.current().filter(district_id=district_id).values("organisation_id")

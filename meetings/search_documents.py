@@ -20,7 +20,7 @@ from search.documents import (
     register_document_type,
 )
 from search.indexing import schedule
-from search.signals import register_objects, register_pages
+from search.signals import register_objects, register_organisation_dependents, register_pages
 
 from .models import ActionItem, AgendaItem, Decision, DistrictPlatformPage, MeetingPage, Minutes, MinutesItem
 
@@ -207,3 +207,4 @@ def register_search() -> None:
     register_objects(ActionItem, "action_item")
     register_objects(Minutes, "minutes")
     register_objects(MinutesItem, "minutes", "minutes_id")
+    register_organisation_dependents(_organisations_changed)

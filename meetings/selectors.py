@@ -254,8 +254,7 @@ def agenda_audience(*, meeting: MeetingPage) -> AgendaAudience:
     from notifications.models import Delivery
     from notifications.permissions import recipients_who_may_see
     from notifications.selectors import already_notified, deliveries_for
-
-    from .services.agenda import platform_contacts, platform_users
+    from stakeholders.selectors import platform_contacts, platform_users
 
     kind = "meetings.agenda_published"
     district_id = meeting.get_parent().specific.district_id
