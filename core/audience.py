@@ -36,7 +36,9 @@ def _restrictions_on(paths: Iterable[str]) -> tuple[dict, dict]:
     paths = set(paths)
     wagtail = {}
     for restriction in PageViewRestriction.objects.filter(page__path__in=paths).select_related("page"):
-        group_ids = frozenset(restriction.groups.values_list("pk", flat=True))
+        # Only a group restriction has groups (asking the others costs a query each).
+        is_groups = restriction.restriction_type == PageViewRestriction.GROUPS
+        group_ids = frozenset(restriction.groups.values_list("pk", flat=True)) if is_groups else frozenset()
         wagtail.setdefault(restriction.page.path, []).append((restriction.restriction_type, group_ids))
     district = {
         restriction.page.path: frozenset(restriction.districts.values_list("pk", flat=True))

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from .home import home_sections
 
@@ -27,6 +29,30 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_sections(request))
         return context
+
+    def route(self, request, path_components):
+        """The page at the end of the path and its parent in one query, where Wagtail's default asks two per
+        level (the child by slug, then its specific page). The same answer as `Page.route` as long as no page
+        type routes on its own (tests/core/test_routing.py keeps that true): the page must be live, the pages
+        between need not be. The parent comes along for the breadcrumb."""
+        if not path_components:
+            return super().route(request, path_components)
+        depth = self.depth + len(path_components)
+        wanted = self.url_path + "".join(f"{slug}/" for slug in path_components)
+        parent_wanted = wanted[: -len(path_components[-1]) - 1]
+        found = {
+            page.url_path: page
+            for page in Page.objects.filter(path__startswith=self.path).filter(
+                models.Q(depth=depth, slug=path_components[-1])
+                | models.Q(depth=depth - 1, slug__in=path_components[-2:-1])
+            )
+        }
+        page = found.get(wanted)
+        if page is None or not page.live:
+            raise Http404
+        page = page.specific
+        page._cached_parent_obj = self if len(path_components) == 1 else found.get(parent_wanted)
+        return RouteResult(page)
 
 
 class StatementPage(Page):

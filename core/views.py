@@ -1,9 +1,16 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
+from wagtail import hooks
+from wagtail.models import Page
+from wagtail.views import serve_chain
+from wagtail.wagtail_hooks import check_view_restrictions
+
+from .models import PageAudience
 
 
 def permission_denied(request, exception=None):
@@ -43,3 +50,37 @@ def language_choose(request, code: str):
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def serve_page(request, path):
+    """Wagtail's page view (wagtail.views.serve, the same steps in the same order) with one change: Wagtail's
+    own view-restriction check reads the page's ancestors and restrictions again (two queries) after
+    `serve_only_to_the_pages_audience` decided from the same restrictions. It runs only where Wagtail's
+    password form is needed; every other restricted page keeps its no-cache headers."""
+    route_result = Page.route_for_request(request, path)
+    if route_result is None:
+        raise Http404
+    page, args, kwargs = route_result
+    chain = serve_chain
+    for wrap in reversed(hooks.get_hooks("on_serve_page")):
+        chain = (_restrictions_already_checked if wrap is check_view_restrictions else wrap)(chain)
+    for before in hooks.get_hooks("before_serve_page"):
+        result = before(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, args, kwargs)
+
+
+def _restrictions_already_checked(callback):
+    wagtails_check = check_view_restrictions(callback)
+
+    def inner(page, request, serve_args, serve_kwargs):
+        audience = page.__dict__.get("_audience")  # set by serve_only_to_the_pages_audience, which let it through
+        if audience is None or audience.level == PageAudience.Level.CLOSED:
+            return wagtails_check(page, request, serve_args, serve_kwargs)
+        response = callback(page, request, serve_args, serve_kwargs)
+        if audience.level != PageAudience.Level.PUBLIC:
+            add_never_cache_headers(response)
+        return response
+
+    return inner

@@ -2,8 +2,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail import hooks
 from wagtail.admin import auth as wagtail_admin_auth
-from wagtail.models import PageViewRestriction
 
+from .models import PageAudience
 from .page_cache import mark_public
 from .permissions import user_can_edit_cms_content, user_can_view_page
 
@@ -27,11 +27,13 @@ def serve_only_to_the_pages_audience(page, request, serve_args, serve_kwargs):
     """Anonymous visitors of a restricted page go to login; a logged-in user outside its audience
     gets 404 (not Wagtail's login page): the page's existence is not revealed. Password-protected
     pages are left to Wagtail's own password form."""
-    if user_can_view_page(request.user, page):
-        if not request.user.is_authenticated and not page.get_view_restrictions():
+    allowed = user_can_view_page(request.user, page)
+    audience = page.__dict__["_audience"]  # the restrictions of the page and its ancestors, read once
+    if allowed:
+        if not request.user.is_authenticated and audience.level == PageAudience.Level.PUBLIC:
             mark_public(request)  # anyone may see it: the anonymous rendering may be shared
         return None
-    if any(r.restriction_type == PageViewRestriction.PASSWORD for r in page.get_view_restrictions()):
+    if audience.level == PageAudience.Level.CLOSED:  # a password restriction
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

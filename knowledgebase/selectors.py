@@ -143,11 +143,14 @@ def _scored_related(pages, page, theme_ids, module_ids, municipality_ids):
     )
 
 
-def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT) -> list[KnowledgePage]:
-    """Visible pages sharing the most themes, modules and municipalities with this one."""
-    theme_ids = [t.pk for t in page.themes.all()]
-    module_ids = [m.pk for m in page.modules.all()]
-    municipality_ids = [m.pk for m in page.municipalities.all()]
+def related_pages(
+    *, page: KnowledgePage, user, limit: int = RELATED_LIMIT, themes=None, modules=None, municipalities=None
+) -> list[KnowledgePage]:
+    """Visible pages sharing the most themes, modules and municipalities with this one (pass the page's own
+    when the caller has read them already)."""
+    theme_ids = [t.pk for t in (page.themes.all() if themes is None else themes)]
+    module_ids = [m.pk for m in (page.modules.all() if modules is None else modules)]
+    municipality_ids = [m.pk for m in (page.municipalities.all() if municipalities is None else municipalities)]
     if not (theme_ids or module_ids or municipality_ids):
         return []
     visible = knowledge_pages_visible_to(user).select_related("content_type").prefetch_related("themes")
@@ -176,12 +179,16 @@ def helpful_summary(*, page: KnowledgePage, user) -> dict:
 
 
 def article_context(*, page: KnowledgePage, user) -> dict:
+    themes, modules = list(page.themes.all()), list(page.modules.all())
+    municipalities = list(page.municipalities.all())
     context = {
-        "related_pages": related_pages(page=page, user=user),
+        "related_pages": related_pages(
+            page=page, user=user, themes=themes, modules=modules, municipalities=municipalities
+        ),
         "can_give_feedback": user_can_give_feedback(user, page),
-        "themes": list(page.themes.all()),
-        "modules": list(page.modules.all()),
-        "municipalities": list(page.municipalities.all()),
+        "themes": themes,
+        "modules": modules,
+        "municipalities": municipalities,
         "partner_types": list(page.partner_types.all()),
         **helpful_summary(page=page, user=user),
     }

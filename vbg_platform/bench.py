@@ -56,23 +56,34 @@ PARTNER = "partner@demo.veiligbuitengebied.nl"
 SECRETARIAT = "secretariaat@demo.veiligbuitengebied.nl"
 
 
-def _liander_page(client: Client) -> HttpResponse:
+def _page_found_once(find_url: Callable[[], str], who: str) -> Scenario:
+    """A page looked up once in the setup: the lookup is the bench's work, not the timed request's (its
+    queries counted in the page's figure until issue #22)."""
+    url: list[str] = []
+
+    def setup(client: Client) -> None:
+        logged_in_as(who)(client)
+        url.append(find_url())
+
+    return Scenario(lambda client: client.get(url[-1]), setup=setup)
+
+
+def _liander_page() -> str:
     """The profile of an organisation on all three platforms: the busiest organisation page."""
     from stakeholders.models import Organisation
 
     organisation = Organisation.objects.filter(partner_type__code="liander").order_by("pk").first()
-    return client.get(f"/wie-is-wie/organisaties/{organisation.pk}/")
+    return f"/wie-is-wie/organisaties/{organisation.pk}/"
 
 
-def _busiest_article(client: Client) -> HttpResponse:
+def _busiest_article() -> str:
     """A partners-only article with the most shared themes: the heaviest related-pages block."""
     from knowledgebase.models import KnowledgePage
 
-    page = KnowledgePage.objects.live().filter(visibility="partners").order_by("pk").first()
-    return client.get(page.url)
+    return KnowledgePage.objects.live().filter(visibility="partners").order_by("pk").first().url
 
 
-def _next_meeting(client: Client) -> HttpResponse:
+def _next_meeting() -> str:
     """The partner's next Kennemerland meeting: its agenda lists every open action item of the district."""
     from django.utils import timezone
 
@@ -84,7 +95,7 @@ def _next_meeting(client: Client) -> HttpResponse:
         .order_by("starts_at")
         .first()
     )
-    return client.get(meeting.url)
+    return meeting.url
 
 
 def _search_scenario(vendor: str) -> Scenario:
@@ -156,11 +167,11 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "directory_search": Scenario(
         lambda client: client.get("/wie-is-wie/", {"q": "jan", "fragment": "1"}), setup=logged_in_as(PARTNER)
     ),
-    "organisation_page": Scenario(_liander_page, setup=logged_in_as(PARTNER)),
+    "organisation_page": _page_found_once(_liander_page, PARTNER),
     "kb_index": Scenario(lambda client: client.get("/kennisbank/"), setup=logged_in_as(PARTNER)),
-    "kb_article": Scenario(_busiest_article, setup=logged_in_as(PARTNER)),
+    "kb_article": _page_found_once(_busiest_article, PARTNER),
     "joint_action_list": Scenario(lambda client: client.get("/integrale-acties/"), setup=logged_in_as(PARTNER)),
-    "meeting_page": Scenario(_next_meeting, setup=logged_in_as(PARTNER)),
+    "meeting_page": _page_found_once(_next_meeting, PARTNER),
     "action_list": Scenario(lambda client: client.get("/actiepunten/"), setup=logged_in_as(PARTNER)),
     "referral_list_coach": Scenario(
         lambda client: client.get("/doorverwijzingen/"), setup=logged_in_as("coach@demo.veiligbuitengebied.nl")
