@@ -8,6 +8,8 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from core.roles import GROUP_NAMES, REFERRAL_ROLES
 
+from .services import _allow_role_change
+
 _REFERRAL_GROUP_NAMES = [GROUP_NAMES[r] for r in REFERRAL_ROLES]
 
 
@@ -33,8 +35,6 @@ class _RoleSafeMixin:
         kept = list(self.instance.groups.filter(name__in=_REFERRAL_GROUP_NAMES)) if self.instance.pk else []
         super()._save_m2m()
         if kept:
-            from .services import _allow_role_change
-
             with _allow_role_change():
                 self.instance.groups.add(*kept)
 

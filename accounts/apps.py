@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts en rollen")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
 
         from . import signals  # noqa: F401

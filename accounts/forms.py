@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.tasks import send_templated_mail
 
 from .models import User
 
@@ -86,8 +87,6 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
         import logging
 
         from django.template.loader import render_to_string
-
-        from core.tasks import send_templated_mail
 
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         try:

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from .mfa import user_has_confirmed_device
 from .permissions import user_awaits_second_factor
+from .services import session_register
 
 # Paths an authenticated but not yet MFA-verified user may still open.
 _OPEN_PREFIXES = ("/static/", "/health/", "/i18n/", "/jsi18n/", "/taal/")
@@ -40,7 +41,5 @@ def _register_session(request) -> None:
     cycles it), so deactivation and MFA resets still end this session."""
     key = request.session.session_key
     if key and request.session.get(_REGISTERED_KEY) != key:
-        from .services import session_register
-
         session_register(user=request.user, session_key=key)
         request.session[_REGISTERED_KEY] = key

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import Signal, receiver
 
+from core.middleware import IdleSessionMiddleware
 from core.roles import GROUP_NAMES, REFERRAL_ROLES
 
-from .models import User
+from .models import User, UserSession
 
 REFERRAL_GROUP_NAMES = frozenset(GROUP_NAMES[r] for r in REFERRAL_ROLES)
 
@@ -25,7 +26,7 @@ def refuse_unapproved_referral_roles(sender, instance, action, reverse, pk_set, 
     except the approval services."""
     from django.contrib.auth.models import Group
 
-    from .services import role_change_allowed
+    from .services import role_change_allowed  # here: services imports this module's signal
 
     if action != "pre_add" or role_change_allowed() or not pk_set:
         return
@@ -39,10 +40,8 @@ def refuse_unapproved_referral_roles(sender, instance, action, reverse, pk_set, 
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):
-    from core.middleware import IdleSessionMiddleware
-
     from .middleware import _REGISTERED_KEY
-    from .services import session_register
+    from .services import session_register  # here: services imports this module's signal
 
     if request is not None and getattr(request, "session", None) is not None:
         if request.session.session_key is None:
@@ -55,7 +54,6 @@ def remember_session(sender, request, user, **kwargs):
 
 @receiver(user_logged_out)
 def forget_session(sender, request, user, **kwargs):
-    from .models import UserSession
 
     if request is not None and user is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
@@ -63,7 +61,7 @@ def forget_session(sender, request, user, **kwargs):
         # websockets, told to re-check, find it gone and close: a bell left open on a shared computer
         # receives nothing more.
         request.session.delete()
-        from .services import sessions_refresh_access
+        from .services import sessions_refresh_access  # here: services imports this module's signal
 
         user_id = user.pk
         transaction.on_commit(lambda: sessions_refresh_access(user_id=user_id))
@@ -81,11 +79,11 @@ def end_sessions_of_deactivated_user(sender, instance, created, **kwargs):
     if created:
         return
     if getattr(instance, "_was_active", None) and not instance.is_active:
-        from .services import sessions_end_for_user
+        from .services import sessions_end_for_user  # here: services imports this module's signal
 
         transaction.on_commit(lambda: sessions_end_for_user(user_id=instance.pk))
     elif getattr(instance, "_password_changed", False):
         # Other sessions no longer verify (Django's session hash); their websockets re-check too.
-        from .services import sessions_refresh_access
+        from .services import sessions_refresh_access  # here: services imports this module's signal
 
         transaction.on_commit(lambda: sessions_refresh_access(user_id=instance.pk))

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portaal")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from django.db.models.signals import post_migrate, pre_migrate
 
         from . import navigation, page_cache, signals  # noqa: F401

@@ -12,6 +12,7 @@ from django.dispatch import Signal
 from wagtail.models import Page, PageViewRestriction
 
 from .models import DistrictViewRestriction, PageAudience
+from .page_cache import invalidate
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,6 @@ def audience_for_page(page: Page) -> Audience:
 @transaction.atomic
 def page_audience_refresh(page: Page) -> int:
     """Recompute the stored audience of a page and its whole subtree. Returns the number of pages."""
-    from .page_cache import invalidate
 
     invalidate()  # a page whose audience may change is never served from the shared cache again
     subtree = list(Page.objects.descendant_of(page, inclusive=True).only("pk", "path"))

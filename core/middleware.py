@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .permissions import user_can_edit_cms_content, user_can_open_admin_view, user_can_open_cms
+
 # The front end runs no inline script: every script is a static file.
 FRONTEND_CSP = "; ".join(
     [
@@ -128,8 +130,6 @@ class AdminDoorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from django.views.defaults import page_not_found
-
-        from .permissions import user_can_edit_cms_content, user_can_open_admin_view, user_can_open_cms
 
         if not request.path_info.startswith(_admin_prefix()) or not request.user.is_authenticated:
             return None

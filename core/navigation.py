@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from core.permissions import user_can_edit_cms_content, user_can_open_cms
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -36,8 +38,6 @@ def items_for(user) -> list[NavItem]:
 
 def register_core_items() -> None:
     from django.utils.translation import gettext_lazy as _
-
-    from core.permissions import user_can_edit_cms_content, user_can_open_cms
 
     def user_admin_only(user) -> bool:
         return user_can_open_cms(user) and not user_can_edit_cms_content(user)

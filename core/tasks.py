@@ -9,6 +9,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+from .models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,8 +27,6 @@ def send_templated_mail(*, to: list[str], subject: str, template: str, context: 
 
 
 def record_heartbeat(name: str = "worker") -> None:
-    from .models import WorkerHeartbeat
-
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
 
 

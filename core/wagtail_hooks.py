@@ -3,6 +3,7 @@ from django.http import Http404
 from wagtail import hooks
 from wagtail.admin import auth as wagtail_admin_auth
 
+from .media import check_document_access
 from .models import PageAudience
 from .page_cache import mark_public
 from .permissions import user_can_edit_cms_content, user_can_view_page
@@ -42,6 +43,4 @@ def serve_only_to_the_pages_audience(page, request, serve_args, serve_kwargs):
 
 @hooks.register("before_serve_document", order=-100)
 def serve_documents_only_to_their_readers(document, request):
-    from .media import check_document_access
-
     return check_document_access(document, request)

@@ -9,6 +9,7 @@ class KnowledgebaseConfig(AppConfig):
     verbose_name = _("Kennisbank")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.home import register_home_section
         from core.navigation import NavItem, register
         from notifications.permissions import register_subject_scope

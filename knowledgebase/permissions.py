@@ -6,14 +6,14 @@ from core.permissions import pages_visible_to, user_can_view_page
 from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
+from .models import JointAction, KnowledgePage
+
 
 def _is_secretariat(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
 
 def knowledge_pages_visible_to(user):
-    from .models import KnowledgePage
-
     return pages_visible_to(user, KnowledgePage.objects.all())
 
 
@@ -29,8 +29,6 @@ def user_can_view_joint_actions(user) -> bool:
 
 
 def joint_actions_visible_to(user):
-    from .models import JointAction
-
     return JointAction.objects.all() if user_can_view_joint_actions(user) else JointAction.objects.none()
 
 
@@ -59,8 +57,6 @@ def user_can_contribute(user) -> bool:
 
 
 def contributions_of(user):
-    from .models import KnowledgePage
-
     if not user_can_contribute(user):
         return KnowledgePage.objects.none()
     return KnowledgePage.objects.filter(owner=user)

@@ -90,7 +90,7 @@ def filter_choices() -> dict:
 
 
 def index_context(*, index_page, request) -> dict:
-    from .forms import KnowledgeFilterForm
+    from .forms import KnowledgeFilterForm  # here: the forms import the selectors
 
     choices = filter_choices()
     form = KnowledgeFilterForm(request.GET or None, choices=choices, with_kind=index_page.subpage_types)

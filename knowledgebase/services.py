@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
-from core.roles import Role
+from accounts.models import User
+from core.roles import GROUP_NAMES, Role
+from notifications.events import event_for
+from notifications.selectors import already_notified, followers_of
 from notifications.services import notify
+from stakeholders.models import Theme
 
 from .models import (
     FINDING_FIELDS,
@@ -24,6 +28,7 @@ from .models import (
     KnowledgeIndexPage,
     KnowledgePage,
     LessonPage,
+    MaterialsIndexPage,
     Visibility,
 )
 from .permissions import (
@@ -40,8 +45,6 @@ TAXONOMY_FIELDS = ("themes", "modules", "districts", "municipalities", "partner_
 
 
 def _secretariat_users():
-    from accounts.models import User
-
     return User.objects.filter(is_active=True, groups__name="Secretariaat").distinct()
 
 
@@ -122,8 +125,6 @@ def lesson_draft_from_joint_action(*, user, action: JointAction) -> LessonPage:
 
 
 def action_themes():
-    from stakeholders.models import Theme
-
     return Theme.objects.filter(code="integrale-actie")
 
 
@@ -273,8 +274,6 @@ WORKFLOW_NAME = "Kennisbank: beoordeling door het secretariaat"
 
 @transaction.atomic
 def knowledge_pages_ensure(home) -> None:
-    from .models import MaterialsIndexPage
-
     if not KnowledgeIndexPage.objects.exists():
         home.add_child(instance=KnowledgeIndexPage(title="Kennisbank", slug="kennisbank", intro=KNOWLEDGE_INDEX_INTRO))
     if not MaterialsIndexPage.objects.exists():
@@ -286,10 +285,6 @@ def knowledge_workflow_ensure() -> None:
     """One approval step by the secretariat for every page under the knowledge base and the materials."""
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
-
-    from core.roles import GROUP_NAMES
-
-    from .models import MaterialsIndexPage
 
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     task = GroupApprovalTask.objects.filter(name="Beoordeling secretariaat").first()
@@ -307,8 +302,6 @@ def knowledge_workflow_ensure() -> None:
 def knowledge_page_announce(*, page, published_by=None) -> int:
     """Tell those who follow one of the page's themes or districts, once per page and person; `notify`
     leaves out whoever may not see the page (a district-only page reaches only that district)."""
-    from notifications.events import event_for
-    from notifications.selectors import already_notified, followers_of
 
     event = event_for("knowledge.new_page")
     theme_ids = list(page.themes.values_list("pk", flat=True))

@@ -10,6 +10,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Platformbijeenkomsten")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
         from notifications.permissions import register_subject_scope
 

@@ -7,6 +7,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from notifications.consumers import CLOSE_UNAUTHORISED, may_listen
 from notifications.realtime import user_group
 
+from .models import MeetingPage
+from .permissions import user_can_view_meeting
 from .realtime import meeting_group
 
 CLOSE_NO_ACCESS = 4404
@@ -17,9 +19,6 @@ def _may_view(user_id: int, meeting_id: int) -> bool:
     """Fresh from the database: the scope's user and a loaded page cache their districts and audience, so an
     ended membership or a deactivation would go unnoticed on them."""
     from django.contrib.auth import get_user_model
-
-    from .models import MeetingPage
-    from .permissions import user_can_view_meeting
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     meeting = MeetingPage.objects.filter(pk=meeting_id).first()

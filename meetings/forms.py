@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Contact, Membership, Organisation
+from stakeholders.selectors import platform_contacts
 
 from .models import ActionItem, Invitation
 from .selectors import ActionFilters
@@ -74,7 +75,6 @@ class ActionAddForm(_MeetingForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
-        from stakeholders.selectors import platform_contacts
 
         district_id = meeting.get_parent().specific.district_id
         members = Membership.objects.current().filter(district_id=district_id).values("organisation_id")

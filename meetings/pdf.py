@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 
 from core.pdf import BLUE, GREEN, MUTED, RED, HouseStylePDF, pdf_date
 
+from .models import Minutes
+
 
 def _when(meeting) -> str:
     return f"{pdf_date(meeting.starts_at, 'l j F Y, H:i')} – {pdf_date(meeting.ends_at, 'H:i')}"
@@ -78,8 +80,6 @@ def agenda_pdf(*, meeting, agenda, previous_actions, unlinked_decisions=(), unli
 
 
 def minutes_pdf(*, minutes, items, present) -> bytes:
-    from .models import Minutes
-
     meeting = minutes.meeting
     adopted = minutes.status == Minutes.Status.ADOPTED
     pdf = MeetingPDF(

@@ -3,7 +3,10 @@ only (design section 3). Pages follow core.permissions; the Django models here f
 
 from core.permissions import pages_visible_to, user_can_view_page
 from core.roles import Role
+from stakeholders.models import Affiliation
 from stakeholders.permissions import district_ids_for
+
+from .models import ActionItem, MeetingPage, Minutes
 
 
 def _is_secretariat(user) -> bool:
@@ -20,8 +23,6 @@ def platform_district_ids_for(user) -> frozenset[int] | None:
 
 
 def meetings_visible_to(user):
-    from .models import MeetingPage
-
     return pages_visible_to(user, MeetingPage.objects.all())
 
 
@@ -36,7 +37,6 @@ def user_can_manage_meetings(user) -> bool:
 def action_items_visible_to(user):
     """Exactly the items of meetings the user may see: moving a meeting to another platform, narrowing its
     audience or unpublishing it takes its action items along, for the secretariat too."""
-    from .models import ActionItem
 
     return ActionItem.objects.filter(meeting__in=meetings_visible_to(user))
 
@@ -49,7 +49,6 @@ def user_can_update_action_item(user, item) -> bool:
         return False
     if item.owner_contact_id == user.contact_id:
         return True
-    from stakeholders.models import Affiliation
 
     return (
         item.owner_organisation_id is not None
@@ -68,8 +67,6 @@ def user_can_answer_invitation(user, invitation) -> bool:
 
 
 def user_can_review_minutes_as_chair(user, minutes) -> bool:
-    from .models import Minutes
-
     return (
         user.is_authenticated
         and minutes.status == Minutes.Status.CHAIR_REVIEW
@@ -81,7 +78,6 @@ def user_can_review_minutes_as_chair(user, minutes) -> bool:
 
 def user_can_read_minutes(user, minutes) -> bool:
     """Members see minutes once published as concept; the secretariat and the chair see them earlier."""
-    from .models import Minutes
 
     if not user_can_view_meeting(user, minutes.meeting):
         return False
@@ -93,8 +89,6 @@ def user_can_read_minutes(user, minutes) -> bool:
 def user_can_comment_on_minutes(user, minutes, *, now=None) -> bool:
     """Those present at the meeting, while the comment period of the concept-notulen runs."""
     from django.utils import timezone
-
-    from .models import Minutes
 
     now = now or timezone.now()
     if minutes.status != Minutes.Status.PUBLISHED or minutes.comments_until is None or now > minutes.comments_until:

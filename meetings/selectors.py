@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from notifications.events import event_for
+from notifications.models import Delivery
+from notifications.permissions import recipients_who_may_see
+from notifications.selectors import already_notified, deliveries_for
 from stakeholders.models import Affiliation, Contact, District
+from stakeholders.permissions import contacts_visible_to
+from stakeholders.selectors import platform_contacts, platform_users
 
 from .models import ActionItem, AgendaItem, Decision, Invitation, MeetingPage
 from .permissions import (
@@ -79,7 +85,7 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         context["attendance"] = {a.contact_id: a for a in meeting.attendance.all()}
         # The live panel's forms; ids prefixed because both have an agenda_item field. New entries default to
         # the item under discussion.
-        from .forms import ActionAddForm, DecisionAddForm
+        from .forms import ActionAddForm, DecisionAddForm  # here: the forms import the selectors
 
         initial = {"agenda_item": meeting.current_agenda_item_id}
         context["decision_form"] = DecisionAddForm(meeting=meeting, initial=initial, auto_id="besluit_%s")
@@ -204,7 +210,6 @@ def attendance_rows(*, meeting: MeetingPage, added_ids=()) -> list[AttendanceRow
 def walk_in_candidates(*, user, query: str, exclude_ids=()) -> tuple[list[Contact], bool]:
     """Contacts from the CRM for a walk-in, by name, organisation or its place or municipality; every word
     must match. Returns at most WALK_IN_RESULTS and whether there were more."""
-    from stakeholders.permissions import contacts_visible_to
 
     terms = query.split()[:5]
     if len(query.strip()) < WALK_IN_MIN_QUERY:
@@ -250,12 +255,6 @@ class AgendaAudience:
 
 
 def agenda_audience(*, meeting: MeetingPage) -> AgendaAudience:
-    from notifications.events import event_for
-    from notifications.models import Delivery
-    from notifications.permissions import recipients_who_may_see
-    from notifications.selectors import already_notified, deliveries_for
-    from stakeholders.selectors import platform_contacts, platform_users
-
     kind = "meetings.agenda_published"
     district_id = meeting.get_parent().specific.district_id
     already = set(meeting.invitations.values_list("contact_id", flat=True))

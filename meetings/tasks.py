@@ -7,12 +7,14 @@ from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .ical import calendar_for
+from .models import Invitation
+from .services.agenda import invitations_remind
+from .services.reminders import action_item_reminders_send, meeting_reminders_send
+
 
 @db_task(retries=5, retry_delay=60)
 def send_invitation(invitation_id: int, reminder: bool = False) -> None:
-    from .ical import calendar_for
-    from .models import Invitation
-
     invitation = Invitation.objects.select_related("meeting", "contact").get(pk=invitation_id)
     meeting, contact = invitation.meeting, invitation.contact
     if not contact.email or not contact.invitation_consent:
@@ -37,15 +39,12 @@ def send_invitation(invitation_id: int, reminder: bool = False) -> None:
 
 @db_periodic_task(crontab(hour="8", minute="5"))
 def remind_unanswered_invitations() -> None:
-    from .services.agenda import invitations_remind
-
     invitations_remind()
 
 
 @db_periodic_task(crontab(hour="6", minute="30"))
 def send_reminders() -> None:
     """The meeting the day after tomorrow; action items due soon or past their date."""
-    from .services.reminders import action_item_reminders_send, meeting_reminders_send
 
     meeting_reminders_send()
     action_item_reminders_send()

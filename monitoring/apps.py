@@ -9,6 +9,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Voortgang")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
 
         from .permissions import user_can_view_progress

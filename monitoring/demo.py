@@ -7,7 +7,7 @@ from django.db import transaction
 
 from stakeholders.models import Module, Municipality
 
-from .models import Participation, ParticipationChange
+from .models import InformationEvening, Participation, ParticipationChange, PoliceFigures, SurveyResult, Training
 
 Status = Participation.Status
 # Per module the chances of each status in the demo (module 4, the platform, runs everywhere).
@@ -64,7 +64,6 @@ def progress_demo_load(*, seed: int = 2021) -> dict[str, int]:
 @transaction.atomic
 def figures_demo_load(*, seed: int = 2022) -> dict[str, int]:
     """Survey rounds, police figures from the 2018 baseline, information evenings and training. Idempotent."""
-    from .models import InformationEvening, PoliceFigures, SurveyResult, Training
 
     if SurveyResult.objects.exists() or PoliceFigures.objects.exists():
         return {}

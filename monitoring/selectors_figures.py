@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from meetings.models import Attendance, DistrictPlatformPage, MeetingPage
 from referrals.figures import LOCATION_STATE_CHOICES, protected_figures
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
@@ -144,7 +145,6 @@ def _location_counts(
 
 def _meeting_attendance(year: int, row_for: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
     """Meetings held per district in the year, and per row how many of them the municipality attended."""
-    from meetings.models import Attendance, DistrictPlatformPage, MeetingPage
 
     platforms = list(DistrictPlatformPage.objects.values_list("path", "district_id"))
     held_per_district: dict[int, int] = defaultdict(int)

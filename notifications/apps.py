@@ -9,4 +9,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Meldingen")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from . import signals  # noqa: F401 - registers the receivers

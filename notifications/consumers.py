@@ -8,6 +8,8 @@ from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
+from core.middleware import IdleSessionMiddleware
+
 from .realtime import user_group
 from .selectors import unread_count
 
@@ -22,8 +24,6 @@ def _listen_until(scope) -> float | None:
     "access.changed", and once that moment has passed."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-
-    from core.middleware import IdleSessionMiddleware
 
     user = scope.get("user")
     session = scope.get("session")

@@ -4,6 +4,8 @@ they may follow. Built from the event registry, so a new event type appears here
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.models import District
+
 from .models import Delivery
 
 DEFAULT = ""
@@ -74,7 +76,5 @@ class AnnouncementForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from stakeholders.models import District
-
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.all()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.utils import absolute_url
 
 from .events import CATEGORIES, EVENTS
@@ -169,7 +170,6 @@ def digest_send_for(user, *, frequency: str, now=None) -> SentMail | None:
 
 def digests_send(*, frequency: str, now=None) -> dict[str, int]:
     """Every user with something waiting at this frequency; one failing mailbox does not stop the rest."""
-    from accounts.models import User
 
     user_ids = (
         Notification.objects.filter(delivery=frequency, digested_at__isnull=True)

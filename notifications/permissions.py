@@ -12,6 +12,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists
 
+from accounts.models import User
+from core.permissions import group_ids_of, platform_district_ids, sees_all_district_pages
+from core.roles import ROLE_BY_GROUP_NAME, Role
+from stakeholders.models import District, Organisation
+from stakeholders.permissions import (
+    aov_municipality_ids_for,
+    district_ids_for,
+    organisations_visible_to,
+    scope_caches_fill,
+)
+
+from .events import EVENTS
+from .models import SentMail
+
 # Audiences whose answer one query gives; more (a scope that names the person, for over a hundred people)
 # take one query per hundred.
 AUDIENCES_PER_QUERY = 100
@@ -39,9 +53,6 @@ def register_subject_scope(model: type[models.Model], visible_to: Callable, *, b
 
 def _scopes() -> list[SubjectScope]:
     """The registered scopes, plus the CRM's (stakeholders sits below notifications and cannot register)."""
-    from core.permissions import platform_district_ids, sees_all_district_pages
-    from stakeholders.models import District, Organisation
-    from stakeholders.permissions import organisations_visible_to
 
     def districts_visible_to(user):
         """A platform's announcements are district-only content: Partners and AOVs of the platform (not a
@@ -82,7 +93,6 @@ def subject_reference(subject: models.Model | None) -> tuple[ContentType | None,
 def _holds_role_for(user, kind: str) -> bool:
     """The event is meant for one of the user's current roles (a coach who is no longer a coach stops
     seeing referral notifications)."""
-    from .events import EVENTS
 
     event = EVENTS.get(kind)
     return event is not None and bool(event.roles & user.roles)
@@ -90,8 +100,6 @@ def _holds_role_for(user, kind: str) -> bool:
 
 def _prime_roles(users: list) -> None:
     """Everyone's roles and groups in one query instead of one per person (a broadcast reaches hundreds)."""
-    from accounts.models import User
-    from core.roles import ROLE_BY_GROUP_NAME
 
     todo = [user for user in users if "_roles_cache" not in user.__dict__ and user.pk]
     if not todo:
@@ -113,7 +121,6 @@ def recipients_who_may_see(users: Iterable, subject: models.Model | None, kind: 
     Decided on the users as the database has them now, not on the caller's instances (whose roles or
     districts may have been read before a change), and in a fixed number of queries whatever their number.
     Their open bells forward what is pushed to them without asking again: this is the check."""
-    from accounts.models import User
 
     wanted = list(dict.fromkeys(user.pk for user in users if user.pk))
     order = {pk: index for index, pk in enumerate(wanted)}
@@ -130,8 +137,6 @@ def _audience_key(user) -> tuple:
     """Everything the subject scopes read of a person (design section 3): two people with the same key get the
     same answer from a scope with by_audience=True. Read from the permission modules' own functions, which
     cache on the user (filled in bulk by scope_caches_fill)."""
-    from core.permissions import group_ids_of
-    from stakeholders.permissions import aov_municipality_ids_for, district_ids_for
 
     return (
         user.is_superuser,
@@ -149,7 +154,6 @@ def users_who_may_see(users: Iterable, subject: models.Model) -> set[int]:
     superuser and staff flags, groups, districts and municipalities: `_audience_key`), or once per person for a
     scope that names the person, and every audience's answer is one EXISTS in the same SELECT. Pass users as
     loaded now: roles or districts already cached on an instance are used as they are."""
-    from stakeholders.permissions import scope_caches_fill
 
     users = [user for user in users if user.is_active]
     scope = _subject_scope(type(subject))
@@ -199,7 +203,6 @@ def visible_notifications(user, notifications: Iterable) -> list:
 
 def user_can_send_announcements(user) -> bool:
     """The secretariat tells a platform (or everyone) something that is not tied to a page."""
-    from core.roles import Role
 
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
@@ -207,8 +210,6 @@ def user_can_send_announcements(user) -> bool:
 def sent_mails_visible_to(user):
     """The mail log, for the secretariat: every mail except those about referrals. Who was told of a
     referral, and when, is more than the counts the secretariat may know of them (design section 3)."""
-    from .events import EVENTS
-    from .models import SentMail
 
     if not user.is_authenticated or not user.has_perm("notifications.view_sentmail"):
         return SentMail.objects.none()

@@ -2,6 +2,8 @@
 
 import logging
 
+from accounts.models import User
+
 from .events import EVENTS, Event
 from .models import LOUDNESS, Delivery, Notification, Preference
 from .permissions import visible_notifications
@@ -65,8 +67,6 @@ def deliveries_for(users, event: Event, *, district_id=None, theme_ids=()) -> di
 def followers_of(event: Event, *, district_ids=(), theme_ids=()):
     """Users who asked to hear of this event for one of these districts or themes, or for all of it."""
     from django.db.models import Q
-
-    from accounts.models import User
 
     wanted = Q(district_id__in=list(district_ids)) | Q(theme_id__in=list(theme_ids))
     wanted |= Q(district__isnull=True, theme__isnull=True)

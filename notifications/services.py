@@ -13,11 +13,16 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from core.sanitize import clean_plain_text
+from stakeholders.selectors import platform_users
+
 from .events import EVENTS, event_for
 from .models import Delivery, Notification, Preference
-from .permissions import recipients_who_may_see, subject_reference
+from .permissions import recipients_who_may_see, subject_reference, user_can_send_announcements
 from .realtime import push_many, push_to_user
-from .selectors import deliveries_for, unread_count
+from .selectors import deliveries_for, events_of, unread_count
+from .tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +80,6 @@ def notify(
 
 def _deliver(pushes: list[tuple[int, dict]], mail_ids: list[int]) -> None:
     push_many(pushes)
-    from .tasks import send_notification_email
 
     for notification_id in mail_ids:
         try:
@@ -105,7 +109,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
 def preferences_save(*, user, choices: dict[tuple[str, int | None, int | None], str | None]) -> int:
     """Store the user's choices; None removes a choice (back to the default). Returns how many changed.
     Every key is checked against the events the user can receive before anything is written."""
-    from .selectors import events_of
 
     allowed = {event.code: event for event in events_of(user)}
     for (code, district_id, theme_id), delivery in choices.items():
@@ -166,10 +169,6 @@ def _internal_link(url: str) -> str:
 @transaction.atomic
 def announcement_send(*, user, title: str, body: str = "", url: str = "", district=None) -> int:
     """A message from the secretariat to one platform's members, or to everyone with an account."""
-    from accounts.models import User
-    from core.sanitize import clean_plain_text
-
-    from .permissions import user_can_send_announcements
 
     if not user_can_send_announcements(user):
         raise PermissionDenied
@@ -184,8 +183,6 @@ def announcement_send(*, user, title: str, body: str = "", url: str = "", distri
     if district is None:
         recipients = User.objects.filter(is_active=True, groups__isnull=False).distinct()
     else:
-        from stakeholders.selectors import platform_users
-
         recipients = platform_users(district.pk)
     return len(
         notify(

@@ -6,36 +6,30 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .models import Delivery, Notification
+from .mail import digests_send, notification_email_send
+from .models import Delivery, Notification, SentMail
 
 RETENTION = datetime.timedelta(days=365)
 
 
 @db_task(retries=5, retry_delay=60)
 def send_notification_email(notification_id: int) -> None:
-    from .mail import notification_email_send
-
     notification_email_send(notification_id)
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))
 def send_daily_digests() -> None:
-    from .mail import digests_send
-
     digests_send(frequency=Delivery.DAILY)
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="7", minute="10"))
 def send_weekly_digests() -> None:
-    from .mail import digests_send
-
     digests_send(frequency=Delivery.WEEKLY)
 
 
 @db_periodic_task(crontab(hour="4", minute="15"))
 def purge_old_notifications() -> None:
     """A year is long enough to look back; older notifications and mail log lines go."""
-    from .models import SentMail
 
     cutoff = timezone.now() - RETENTION
     Notification.objects.filter(created_at__lt=cutoff).delete()

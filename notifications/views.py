@@ -10,6 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stakeholders.models import District, Theme
+from stakeholders.permissions import districts_for
+
 from .events import CATEGORIES, EVENTS
 from .forms import AnnouncementForm, PreferencesForm
 from .mail import unsubscribe_read
@@ -60,9 +63,6 @@ def mark_read(request, pk: int | None = None):
 
 
 def _preferences_form(request, data=None) -> PreferencesForm:
-    from stakeholders.models import District, Theme
-    from stakeholders.permissions import districts_for
-
     user = request.user
     events = events_of(user)
     follow = EVENTS["knowledge.new_page"]

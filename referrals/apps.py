@@ -11,6 +11,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Doorverwijzingen")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
         from core.roles import Role
         from notifications.permissions import register_subject_scope

@@ -30,7 +30,8 @@ from django.utils import timezone
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
 
-from .models import Referral, VulnerableLocation
+from .models import FigureSnapshot, Referral, VulnerableLocation
+from .permissions import user_can_see_referral_counts
 
 THRESHOLD = 5
 HIDDEN = "<5"
@@ -432,9 +433,6 @@ def figure_tables() -> dict:
 def snapshot_publish(*, user, label: str):
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
-
-    from .models import FigureSnapshot
-    from .permissions import user_can_see_referral_counts
 
     if not user_can_see_referral_counts(user):
         raise PermissionDenied

@@ -6,6 +6,7 @@ from core.roles import GROUP_NAMES, Role
 from stakeholders.models import Municipality
 
 from .models import Referral, ReferralNote, VulnerableLocation
+from .services import status_targets
 
 TEXT_LIMIT = 5000
 
@@ -102,8 +103,6 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, referral, **kwargs):
-        from .services import status_targets
-
         super().__init__(*args, **kwargs)
         targets = status_targets(referral)
         offered = [(status, Referral.Status(status).label) for status in targets]

@@ -10,9 +10,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.roles import Role
+from accounts.models import User
+from core.roles import GROUP_NAMES, Role
 from notifications.services import notify
 
+from .crypto import lookup_hash
 from .models import Referral, ReferralNote, ReferralStatusChange, VulnerableLocation
 from .permissions import (
     user_can_assign_coach,
@@ -20,8 +22,10 @@ from .permissions import (
     user_can_create_location,
     user_can_create_referral,
     user_can_edit_location,
+    user_can_handle_data_subject_requests,
     user_can_work_referral,
 )
+from .selectors import signal_labels
 
 MAX_TEXT = 5000
 Status = Referral.Status
@@ -47,9 +51,6 @@ def _text(value: str, *, label: str, required: bool = True) -> str:
 
 
 def _users_with_role(role):
-    from accounts.models import User
-    from core.roles import GROUP_NAMES
-
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[role]).distinct()
 
 
@@ -267,8 +268,6 @@ LOOKUP_FIELDS = {"owner_name": "owner_name_hash", "owner_contact": "owner_contac
 
 def owner_locations(*, user, field: str, value: str):
     """Exact match only, through the keyed hash: no browsing of the register."""
-    from .crypto import lookup_hash
-    from .permissions import user_can_handle_data_subject_requests
 
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
@@ -284,8 +283,6 @@ def owner_export(*, user, locations) -> dict:
     """Everything the register holds about these locations and their referrals (an inzageverzoek), in one
     language: Dutch names and Dutch labels for every stored code, whatever language the screen is in, and the
     export says so."""
-    from .permissions import user_can_handle_data_subject_requests
-    from .selectors import signal_labels
 
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
@@ -349,8 +346,6 @@ def owner_export(*, user, locations) -> dict:
 
 @transaction.atomic
 def owner_erase(*, user, locations) -> int:
-    from .permissions import user_can_handle_data_subject_requests
-
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
     ids = [location.pk for location in locations]

@@ -1,11 +1,12 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from .access_log import Action, Result, access_log_write
+from .services import referral_purge, referrals_expired
+
 
 def purge_expired(*, dry_run: bool = False) -> int:
     """Each removal is its own transaction and its own access-log entry (actor: the system)."""
-    from .access_log import Action, Result, access_log_write
-    from .services import referral_purge, referrals_expired
 
     expired = list(referrals_expired())
     if dry_run:

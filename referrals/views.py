@@ -21,7 +21,7 @@ from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
 from . import figures, selectors, services
-from .access_log import Action, Result, access_log_write
+from .access_log import Action, Result, access_log_verify, access_log_write
 from .forms import AssignForm, LocationForm, NoteForm, OwnerLookupForm, ReferralForm, StatusForm
 from .models import AccessLogEntry, FigureSnapshot, Referral
 from .permissions import (
@@ -321,7 +321,6 @@ def access_log(request):
             )
         return response
     _log(request, "access_log", "", Action.VIEW, Result.ALLOWED)
-    from .access_log import access_log_verify
 
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("pagina"))
     for entry in page.object_list:

@@ -99,7 +99,7 @@ class ParsedQuery:
 
 
 def _synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    from .synonyms import synonym_table
+    from .synonyms import synonym_table  # here: synonyms imports analysis
 
     return synonym_table()
 

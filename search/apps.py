@@ -8,4 +8,5 @@ class SearchConfig(AppConfig):
     verbose_name = _("Zoeken")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from . import signals  # noqa: F401

@@ -9,8 +9,12 @@ import time
 
 from django.db import connection
 
+from stakeholders.models import District
+
+from . import indexing
 from .contract import DocumentAccess, DocumentData
 from .engines import database_engine
+from .evaluation import evaluate
 from .models import SearchDocument
 
 MINIMUM_DOCUMENTS = 20_000
@@ -80,8 +84,6 @@ def ensure_documents(minimum: int = MINIMUM_DOCUMENTS) -> int:
     present = SearchDocument.objects.count()
     missing = minimum - present
     if missing > 0:
-        from stakeholders.models import District
-
         districts = list(District.objects.values_list("pk", "code", "name"))
         rng = random.Random(2021)
         start = SearchDocument.objects.filter(object_id__startswith=FILLER_PREFIX).count()
@@ -97,8 +99,6 @@ def query_cycle():
 
 
 def relevance(name: str) -> dict:
-    from .evaluation import evaluate
-
     mrr, ndcg, results = evaluate()
     return {
         "name": name,
@@ -111,8 +111,6 @@ def relevance(name: str) -> dict:
 
 
 def rebuild_speed(name: str) -> dict:
-    from . import indexing
-
     started = time.perf_counter()
     written = indexing.rebuild()["database"]
     seconds = time.perf_counter() - started

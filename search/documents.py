@@ -17,6 +17,7 @@ from wagtail import blocks
 from wagtail.models import Page
 
 from core.models import PageAudience
+from stakeholders.models import Affiliation, Contact, Membership, Module, Organisation
 
 from .access import CLOSED, LOGGED_IN, PLATFORM, PUBLIC
 from .contract import DOC_TYPE_LABELS, DocumentAccess, DocumentData
@@ -139,7 +140,6 @@ def district_tags(districts) -> tuple[tuple[str, str], ...]:
 
 def platform_module_tag() -> tuple[tuple[str, str], ...]:
     """The district platforms are module 4 of the programme."""
-    from stakeholders.models import Module
 
     module = Module.objects.filter(number=4).first()
     return ((str(module.number), f"{module.number}. {module.name}"),) if module else ()
@@ -188,8 +188,6 @@ def _earliest(days: Iterable[datetime.date | None]) -> datetime.date | None:
 
 class OrganisationType(DocType):
     def queryset(self):
-        from stakeholders.models import Membership, Organisation
-
         return Organisation.objects.select_related("partner_type").prefetch_related(
             Prefetch(
                 "memberships",
@@ -237,8 +235,6 @@ class OrganisationType(DocType):
 
 class ContactType(DocType):
     def queryset(self):
-        from stakeholders.models import Affiliation, Contact, Membership
-
         return Contact.objects.prefetch_related(
             Prefetch(
                 "affiliations",

@@ -19,6 +19,8 @@ from .contract import DocumentData
 from .documents import TYPES
 from .engines import database_engine, elasticsearch_engine
 from .engines.base import SearchUnavailable
+from .models import SearchDocument, SearchDocumentAccess, SearchIndexFailure, SearchTag
+from .tasks import index_objects
 
 logger = logging.getLogger(__name__)
 _state = threading.local()
@@ -59,8 +61,6 @@ def _flush() -> None:
     keys = sorted(_pending())
     _pending().clear()
     if keys:
-        from .tasks import index_objects
-
         index_objects([list(key) for key in keys])
 
 
@@ -106,7 +106,6 @@ def _by_type(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _failures_of(keys: Iterable[tuple[str, str]]):
     """The SearchIndexFailure rows of these keys, one queryset per type and chunk."""
-    from .models import SearchIndexFailure
 
     for doc_type, object_ids in _by_type(keys).items():
         for start in range(0, len(object_ids), 500):
@@ -115,7 +114,6 @@ def _failures_of(keys: Iterable[tuple[str, str]]):
 
 def _mark_pending(keys: list[tuple[str, str]]) -> None:
     """A row per key (attempts 0 until a write fails); an existing row keeps its count of failed attempts."""
-    from .models import SearchIndexFailure
 
     SearchIndexFailure.objects.bulk_create(
         [SearchIndexFailure(doc_type=t, object_id=o, error="", attempts=0) for t, o in keys],
@@ -141,7 +139,6 @@ def _to_elasticsearch(engine, documents: list[DocumentData], removals: list[tupl
 
 def retry_failures(limit: int = 500) -> int:
     """Send failed objects to Elasticsearch again (the worker runs this every few minutes)."""
-    from .models import SearchIndexFailure
 
     if elasticsearch_engine() is None:
         return 0
@@ -242,7 +239,6 @@ def _built_digest(doc: DocumentData) -> bytes:
 
 def _stored_digests(doc_type: str) -> dict[str, bytes]:
     """object id -> digest of the database document as stored (its row, access rows and tags)."""
-    from .models import SearchDocument, SearchDocumentAccess, SearchTag
 
     access: dict[int, dict[str, list[int]]] = {}
     for document_id, kind, value in SearchDocumentAccess.objects.filter(document__doc_type=doc_type).values_list(

@@ -111,7 +111,7 @@ class SynonymGroup(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .analysis import words
+        from .analysis import words  # here: analysis reads these models
 
         members = self.members()
         if len(members) < 2:

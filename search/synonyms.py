@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 from .analysis import words
+from .models import SynonymGroup
 
 CACHE_KEY = "search:synonyms:v1"
 
@@ -11,8 +12,6 @@ def synonym_table() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Every word or phrase of a group maps to all members of its group (folded word tuples)."""
     table = cache.get(CACHE_KEY)
     if table is None:
-        from .models import SynonymGroup
-
         table = build_table(group.members() for group in SynonymGroup.objects.all())
         cache.set(CACHE_KEY, table, 3600)
     return table

@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import indexing
+from .engines import database_engine
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,6 @@ def refresh_directory_scopes() -> None:
     DocumentAccess.scope_changes_on)."""
     indexing.rebuild(["organisation", "contact"])
     # And the vocabulary from the documents there are now: no word of a removed document lingers.
-    from .engines import database_engine
 
     database_engine().vocabulary_refresh()
 

@@ -7,6 +7,7 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Partners en referentiegegevens")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
         from core.permissions import register_district_membership
 

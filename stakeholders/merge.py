@@ -14,8 +14,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from accounts.models import User
+from accounts.services import sessions_refresh_access
+
 from .models import Affiliation, Contact, Interaction, Organisation
 from .permissions import user_can_manage_crm
+from .personal_data import anonymise_fields
 
 KEEP = "keep"
 DUPLICATE = "duplicate"
@@ -129,8 +133,6 @@ def merge_related_counts(*, record) -> dict[str, int]:
 
 
 def _user_of(contact):
-    from accounts.models import User
-
     return User.objects.filter(contact=contact).first()
 
 
@@ -248,8 +250,6 @@ def _merge_log(*, actor, keep, duplicate, taken: list[str], moved: dict, extra: 
 
 
 def _refresh_access_on_commit(user_ids) -> None:
-    from accounts.services import sessions_refresh_access
-
     for user_id in set(user_ids):
         transaction.on_commit(lambda user_id=user_id: sessions_refresh_access(user_id=user_id))
 
@@ -353,9 +353,6 @@ def organisation_merge(*, actor, keep: Organisation, duplicate: Organisation, fi
 def contact_merge(*, actor, keep: Contact, duplicate: Contact, field_choices: dict[str, str]):
     """Move affiliations, interactions and a user account of `duplicate` onto `keep`; the duplicate is
     anonymised (not deleted) so its log entries keep a subject."""
-    from accounts.models import User
-
-    from .personal_data import anonymise_fields
 
     _require_crm_manager(actor)
     _check_pair(keep=keep, duplicate=duplicate, model=Contact)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from core.roles import Role
 
-from .models import Affiliation, District, Membership, Municipality
+from .models import Affiliation, Contact, District, Membership, Municipality, Organisation
 
 
 def _today() -> datetime.date:
@@ -107,7 +107,6 @@ def user_can_use_directory(user) -> bool:
 
 def organisations_visible_to(user):
     """Active organisations on the user's district platforms; everything for the secretariat."""
-    from .models import Organisation
 
     if _is_secretariat(user):
         return Organisation.objects.all()
@@ -120,7 +119,6 @@ def organisations_visible_to(user):
 
 def contacts_visible_to(user):
     """Consenting, not anonymised contacts who currently work at a visible organisation."""
-    from .models import Contact
 
     if _is_secretariat(user):
         return Contact.objects.all()

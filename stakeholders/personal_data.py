@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
+from accounts.models import User
 from accounts.services import user_anonymise
 
 from .models import Affiliation, Contact, Interaction
@@ -31,8 +32,6 @@ def _iso(value) -> str | None:
 
 
 def _user_of(contact):
-    from accounts.models import User
-
     return User.objects.filter(contact=contact).prefetch_related("groups").first()
 
 

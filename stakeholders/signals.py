@@ -5,6 +5,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
+from accounts.models import User
+from accounts.services import sessions_refresh_access
+
 from .models import Affiliation, Membership
 
 # Sent with organisation, user and fields (their labels) after a representative edited the profile; the
@@ -13,8 +16,6 @@ organisation_profile_changed = Signal()
 
 
 def _refresh_on_commit(user_ids) -> None:
-    from accounts.services import sessions_refresh_access
-
     for user_id in set(user_ids):
         transaction.on_commit(lambda pk=user_id: sessions_refresh_access(user_id=pk))
 
@@ -24,7 +25,6 @@ def _refresh_on_commit(user_ids) -> None:
 def membership_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from accounts.models import User
 
     contacts = Affiliation.objects.filter(organisation_id=instance.organisation_id).values("contact_id")
     _refresh_on_commit(User.objects.filter(contact_id__in=contacts).values_list("pk", flat=True))
@@ -35,6 +35,5 @@ def membership_changed(sender, instance, raw=False, **kwargs):
 def affiliation_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from accounts.models import User
 
     _refresh_on_commit(User.objects.filter(contact_id=instance.contact_id).values_list("pk", flat=True))

@@ -9,6 +9,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Bewonersenquête")
 
     def ready(self):
+        # Imported in ready(): the models and registries used here exist once every app is loaded.
         from core.navigation import NavItem, register
 
         from .permissions import user_can_use_surveys

@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.models import SurveyResult
 from stakeholders.models import Municipality
 
 from . import codes
@@ -57,8 +58,6 @@ def _answers(rng: random.Random) -> dict:
 
 @transaction.atomic
 def survey_demo_load(*, scale: int = 1, seed: int = 2021) -> tuple[dict[str, int], list[str]]:
-    from monitoring.models import SurveyResult
-
     if Campaign.objects.exists():
         return {}, []
     rng = random.Random(seed)

@@ -4,6 +4,8 @@ all; nobody else. Respondents need no account: the one-time code is their only k
 from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
+from .models import Campaign
+
 
 def _is_secretariat(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
@@ -16,8 +18,6 @@ def user_can_use_surveys(user) -> bool:
 
 
 def campaigns_visible_to(user):
-    from .models import Campaign
-
     if _is_secretariat(user):
         return Campaign.objects.all()
     if not user_can_use_surveys(user):

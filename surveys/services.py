@@ -17,13 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring.models import SurveyResult
 from stakeholders.imports import MAX_IMPORT_BYTES, ImportFileError, load_table_file
 
 from . import codes
 from .letters import letters_pdf
 from .models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Question, Response
-from .permissions import user_can_manage_campaign, user_can_manage_municipality
+from .permissions import user_can_manage_campaign, user_can_manage_municipality, user_can_read_open_answers
 from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, STANDARD_QUESTIONS, WILLING_TO_REPORT, YES
+from .selectors import campaign_tally, tally
 
 logger = logging.getLogger(__name__)
 MAX_ADDRESSES = 20000
@@ -299,7 +301,6 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
 
 def campaign_figures(campaign: Campaign) -> dict:
     """The numbers that go into the module 1 figures, counted as on the results page."""
-    from .selectors import campaign_tally
 
     counted = campaign_tally(campaign)
     total = counted["responses"]
@@ -319,14 +320,12 @@ def campaign_figures(campaign: Campaign) -> dict:
 @transaction.atomic
 def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     """No more answers; the module 1 figures of the municipality for the closing year are filled in."""
-    from monitoring.models import SurveyResult
 
     if user is not None and not user_can_manage_campaign(user, campaign):
         raise PermissionDenied
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError(_("Alleen een open enquête kan worden gesloten."))
-    from .selectors import tally
 
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
@@ -499,8 +498,6 @@ def _response_store(campaign: Campaign, answers: dict) -> Response:
 
 @transaction.atomic
 def open_answer_mark(*, user, answer: OpenAnswer, quotable: bool) -> None:
-    from .permissions import user_can_read_open_answers
-
     if not user_can_read_open_answers(user):
         raise PermissionDenied
     answer.quotable = quotable

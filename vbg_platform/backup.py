@@ -27,6 +27,10 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from core import page_cache
+from referrals import crypto
+from referrals.fields import EncryptedTextField
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
@@ -474,8 +478,6 @@ def _restore_sqlite(using: str, copy: Path) -> None:
 
 def _encrypted_fields_readable(connection) -> dict[str, bool]:
     """One stored value per encrypted column is decrypted with the configured FIELD_ENCRYPTION_KEYS."""
-    from referrals import crypto
-    from referrals.fields import EncryptedTextField
 
     result = {}
     with connection.cursor() as cursor:
@@ -589,6 +591,5 @@ def backup_restore(
 
 def _forget_cached_pages() -> None:
     """Pages cached from the database as it was before the restore must not be served for the restored one."""
-    from core import page_cache
 
     page_cache.invalidate()

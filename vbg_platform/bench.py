@@ -17,6 +17,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from knowledgebase.models import KnowledgePage
+from meetings.models import MeetingPage
+from search import bench as search_bench
+from search.bench import ensure_documents, query_cycle
+from stakeholders.models import Organisation
+from surveys.bench import ANSWERS, busiest_closed_campaign, fresh_open_campaign
 from vbg_platform.ws_bench import ws_broadcast, ws_broadcast_subject
 
 WARMUP_REQUESTS = 5
@@ -70,7 +76,6 @@ def _page_found_once(find_url: Callable[[], str], who: str) -> Scenario:
 
 def _liander_page() -> str:
     """The profile of an organisation on all three platforms: the busiest organisation page."""
-    from stakeholders.models import Organisation
 
     organisation = Organisation.objects.filter(partner_type__code="liander").order_by("pk").first()
     return f"/wie-is-wie/organisaties/{organisation.pk}/"
@@ -78,7 +83,6 @@ def _liander_page() -> str:
 
 def _busiest_article() -> str:
     """A partners-only article with the most shared themes: the heaviest related-pages block."""
-    from knowledgebase.models import KnowledgePage
 
     return KnowledgePage.objects.live().filter(visibility="partners").order_by("pk").first().url
 
@@ -86,8 +90,6 @@ def _busiest_article() -> str:
 def _next_meeting() -> str:
     """The partner's next Kennemerland meeting: its agenda lists every open action item of the district."""
     from django.utils import timezone
-
-    from meetings.models import MeetingPage
 
     meeting = (
         MeetingPage.objects.live()
@@ -101,7 +103,6 @@ def _next_meeting() -> str:
 def _search_scenario(vendor: str) -> Scenario:
     """The search page with a mix of one-word, multi-word, faceted and misspelt queries, over at least
     20,000 documents."""
-    from search.bench import ensure_documents, query_cycle
 
     queries = query_cycle()
 
@@ -114,10 +115,8 @@ def _search_scenario(vendor: str) -> Scenario:
 
 def _search_measurement(kind: str, vendor: str | None) -> Measurement:
     def measure(name: str) -> dict:
-        from search import bench
-
-        bench.ensure_documents()
-        return bench.relevance(name) if kind == "relevance" else bench.rebuild_speed(name)
+        search_bench.ensure_documents()
+        return search_bench.relevance(name) if kind == "relevance" else search_bench.rebuild_speed(name)
 
     return Measurement(measure, vendor=vendor)
 
@@ -134,13 +133,9 @@ def _survey_submit() -> Scenario:
     codes: list[str] = []
 
     def setup(client: Client) -> None:
-        from surveys.bench import fresh_open_campaign
-
         codes.extend(fresh_open_campaign(count=WARMUP_REQUESTS + 2000))
 
     def request(client: Client) -> HttpResponse:
-        from surveys.bench import ANSWERS
-
         client.post("/vragenlijst/", {"code": codes.pop(), "website": ""})
         return client.post("/vragenlijst/invullen/", {**ANSWERS, "action": "versturen"})
 
@@ -152,8 +147,6 @@ def _survey_results() -> Scenario:
     url: list[str] = []
 
     def setup(client: Client) -> None:
-        from surveys.bench import busiest_closed_campaign
-
         logged_in_as(SECRETARIAT)(client)
         url.append(f"/enquetes/{busiest_closed_campaign().pk}/resultaten")
 

@@ -9,6 +9,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from core.models import WorkerHeartbeat
+from core.scanning import scanner_status
+from search.engines import database_engine, elasticsearch_engine
+from search.selectors import elasticsearch_failures_waiting
+
 
 def check_database() -> tuple[bool, str]:
     with connection.cursor() as cursor:
@@ -42,8 +47,6 @@ def check_channel_layer() -> tuple[bool, str]:
 def check_search() -> tuple[bool, str]:
     """Degraded (not ok) when Elasticsearch is configured but unreachable, or when index updates wait for
     a retry; searches then still work on the database documents."""
-    from search.engines import database_engine, elasticsearch_engine
-    from search.selectors import elasticsearch_failures_waiting
 
     elasticsearch = elasticsearch_engine()
     if elasticsearch is None:
@@ -59,8 +62,6 @@ def check_search() -> tuple[bool, str]:
 
 
 def check_worker() -> tuple[bool, str]:
-    from core.models import WorkerHeartbeat
-
     last_seen = WorkerHeartbeat.objects.filter(name="worker").values_list("last_seen", flat=True).first()
     if last_seen is None:
         return False, "no heartbeat yet"
@@ -69,8 +70,6 @@ def check_worker() -> tuple[bool, str]:
 
 
 def check_upload_scanner() -> tuple[bool, str]:
-    from core.scanning import scanner_status
-
     return scanner_status()
 
 

@@ -28,7 +28,15 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
+from accounts.models import User, UserSession
+from accounts.services import session_register
 from core.channel_layers import redis_channel_layer
+from core.roles import GROUP_NAMES, Role
+from meetings.models import DistrictPlatformPage, MeetingPage
+from notifications import services
+from notifications.models import Notification
+from notifications.services import notify
+from stakeholders.models import Affiliation, Contact, Membership, Organisation, PartnerType
 
 BENCH_EMAIL = "ws-bench-{:03d}@bench.invalid"
 BENCH_MEMBER_EMAIL = "ws-member-{:03d}@bench.invalid"  # ws_broadcast_subject's, on a district platform
@@ -158,9 +166,6 @@ def bench_users(count: int, *, email: str = BENCH_EMAIL) -> list:
     """`count` active Partner users (no MFA), created once and reused by later runs."""
     from django.contrib.auth.models import Group
 
-    from accounts.models import User
-    from core.roles import GROUP_NAMES, Role
-
     emails = [email.format(number) for number in range(1, count + 1)]
     with transaction.atomic():
         partner, _created = Group.objects.get_or_create(name=GROUP_NAMES[Role.PARTNER])
@@ -184,10 +189,6 @@ def bench_members(count: int) -> tuple[list, object]:
     import datetime
 
     from django.utils import timezone
-
-    from accounts.models import User
-    from meetings.models import DistrictPlatformPage, MeetingPage
-    from stakeholders.models import Affiliation, Contact, Membership, Organisation, PartnerType
 
     users = bench_users(count, email=BENCH_MEMBER_EMAIL)
     with transaction.atomic():
@@ -239,8 +240,6 @@ def _open_sessions(users: list, *, into: list[str]) -> None:
     keys go `into` the list as they are made, so a failure half-way still has them cleaned up."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from accounts.services import session_register
-
     store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     for user in users:
         store = store_class()
@@ -253,8 +252,6 @@ def _open_sessions(users: list, *, into: list[str]) -> None:
 
 
 def _close_sessions(keys: list[str]) -> None:
-    from accounts.models import UserSession
-
     store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     for key in keys:
         store_class(session_key=key).delete()
@@ -263,7 +260,6 @@ def _close_sessions(keys: list[str]) -> None:
 
 def _forget(user_ids: list[int]) -> None:
     """Remove what the bench leaves: its users' notifications (the pub/sub layer stores nothing in Redis)."""
-    from notifications.models import Notification
 
     Notification.objects.filter(recipient_id__in=user_ids).delete()
 
@@ -386,9 +382,6 @@ def _broadcast(user_ids: list[int], title: str, **notify_kwargs) -> tuple[float,
     transaction commits. Returns when the call started, when the broadcast through the layer started (after
     the rows are stored and committed) and when the call ended. The recipients are fresh instances each time,
     as a caller's are (no roles cached on them)."""
-    from accounts.models import User
-    from notifications import services
-    from notifications.services import notify
 
     recipients = list(User.objects.filter(pk__in=user_ids))
     pushed: list[float] = []

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.audience import page_visibility_set
+from stakeholders.models import District
 
 from ..blocks import ArticleStreamBlock
 
@@ -170,7 +171,6 @@ class KnowledgePage(Page):
     def visibility_warning(self) -> str:
         """Non-empty when the page is about some districts (not all) and yet every partner or everyone sees it:
         often meant, sometimes a restriction ticked in the wrong place."""
-        from stakeholders.models import District
 
         if self.visibility == Visibility.DISTRICTS:
             return ""
@@ -190,7 +190,7 @@ class KnowledgePage(Page):
         return self.specific_class._meta.verbose_name
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import article_context
+        from ..selectors import article_context  # here: the selectors import the page models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_context(page=self, user=request.user))
@@ -282,7 +282,7 @@ class ArticleIndexPage(Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import index_context
+        from ..selectors import index_context  # here: the selectors import the page models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(index_context(index_page=self, request=request))

@@ -27,7 +27,7 @@ class Decision(models.Model):
 
 def _platform_above_meeting():
     """The platform page right above each row's meeting (a meeting's parent is always a platform page)."""
-    from .pages import DistrictPlatformPage
+    from .pages import DistrictPlatformPage  # here: pages import this module
 
     meeting_path = OuterRef("meeting__path")
     return DistrictPlatformPage.objects.filter(path=Left(meeting_path, Length(meeting_path) - Page.steplen))
@@ -45,7 +45,7 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(meeting__path__startswith=platform_path)
 
     def of_district(self, code: str):
-        from .pages import DistrictPlatformPage
+        from .pages import DistrictPlatformPage  # here: pages import this module
 
         platform_path = DistrictPlatformPage.objects.filter(district__code=code).values("path")[:1]
         return self.filter(meeting__path__startswith=Subquery(platform_path))

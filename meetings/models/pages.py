@@ -42,7 +42,7 @@ class DistrictPlatformPage(Page):
         return result
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import platform_context
+        from ..selectors import platform_context  # here: the selectors import the page models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(platform_context(platform=self, user=request.user))
@@ -187,7 +187,7 @@ class MeetingPage(Page):
         return self.get_parent().specific.district
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import meeting_context
+        from ..selectors import meeting_context  # here: the selectors import the page models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(meeting_context(meeting=self, user=request.user))

@@ -11,6 +11,7 @@ from notifications.services import notify
 from ..models import ActionItem, ActionItemUpdate, AgendaItem, Decision, MeetingPage
 from ..permissions import user_can_manage_meetings, user_can_update_action_item
 from ..realtime import meeting_event_broadcast
+from .reminders import action_item_owner_users
 
 
 def _agenda_item_of(meeting: MeetingPage, agenda_item_id) -> AgendaItem | None:
@@ -94,8 +95,6 @@ def action_item_add(
 
 
 def _tell_owner(item: ActionItem, *, assigned_by) -> None:
-    from .reminders import action_item_owner_users
-
     owners = action_item_owner_users(item).exclude(pk=assigned_by.pk)
     notify(
         recipients=owners,

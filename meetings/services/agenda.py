@@ -41,7 +41,7 @@ def agenda_publish(
     the contacts who consented. Publishing again reaches only those not reached before. The numbers the
     secretariat confirmed must still be the numbers: if someone joined or consented in between, nothing
     is sent and the secretariat confirms the new numbers."""
-    from ..selectors import agenda_audience
+    from ..selectors import agenda_audience  # here: the selectors import the services package
 
     if not user_can_manage_meetings(user):
         raise PermissionDenied
@@ -60,7 +60,7 @@ def agenda_publish(
     invited = Invitation.objects.bulk_create(
         Invitation(meeting=meeting, contact=contact) for contact in audience.invite
     )
-    from ..tasks import send_invitation
+    from ..tasks import send_invitation  # here: the tasks import this module
 
     for invitation in invited:
         transaction.on_commit(lambda pk=invitation.pk: send_invitation(pk))
@@ -157,7 +157,7 @@ def invitations_remind(*, today: datetime.date | None = None) -> int:
         meeting__response_deadline__gte=today,
         meeting__response_deadline__lte=today + datetime.timedelta(days=2),
     ).select_related("meeting", "contact")
-    from ..tasks import send_invitation
+    from ..tasks import send_invitation  # here: the tasks import this module
 
     count = 0
     for invitation in due:

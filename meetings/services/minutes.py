@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from core.sanitize import clean_plain_text, clean_rich_text
 from notifications.services import notify
 from search.indexing import schedule
@@ -25,6 +26,7 @@ from stakeholders.selectors import platform_users
 
 from ..models import MeetingPage, Minutes, MinutesComment, MinutesItem, MinutesVersion
 from ..permissions import (
+    meetings_visible_to,
     user_can_comment_on_minutes,
     user_can_manage_meetings,
     user_can_read_minutes,
@@ -68,7 +70,6 @@ def _district_id(meeting: MeetingPage) -> int:
 
 def chair_users(meeting: MeetingPage) -> list:
     """The chair's portal accounts that can see the meeting: without one the secretariat publishes alone."""
-    from accounts.models import User
 
     if meeting.chair_id is None:
         return []
@@ -80,8 +81,6 @@ def chair_users(meeting: MeetingPage) -> list:
 
 
 def _secretariat_users():
-    from accounts.models import User
-
     return User.objects.filter(is_active=True, groups__name="Secretariaat").distinct()
 
 
@@ -319,8 +318,6 @@ def minutes_publish(
     meeting.status = MeetingPage.Status.DRAFT_MINUTES
     _version_write(minutes=minutes, user=user, event=Event.PUBLISHED)
 
-    from accounts.models import User
-
     accounts = list(User.objects.filter(is_active=True, contact_id__in=present_ids))
     present = [u for u in accounts if u.pk != user.pk and user_can_read_minutes(u, minutes)]
     title = _("Concept-notulen gepubliceerd: %(title)s") % {"title": meeting.title}
@@ -384,7 +381,6 @@ def minutes_comment_add(*, user, minutes: Minutes, item_id: int, text: str, now=
 def later_meetings(meeting: MeetingPage, *, user, now=None):
     """Meetings of the same platform after this one that have been held (have started): minutes are
     adopted in a meeting, so not in one still to come."""
-    from ..permissions import meetings_visible_to
 
     now = now or timezone.now()
     return (

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from notifications.selectors import already_notified
 from notifications.services import notify
+from stakeholders.models import Affiliation
 from stakeholders.selectors import platform_users
 
 from ..models import ActionItem, Invitation, MeetingPage
@@ -21,8 +23,6 @@ DUE_SOON_DAYS = 3
 def action_item_owner_users(item: ActionItem):
     """The owner's account, or, when an organisation owns it, its people on the platform the item's meeting is
     under now (`notify` then keeps only those who may still see the item)."""
-    from accounts.models import User
-    from stakeholders.models import Affiliation
 
     members = platform_users(item.district_id)
     if item.owner_contact_id:

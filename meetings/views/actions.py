@@ -13,6 +13,7 @@ from ..permissions import (
     action_items_visible_to,
     meetings_visible_to,
     platform_district_ids_for,
+    user_can_manage_meetings,
     user_can_update_action_item,
 )
 from ..services import actions as services
@@ -58,7 +59,6 @@ def action_update(request, pk: int):
 
 
 def _managed_meeting(request, meeting_id: int):
-    from ..permissions import user_can_manage_meetings
 
     if not user_can_manage_meetings(request.user):
         raise Http404

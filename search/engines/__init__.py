@@ -5,17 +5,16 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from .database import DatabaseEngine
+from .elasticsearch import ElasticsearchEngine
+
 
 def database_engine():
-    from .database import DatabaseEngine
-
     return DatabaseEngine()
 
 
 @lru_cache(maxsize=1)
 def _elasticsearch_engine(url: str, index_name: str):
-    from .elasticsearch import ElasticsearchEngine
-
     return ElasticsearchEngine(url, index_name=index_name)
 
 
