@@ -51,7 +51,9 @@ class HomePage(Page):
         if page is None or not page.live:
             raise Http404
         page = page.specific
-        page._cached_parent_obj = self if len(path_components) == 1 else found.get(parent_wanted)
+        parent_page = self if len(path_components) == 1 else found.get(parent_wanted)
+        if parent_page is not None:  # always found; None would be taken as "no parent" by treebeard
+            page._cached_parent_obj = parent_page
         return RouteResult(page)
 
 
