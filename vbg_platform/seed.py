@@ -6,6 +6,7 @@ from core.audience import page_audience_rebuild
 from core.services import cms_permissions_ensure, site_pages_ensure
 from knowledgebase.services import knowledge_pages_ensure, knowledge_workflow_ensure
 from meetings.services.platforms import platform_pages_ensure
+from search.synonyms import default_synonyms_ensure
 from stakeholders.services import reference_data_seed
 
 
@@ -19,4 +20,5 @@ def platform_seed() -> dict[str, int]:
     cms_permissions_ensure(home)
     knowledge_workflow_ensure()
     counts["pages"] = page_audience_rebuild()
+    counts["synonym groups"] = default_synonyms_ensure()
     return counts
