@@ -79,7 +79,6 @@ def audience_for_page(page: Page) -> Audience:
 @transaction.atomic
 def page_audience_refresh(page: Page) -> int:
     """Recompute the stored audience of a page and its whole subtree. Returns the number of pages."""
-
     invalidate()  # a page whose audience may change is never served from the shared cache again
     subtree = list(Page.objects.descendant_of(page, inclusive=True).only("pk", "path"))
     audiences = audience_for_pages(subtree)

@@ -302,7 +302,6 @@ def knowledge_workflow_ensure() -> None:
 def knowledge_page_announce(*, page, published_by=None) -> int:
     """Tell those who follow one of the page's themes or districts, once per page and person; `notify`
     leaves out whoever may not see the page (a district-only page reaches only that district)."""
-
     event = event_for("knowledge.new_page")
     theme_ids = list(page.themes.values_list("pk", flat=True))
     district_ids = set(page.districts.values_list("pk", flat=True)) | set(

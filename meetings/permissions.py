@@ -37,7 +37,6 @@ def user_can_manage_meetings(user) -> bool:
 def action_items_visible_to(user):
     """Exactly the items of meetings the user may see: moving a meeting to another platform, narrowing its
     audience or unpublishing it takes its action items along, for the secretariat too."""
-
     return ActionItem.objects.filter(meeting__in=meetings_visible_to(user))
 
 
@@ -78,7 +77,6 @@ def user_can_review_minutes_as_chair(user, minutes) -> bool:
 
 def user_can_read_minutes(user, minutes) -> bool:
     """Members see minutes once published as concept; the secretariat and the chair see them earlier."""
-
     if not user_can_view_meeting(user, minutes.meeting):
         return False
     if _is_secretariat(user) or minutes.status in (Minutes.Status.PUBLISHED, Minutes.Status.ADOPTED):

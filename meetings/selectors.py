@@ -210,7 +210,6 @@ def attendance_rows(*, meeting: MeetingPage, added_ids=()) -> list[AttendanceRow
 def walk_in_candidates(*, user, query: str, exclude_ids=()) -> tuple[list[Contact], bool]:
     """Contacts from the CRM for a walk-in, by name, organisation or its place or municipality; every word
     must match. Returns at most WALK_IN_RESULTS and whether there were more."""
-
     terms = query.split()[:5]
     if len(query.strip()) < WALK_IN_MIN_QUERY:
         return [], False

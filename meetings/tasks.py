@@ -45,6 +45,5 @@ def remind_unanswered_invitations() -> None:
 @db_periodic_task(crontab(hour="6", minute="30"))
 def send_reminders() -> None:
     """The meeting the day after tomorrow; action items due soon or past their date."""
-
     meeting_reminders_send()
     action_item_reminders_send()

@@ -64,7 +64,6 @@ def progress_demo_load(*, seed: int = 2021) -> dict[str, int]:
 @transaction.atomic
 def figures_demo_load(*, seed: int = 2022) -> dict[str, int]:
     """Survey rounds, police figures from the 2018 baseline, information evenings and training. Idempotent."""
-
     if SurveyResult.objects.exists() or PoliceFigures.objects.exists():
         return {}
     rng = random.Random(seed)

@@ -145,7 +145,6 @@ def _location_counts(
 
 def _meeting_attendance(year: int, row_for: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
     """Meetings held per district in the year, and per row how many of them the municipality attended."""
-
     platforms = list(DistrictPlatformPage.objects.values_list("path", "district_id"))
     held_per_district: dict[int, int] = defaultdict(int)
     for path in MeetingPage.objects.filter(live=True, starts_at__year=year, status__in=HELD_STATUSES).values_list(

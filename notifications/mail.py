@@ -170,7 +170,6 @@ def digest_send_for(user, *, frequency: str, now=None) -> SentMail | None:
 
 def digests_send(*, frequency: str, now=None) -> dict[str, int]:
     """Every user with something waiting at this frequency; one failing mailbox does not stop the rest."""
-
     user_ids = (
         Notification.objects.filter(delivery=frequency, digested_at__isnull=True)
         .values_list("recipient_id", flat=True)

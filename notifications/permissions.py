@@ -93,14 +93,12 @@ def subject_reference(subject: models.Model | None) -> tuple[ContentType | None,
 def _holds_role_for(user, kind: str) -> bool:
     """The event is meant for one of the user's current roles (a coach who is no longer a coach stops
     seeing referral notifications)."""
-
     event = EVENTS.get(kind)
     return event is not None and bool(event.roles & user.roles)
 
 
 def _prime_roles(users: list) -> None:
     """Everyone's roles and groups in one query instead of one per person (a broadcast reaches hundreds)."""
-
     todo = [user for user in users if "_roles_cache" not in user.__dict__ and user.pk]
     if not todo:
         return
@@ -121,7 +119,6 @@ def recipients_who_may_see(users: Iterable, subject: models.Model | None, kind: 
     Decided on the users as the database has them now, not on the caller's instances (whose roles or
     districts may have been read before a change), and in a fixed number of queries whatever their number.
     Their open bells forward what is pushed to them without asking again: this is the check."""
-
     wanted = list(dict.fromkeys(user.pk for user in users if user.pk))
     order = {pk: index for index, pk in enumerate(wanted)}
     fresh = sorted(User.objects.filter(pk__in=wanted, is_active=True), key=lambda user: order[user.pk])
@@ -137,7 +134,6 @@ def _audience_key(user) -> tuple:
     """Everything the subject scopes read of a person (design section 3): two people with the same key get the
     same answer from a scope with by_audience=True. Read from the permission modules' own functions, which
     cache on the user (filled in bulk by scope_caches_fill)."""
-
     return (
         user.is_superuser,
         user.is_staff,
@@ -154,7 +150,6 @@ def users_who_may_see(users: Iterable, subject: models.Model) -> set[int]:
     superuser and staff flags, groups, districts and municipalities: `_audience_key`), or once per person for a
     scope that names the person, and every audience's answer is one EXISTS in the same SELECT. Pass users as
     loaded now: roles or districts already cached on an instance are used as they are."""
-
     users = [user for user in users if user.is_active]
     scope = _subject_scope(type(subject))
     if scope is None or not users:
@@ -203,14 +198,12 @@ def visible_notifications(user, notifications: Iterable) -> list:
 
 def user_can_send_announcements(user) -> bool:
     """The secretariat tells a platform (or everyone) something that is not tied to a page."""
-
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
 
 
 def sent_mails_visible_to(user):
     """The mail log, for the secretariat: every mail except those about referrals. Who was told of a
     referral, and when, is more than the counts the secretariat may know of them (design section 3)."""
-
     if not user.is_authenticated or not user.has_perm("notifications.view_sentmail"):
         return SentMail.objects.none()
     confidential = [event.code for event in EVENTS.values() if event.confidential]

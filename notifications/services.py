@@ -109,7 +109,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
 def preferences_save(*, user, choices: dict[tuple[str, int | None, int | None], str | None]) -> int:
     """Store the user's choices; None removes a choice (back to the default). Returns how many changed.
     Every key is checked against the events the user can receive before anything is written."""
-
     allowed = {event.code: event for event in events_of(user)}
     for (code, district_id, theme_id), delivery in choices.items():
         event = allowed.get(code)
@@ -169,7 +168,6 @@ def _internal_link(url: str) -> str:
 @transaction.atomic
 def announcement_send(*, user, title: str, body: str = "", url: str = "", district=None) -> int:
     """A message from the secretariat to one platform's members, or to everyone with an account."""
-
     if not user_can_send_announcements(user):
         raise PermissionDenied
     title, body = clean_plain_text(title), clean_plain_text(body)

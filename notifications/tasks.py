@@ -30,7 +30,6 @@ def send_weekly_digests() -> None:
 @db_periodic_task(crontab(hour="4", minute="15"))
 def purge_old_notifications() -> None:
     """A year is long enough to look back; older notifications and mail log lines go."""
-
     cutoff = timezone.now() - RETENTION
     Notification.objects.filter(created_at__lt=cutoff).delete()
     SentMail.objects.filter(sent_at__lt=cutoff).delete()

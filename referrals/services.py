@@ -268,7 +268,6 @@ LOOKUP_FIELDS = {"owner_name": "owner_name_hash", "owner_contact": "owner_contac
 
 def owner_locations(*, user, field: str, value: str):
     """Exact match only, through the keyed hash: no browsing of the register."""
-
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
     if field not in LOOKUP_FIELDS or not value.strip():
@@ -283,7 +282,6 @@ def owner_export(*, user, locations) -> dict:
     """Everything the register holds about these locations and their referrals (an inzageverzoek), in one
     language: Dutch names and Dutch labels for every stored code, whatever language the screen is in, and the
     export says so."""
-
     if not user_can_handle_data_subject_requests(user):
         raise PermissionDenied
 

@@ -7,7 +7,6 @@ from .services import referral_purge, referrals_expired
 
 def purge_expired(*, dry_run: bool = False) -> int:
     """Each removal is its own transaction and its own access-log entry (actor: the system)."""
-
     expired = list(referrals_expired())
     if dry_run:
         return len(expired)

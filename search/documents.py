@@ -140,7 +140,6 @@ def district_tags(districts) -> tuple[tuple[str, str], ...]:
 
 def platform_module_tag() -> tuple[tuple[str, str], ...]:
     """The district platforms are module 4 of the programme."""
-
     module = Module.objects.filter(number=4).first()
     return ((str(module.number), f"{module.number}. {module.name}"),) if module else ()
 

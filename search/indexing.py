@@ -106,7 +106,6 @@ def _by_type(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _failures_of(keys: Iterable[tuple[str, str]]):
     """The SearchIndexFailure rows of these keys, one queryset per type and chunk."""
-
     for doc_type, object_ids in _by_type(keys).items():
         for start in range(0, len(object_ids), 500):
             yield SearchIndexFailure.objects.filter(doc_type=doc_type, object_id__in=object_ids[start : start + 500])
@@ -114,7 +113,6 @@ def _failures_of(keys: Iterable[tuple[str, str]]):
 
 def _mark_pending(keys: list[tuple[str, str]]) -> None:
     """A row per key (attempts 0 until a write fails); an existing row keeps its count of failed attempts."""
-
     SearchIndexFailure.objects.bulk_create(
         [SearchIndexFailure(doc_type=t, object_id=o, error="", attempts=0) for t, o in keys],
         batch_size=500,
@@ -139,7 +137,6 @@ def _to_elasticsearch(engine, documents: list[DocumentData], removals: list[tupl
 
 def retry_failures(limit: int = 500) -> int:
     """Send failed objects to Elasticsearch again (the worker runs this every few minutes)."""
-
     if elasticsearch_engine() is None:
         return 0
     # A type that no longer exists can never be retried, and its row would keep searches off Elasticsearch.
@@ -239,7 +236,6 @@ def _built_digest(doc: DocumentData) -> bytes:
 
 def _stored_digests(doc_type: str) -> dict[str, bytes]:
     """object id -> digest of the database document as stored (its row, access rows and tags)."""
-
     access: dict[int, dict[str, list[int]]] = {}
     for document_id, kind, value in SearchDocumentAccess.objects.filter(document__doc_type=doc_type).values_list(
         "document_id", "kind", "value"

@@ -353,7 +353,6 @@ def organisation_merge(*, actor, keep: Organisation, duplicate: Organisation, fi
 def contact_merge(*, actor, keep: Contact, duplicate: Contact, field_choices: dict[str, str]):
     """Move affiliations, interactions and a user account of `duplicate` onto `keep`; the duplicate is
     anonymised (not deleted) so its log entries keep a subject."""
-
     _require_crm_manager(actor)
     _check_pair(keep=keep, duplicate=duplicate, model=Contact)
     keep, duplicate = _locked(Contact, keep.pk), _locked(Contact, duplicate.pk)

@@ -107,7 +107,6 @@ def user_can_use_directory(user) -> bool:
 
 def organisations_visible_to(user):
     """Active organisations on the user's district platforms; everything for the secretariat."""
-
     if _is_secretariat(user):
         return Organisation.objects.all()
     if not user_can_use_directory(user):
@@ -119,7 +118,6 @@ def organisations_visible_to(user):
 
 def contacts_visible_to(user):
     """Consenting, not anonymised contacts who currently work at a visible organisation."""
-
     if _is_secretariat(user):
         return Contact.objects.all()
     if not user_can_use_directory(user):

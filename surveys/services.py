@@ -301,7 +301,6 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
 
 def campaign_figures(campaign: Campaign) -> dict:
     """The numbers that go into the module 1 figures, counted as on the results page."""
-
     counted = campaign_tally(campaign)
     total = counted["responses"]
 
@@ -320,7 +319,6 @@ def campaign_figures(campaign: Campaign) -> dict:
 @transaction.atomic
 def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     """No more answers; the module 1 figures of the municipality for the closing year are filled in."""
-
     if user is not None and not user_can_manage_campaign(user, campaign):
         raise PermissionDenied
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)

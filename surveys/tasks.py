@@ -12,7 +12,6 @@ logger = logging.getLogger(__name__)
 def advance_campaigns() -> None:
     """Hourly: open campaigns whose opening day has come (deleting their letters) and close finished ones
     (filling the module 1 figures). Hourly rather than nightly so letters never outlive the opening by a day."""
-
     counts = campaigns_advance()
     if any(counts.values()):
         logger.info("Survey campaigns advanced: %s", counts)

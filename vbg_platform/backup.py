@@ -478,7 +478,6 @@ def _restore_sqlite(using: str, copy: Path) -> None:
 
 def _encrypted_fields_readable(connection) -> dict[str, bool]:
     """One stored value per encrypted column is decrypted with the configured FIELD_ENCRYPTION_KEYS."""
-
     result = {}
     with connection.cursor() as cursor:
         tables = set(connection.introspection.table_names(cursor))
@@ -591,5 +590,4 @@ def backup_restore(
 
 def _forget_cached_pages() -> None:
     """Pages cached from the database as it was before the restore must not be served for the restored one."""
-
     page_cache.invalidate()

@@ -76,14 +76,12 @@ def _page_found_once(find_url: Callable[[], str], who: str) -> Scenario:
 
 def _liander_page() -> str:
     """The profile of an organisation on all three platforms: the busiest organisation page."""
-
     organisation = Organisation.objects.filter(partner_type__code="liander").order_by("pk").first()
     return f"/wie-is-wie/organisaties/{organisation.pk}/"
 
 
 def _busiest_article() -> str:
     """A partners-only article with the most shared themes: the heaviest related-pages block."""
-
     return KnowledgePage.objects.live().filter(visibility="partners").order_by("pk").first().url
 
 
@@ -103,7 +101,6 @@ def _next_meeting() -> str:
 def _search_scenario(vendor: str) -> Scenario:
     """The search page with a mix of one-word, multi-word, faceted and misspelt queries, over at least
     20,000 documents."""
-
     queries = query_cycle()
 
     def setup(client: Client) -> None:

@@ -47,7 +47,6 @@ def check_channel_layer() -> tuple[bool, str]:
 def check_search() -> tuple[bool, str]:
     """Degraded (not ok) when Elasticsearch is configured but unreachable, or when index updates wait for
     a retry; searches then still work on the database documents."""
-
     elasticsearch = elasticsearch_engine()
     if elasticsearch is None:
         return database_engine().ping(), "database"

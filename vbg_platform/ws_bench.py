@@ -260,7 +260,6 @@ def _close_sessions(keys: list[str]) -> None:
 
 def _forget(user_ids: list[int]) -> None:
     """Remove what the bench leaves: its users' notifications (the pub/sub layer stores nothing in Redis)."""
-
     Notification.objects.filter(recipient_id__in=user_ids).delete()
 
 
@@ -382,7 +381,6 @@ def _broadcast(user_ids: list[int], title: str, **notify_kwargs) -> tuple[float,
     transaction commits. Returns when the call started, when the broadcast through the layer started (after
     the rows are stored and committed) and when the call ended. The recipients are fresh instances each time,
     as a caller's are (no roles cached on them)."""
-
     recipients = list(User.objects.filter(pk__in=user_ids))
     pushed: list[float] = []
     push_many = services.push_many

@@ -171,7 +171,6 @@ class KnowledgePage(Page):
     def visibility_warning(self) -> str:
         """Non-empty when the page is about some districts (not all) and yet every partner or everyone sees it:
         often meant, sometimes a restriction ticked in the wrong place."""
-
         if self.visibility == Visibility.DISTRICTS:
             return ""
         about = sorted(d.name for d in self.districts.all())

@@ -70,7 +70,6 @@ def _district_id(meeting: MeetingPage) -> int:
 
 def chair_users(meeting: MeetingPage) -> list:
     """The chair's portal accounts that can see the meeting: without one the secretariat publishes alone."""
-
     if meeting.chair_id is None:
         return []
     return [
@@ -381,7 +380,6 @@ def minutes_comment_add(*, user, minutes: Minutes, item_id: int, text: str, now=
 def later_meetings(meeting: MeetingPage, *, user, now=None):
     """Meetings of the same platform after this one that have been held (have started): minutes are
     adopted in a meeting, so not in one still to come."""
-
     now = now or timezone.now()
     return (
         meetings_visible_to(user)

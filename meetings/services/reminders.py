@@ -23,7 +23,6 @@ DUE_SOON_DAYS = 3
 def action_item_owner_users(item: ActionItem):
     """The owner's account, or, when an organisation owns it, its people on the platform the item's meeting is
     under now (`notify` then keeps only those who may still see the item)."""
-
     members = platform_users(item.district_id)
     if item.owner_contact_id:
         return members.filter(contact_id=item.owner_contact_id)

@@ -113,9 +113,8 @@ def invitation_answer(request, meeting_id: int):
 
 
 def _invitation_refused(request, meeting, error: str):
-    """The answer form again with the error and what was chosen and typed: the meeting page is shared per
-    audience (its invitation part is kept per minute), so a redirect there would show the stored answer and
-    lose the choice (issue #19)."""
+    """The answer form again with the error and what was chosen and typed: a redirect to the meeting page would
+    show the stored answer and lose the choice (issue #19)."""
     invitation = Invitation.objects.filter(meeting=meeting, contact_id=request.user.contact_id).first()
     if invitation is None:
         raise Http404

@@ -122,7 +122,6 @@ def synonym_lines(groups: Iterable[Iterable[str]]) -> list[str]:
 
 def stored_synonyms() -> list[str]:
     """The rules for a new index, from the SynonymGroup rows the secretariat keeps in the admin."""
-
     return synonym_lines(group.members() for group in SynonymGroup.objects.all())
 
 
