@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import CharField, Value
 from django.dispatch import Signal
 from wagtail.models import Page, PageViewRestriction
 
@@ -33,18 +34,36 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(step, len(path) + 1, step)]
 
 
+_DISTRICT_KIND = "district"  # beside Wagtail's restriction types in the one query below
+
+
 def _restrictions_on(paths: Iterable[str]) -> tuple[dict, dict]:
+    """Wagtail's restrictions (with their groups) and the district restrictions (with their districts) on
+    these paths, in one query: a row per restriction and group or district, None for a restriction without
+    any. Serving a page asks this on every view, so no query per restriction."""
     paths = set(paths)
-    wagtail = {}
-    for restriction in PageViewRestriction.objects.filter(page__path__in=paths).select_related("page"):
-        # Only a group restriction has groups (asking the others costs a query each).
-        is_groups = restriction.restriction_type == PageViewRestriction.GROUPS
-        group_ids = frozenset(restriction.groups.values_list("pk", flat=True)) if is_groups else frozenset()
-        wagtail.setdefault(restriction.page.path, []).append((restriction.restriction_type, group_ids))
-    district = {
-        restriction.page.path: frozenset(restriction.districts.values_list("pk", flat=True))
-        for restriction in DistrictViewRestriction.objects.filter(page__path__in=paths).select_related("page")
-    }
+    wagtail_rows = PageViewRestriction.objects.filter(page__path__in=paths).values_list(
+        "pk", "page__path", "restriction_type", "groups__id"
+    )
+    district_rows = DistrictViewRestriction.objects.filter(page__path__in=paths).values_list(
+        "pk", "page__path", Value(_DISTRICT_KIND, output_field=CharField()), "districts__id"
+    )
+    wagtail_members: dict[tuple, set[int]] = {}
+    district_members: dict[str, set[int]] = {}
+    for pk, path, kind, member_id in wagtail_rows.union(district_rows, all=True):
+        members = (
+            district_members.setdefault(path, set())
+            if kind == _DISTRICT_KIND
+            else (wagtail_members.setdefault((pk, path, kind), set()))
+        )
+        if member_id is not None:
+            members.add(member_id)
+    wagtail: dict[str, list] = {}
+    for (_pk, path, kind), group_ids in sorted(wagtail_members.items()):
+        # Only a group restriction has groups.
+        group_ids = frozenset(group_ids) if kind == PageViewRestriction.GROUPS else frozenset()
+        wagtail.setdefault(path, []).append((kind, group_ids))
+    district = {path: frozenset(ids) for path, ids in district_members.items()}
     return wagtail, district
 
 

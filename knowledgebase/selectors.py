@@ -2,6 +2,7 @@
 count of each screen is fixed, whatever the amount of content."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce, ExtractYear
 
 from core import page_cache
+from core.audience import Audience, audience_for_pages
 from stakeholders.models import District, Module, Municipality, PartnerType, Theme
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
@@ -18,6 +20,7 @@ from .permissions import (
     knowledge_pages_visible_to,
     user_can_contribute,
     user_can_give_feedback,
+    user_can_view_page_card,
 )
 
 INDEX_PAGE_SIZE = 20
@@ -26,6 +29,21 @@ RELATED_LIMIT = 4
 # invalidates the ranking earlier).
 RELATED_CANDIDATES = 40
 RELATED_CACHE_SECONDS = 24 * 3600
+# Raised whenever PageCard changes, so that a new release never reads the cards an older one cached.
+CARD_FORMAT = 2
+# What a page card needs (PageCard, with its URL): the body and the search fields stay in the database.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "content_type_id",
+    "first_published_at",
+    "intro",
+    "live",
+)
 
 
 @dataclass(frozen=True)
@@ -114,20 +132,96 @@ def _shared_count(through_model, field: str, ids: list[int]):
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
-def _related_ranking(*, page: KnowledgePage, theme_ids, module_ids, municipality_ids) -> list[int]:
-    """Ids of the pages sharing most with this one, whoever reads: only ids, never content, so one
-    ranking serves every reader; each reader's list is then cut from it by their own visibility.
-    Keyed on the page-cache version, which every publish, unpublish, move and privacy change bumps."""
-    key = f"knowledge:related:{page_cache.version()}:{page.pk}"
-    ranking = cache.get(key)
-    if ranking is None:
-        ranking = list(
-            _scored_related(KnowledgePage.objects.all(), page, theme_ids, module_ids, municipality_ids).values_list(
-                "pk", flat=True
-            )[:RELATED_CANDIDATES]
+@dataclass(frozen=True)
+class PageCard:
+    """A related page as its card shows it: content only, the same for every reader who may see the page,
+    so that the cards of the candidates are kept with their ranking (knowledgebase/_card_list.html)."""
+
+    pk: int
+    title: str
+    url: str
+    intro: str
+    kind_label: str
+    first_published_at: datetime | None
+    theme_names: tuple[str, ...]
+    live: bool
+    audience: Audience  # who may see the page, as the card was made (knowledgebase.permissions decides)
+
+
+def _cards(pages) -> dict[int, PageCard]:
+    pages = list(pages.only(*CARD_FIELDS).prefetch_related("themes"))
+    audiences = audience_for_pages(pages)
+    return {
+        page.pk: PageCard(
+            pk=page.pk,
+            title=page.title,
+            url=page.get_url(),
+            intro=page.intro,
+            kind_label=page.kind_label,
+            first_published_at=page.first_published_at,
+            theme_names=tuple(theme.name for theme in page.themes.all()),
+            live=page.live,
+            audience=audiences[page.pk],
         )
-        cache.set(key, ranking, timeout=RELATED_CACHE_SECONDS)
-    return ranking
+        for page in pages
+    }
+
+
+def _related_candidates(*, page: KnowledgePage, theme_ids, module_ids, municipality_ids) -> list[PageCard]:
+    """The cards of the pages sharing most with this one, best first, whoever reads."""
+    if not (theme_ids or module_ids or municipality_ids):
+        return []
+    ranking = list(
+        _scored_related(KnowledgePage.objects.all(), page, theme_ids, module_ids, municipality_ids).values_list(
+            "pk", flat=True
+        )[:RELATED_CANDIDATES]
+    )
+    cards = _cards(KnowledgePage.objects.filter(pk__in=ranking))
+    return [cards[pk] for pk in ranking if pk in cards]
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What an article shows beside its body that is the same for every reader who may open it: its
+    themes, modules, municipalities and partner types, and the cards of the related candidates (each
+    reader's related list is cut from these by `user_can_view_page_card`)."""
+
+    themes: list[Theme]
+    modules: list[Module]
+    municipalities: list[Municipality]
+    partner_types: list[PartnerType]
+    related_candidates: list[PageCard]
+
+
+def _article_facts_read(page: KnowledgePage) -> ArticleFacts:
+    themes, modules = list(page.themes.all()), list(page.modules.all())
+    municipalities = list(page.municipalities.all())
+    return ArticleFacts(
+        themes=themes,
+        modules=modules,
+        municipalities=municipalities,
+        partner_types=list(page.partner_types.all()),
+        related_candidates=_related_candidates(
+            page=page,
+            theme_ids=[t.pk for t in themes],
+            module_ids=[m.pk for m in modules],
+            municipality_ids=[m.pk for m in municipalities],
+        ),
+    )
+
+
+def article_facts(page: KnowledgePage, *, preview: bool = False) -> ArticleFacts:
+    """Kept in the cache per page, keyed on the page-cache version, which every publish, unpublish, move,
+    edit and restriction change bumps (so a card's audience is current). A preview shows the draft's own
+    taxonomy and is never cached: it would show unpublished choices on the live page."""
+    if preview:
+        return _article_facts_read(page)
+    key = f"knowledge:facts:{CARD_FORMAT}:{page_cache.version()}:{page.pk}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = _article_facts_read(page)
+        cache.set(key, facts, timeout=RELATED_CACHE_SECONDS)
+    return facts
 
 
 def _scored_related(pages, page, theme_ids, module_ids, municipality_ids):
@@ -143,24 +237,26 @@ def _scored_related(pages, page, theme_ids, module_ids, municipality_ids):
     )
 
 
-def related_pages(
-    *, page: KnowledgePage, user, limit: int = RELATED_LIMIT, themes=None, modules=None, municipalities=None
-) -> list[KnowledgePage]:
-    """Visible pages sharing the most themes, modules and municipalities with this one (pass the page's own
-    when the caller has read them already)."""
-    theme_ids = [t.pk for t in (page.themes.all() if themes is None else themes)]
-    module_ids = [m.pk for m in (page.modules.all() if modules is None else modules)]
-    municipality_ids = [m.pk for m in (page.municipalities.all() if municipalities is None else municipalities)]
-    if not (theme_ids or module_ids or municipality_ids):
-        return []
-    visible = knowledge_pages_visible_to(user).select_related("content_type").prefetch_related("themes")
-    ranking = _related_ranking(page=page, theme_ids=theme_ids, module_ids=module_ids, municipality_ids=municipality_ids)
-    by_pk = {related.pk: related for related in visible.filter(pk__in=ranking)}
-    chosen = [by_pk[pk] for pk in ranking if pk in by_pk][:limit]
-    if len(chosen) < limit and len(ranking) == RELATED_CANDIDATES:
+def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT, facts: ArticleFacts | None = None):
+    """The pages sharing the most themes, modules and municipalities with this one that the reader may see
+    (pass the page's facts when the caller has them already)."""
+    facts = facts or article_facts(page)
+    candidates = facts.related_candidates
+    chosen = [card for card in candidates if user_can_view_page_card(user, card)][:limit]
+    if len(chosen) < limit and len(candidates) == RELATED_CANDIDATES:
         # The reader may see too few of the top candidates (district pages of other platforms): rank
         # what they can see instead.
-        chosen = list(_scored_related(visible, page, theme_ids, module_ids, municipality_ids)[:limit])
+        ids = list(
+            _scored_related(
+                knowledge_pages_visible_to(user),
+                page,
+                [t.pk for t in facts.themes],
+                [m.pk for m in facts.modules],
+                [m.pk for m in facts.municipalities],
+            ).values_list("pk", flat=True)[:limit]
+        )
+        cards = _cards(KnowledgePage.objects.filter(pk__in=ids))
+        chosen = [cards[pk] for pk in ids if pk in cards]
     return chosen
 
 
@@ -178,18 +274,15 @@ def helpful_summary(*, page: KnowledgePage, user) -> dict:
     return {"helpful_yes": counts[True], "helpful_no": counts[False], "own_vote": own}
 
 
-def article_context(*, page: KnowledgePage, user) -> dict:
-    themes, modules = list(page.themes.all()), list(page.modules.all())
-    municipalities = list(page.municipalities.all())
+def article_context(*, page: KnowledgePage, user, preview: bool = False) -> dict:
+    facts = article_facts(page, preview=preview)
     context = {
-        "related_pages": related_pages(
-            page=page, user=user, themes=themes, modules=modules, municipalities=municipalities
-        ),
+        "related_pages": related_pages(page=page, user=user, facts=facts),
         "can_give_feedback": user_can_give_feedback(user, page),
-        "themes": themes,
-        "modules": modules,
-        "municipalities": municipalities,
-        "partner_types": list(page.partner_types.all()),
+        "themes": facts.themes,
+        "modules": facts.modules,
+        "municipalities": facts.municipalities,
+        "partner_types": facts.partner_types,
         **helpful_summary(page=page, user=user),
     }
     joint_action_id = getattr(page.specific, "joint_action_id", None)

@@ -192,7 +192,7 @@ class KnowledgePage(Page):
         from ..selectors import article_context  # here: the selectors import the page models
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_context(page=self, user=request.user))
+        context.update(article_context(page=self, user=request.user, preview=getattr(request, "is_preview", False)))
         return context
 
 

@@ -247,3 +247,50 @@ def test_a_reader_who_sees_few_of_the_top_candidates_gets_their_own_ranking(make
     related_pages(page=pages["public"], user=make_user(Role.PARTNER, district="NHN"))
     ken = related_pages(page=pages["public"], user=make_user(Role.PARTNER, district="KEN"))
     assert [p.title for p in ken] == ["Partnerverhaal hennep"]
+
+
+def test_a_page_made_district_only_leaves_the_kept_related_cards_at_once(make_user, pages):
+    """The related cards are kept per page-cache version with their pages' audience: a restriction
+    change makes new ones, so no reader outside the new audience sees the card a moment longer."""
+    from core.audience import page_visibility_set
+    from stakeholders.models import District
+
+    ken_partner = make_user(Role.PARTNER, district="KEN")
+    assert [card.title for card in related_pages(page=pages["public"], user=ken_partner)] == ["Partnerverhaal hennep"]
+
+    page_visibility_set(pages["partners"], level="districts", district_ids=[District.objects.get(code="NHN").pk])
+
+    assert related_pages(page=pages["public"], user=ken_partner) == []
+    nhn_partner = make_user(Role.PARTNER, district="NHN")
+    assert {card.title for card in related_pages(page=pages["public"], user=nhn_partner)} == {
+        "Partnerverhaal hennep",
+        "Noordverhaal hennep",
+    }
+
+
+def test_a_renamed_page_shows_its_new_title_in_the_related_block(make_user, pages):
+    partner = make_user(Role.PARTNER, district="KEN")
+    assert [card.title for card in related_pages(page=pages["public"], user=partner)] == ["Partnerverhaal hennep"]
+    page = pages["partners"]
+    page.title = "Partnerverhaal hennep, herzien"
+    page.save_revision().publish()
+    assert [card.title for card in related_pages(page=pages["public"], user=partner)] == ["Partnerverhaal hennep, herzien"]
+
+
+def test_a_preview_shows_the_drafts_themes_and_leaves_the_live_pages_alone(make_user, pages):
+    """A preview's taxonomy is the draft's: kept for everybody it would show unpublished choices."""
+    from knowledgebase.models import KnowledgePage
+    from knowledgebase.selectors import article_context
+    from stakeholders.models import Theme
+
+    partner = make_user(Role.PARTNER, district="KEN")
+    live_themes = [theme.code for theme in article_context(page=pages["public"], user=partner)["themes"]]
+    draft = KnowledgePage.objects.get(pk=pages["public"].pk).specific
+    other = Theme.objects.exclude(code__in=live_themes).first()
+    draft.themes = [other]
+
+    previewed = article_context(page=draft, user=partner, preview=True)
+    fresh = KnowledgePage.objects.get(pk=pages["public"].pk).specific
+
+    assert [theme.code for theme in previewed["themes"]] == [other.code]
+    assert [theme.code for theme in article_context(page=fresh, user=partner)["themes"]] == live_themes
