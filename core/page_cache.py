@@ -10,7 +10,9 @@ private; the referral register sends no-store itself."""
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -29,6 +31,8 @@ TTL_SECONDS = 300  # also bounds how long a changed footer or menu can lag behin
 MARK = "_vbg_public_page"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+CONTENT_TTL_SECONDS = 24 * 3600  # kept_content: a version bump makes parts new earlier
+T = TypeVar("T")
 
 
 # Between pre_migrate and post_migrate (core/apps.py): version bumps from signals of data migrations are
@@ -218,3 +222,22 @@ def _private_unless_set(request, response):
     if "Cache-Control" not in response:
         patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def kept_content(name: str, build: Callable[[], T], *, timeout: int = CONTENT_TTL_SECONDS) -> T:
+    """A part of a page that is the same for every reader who may see the page (its taxonomy, the cards
+    of related pages with their audiences), built once per page-cache version and build of the portal.
+
+    Opt-in and chosen part by part (ARCHITECTURE.md, caching): never anything personal, never a rendering
+    of a logged-in page. Every publish, unpublish, move, restriction change and reference-data change bumps
+    the version; the build id keeps a release from reading what an older one stored. With the cache down
+    the part is built on every request."""
+    current = version()
+    if not current:
+        return build()
+    key = f"content:{build_id()}:{current}:{name}"
+    value = cache_read(key, "Content cache")
+    if value is None:
+        value = build()
+        cache_write(key, value, timeout, "Content cache")
+    return value

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import page_cache
@@ -57,4 +57,12 @@ def pages_created_live_refresh_the_page_cache(sender, instance, created, **kwarg
 @receiver(post_delete)
 def deleted_pages_leave_the_page_cache(sender, instance, **kwargs):
     if isinstance(instance, Page):
+        page_cache.invalidate()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def sites_leave_the_page_cache(sender, raw=False, **kwargs):
+    """The serving view keeps each site with its home page (core.views._site_for)."""
+    if not raw:
         page_cache.invalidate()

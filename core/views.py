@@ -1,15 +1,17 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.views import serve_chain
 from wagtail.wagtail_hooks import check_view_restrictions
 
+from . import page_cache
 from .models import PageAudience
 
 
@@ -57,6 +59,7 @@ def serve_page(request, path):
     own view-restriction check reads the page's ancestors and restrictions again (two queries) after
     `serve_only_to_the_pages_audience` decided from the same restrictions. It runs only where Wagtail's
     password form is needed; every other restricted page keeps its no-cache headers."""
+    request._wagtail_site = _site_for(request)  # noqa: SLF001 - where Wagtail looks for the request's site
     route_result = Page.route_for_request(request, path)
     if route_result is None:
         raise Http404
@@ -69,6 +72,20 @@ def serve_page(request, path):
         if isinstance(result, HttpResponse):
             return result
     return chain(page, request, args, kwargs)
+
+
+def _site_for(request) -> Site | None:
+    """Wagtail's site for the request, with its home page as its own type, kept between requests: finding
+    them costs two queries on every page view. Any page publish or site change makes them anew."""
+    hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()  # noqa: SLF001 - as Wagtail
+    return page_cache.kept_content(f"site:{hostname}:{port}", lambda: _site_with_its_home_page(request))
+
+
+def _site_with_its_home_page(request) -> Site | None:
+    site = Site._find_for_request(request)  # noqa: SLF001 - Wagtail's own lookup, without its per-request memo
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site
 
 
 def _restrictions_already_checked(callback):

@@ -4,7 +4,6 @@ count of each screen is fixed, whatever the amount of content."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
@@ -25,12 +24,8 @@ from .permissions import (
 
 INDEX_PAGE_SIZE = 20
 RELATED_LIMIT = 4
-# How many related pages are ranked ahead for every reader, and for how long at most (publishing
-# invalidates the ranking earlier).
+# How many related pages are ranked ahead for every reader.
 RELATED_CANDIDATES = 40
-RELATED_CACHE_SECONDS = 24 * 3600
-# Raised whenever PageCard changes, so that a new release never reads the cards an older one cached.
-CARD_FORMAT = 2
 # What a page card needs (PageCard, with its URL): the body and the search fields stay in the database.
 CARD_FIELDS = (
     "title",
@@ -211,17 +206,11 @@ def _article_facts_read(page: KnowledgePage) -> ArticleFacts:
 
 
 def article_facts(page: KnowledgePage, *, preview: bool = False) -> ArticleFacts:
-    """Kept in the cache per page, keyed on the page-cache version, which every publish, unpublish, move,
-    edit and restriction change bumps (so a card's audience is current). A preview shows the draft's own
-    taxonomy and is never cached: it would show unpublished choices on the live page."""
+    """Kept per page (core.page_cache.kept_content). A preview shows the draft's own taxonomy and is never
+    kept: it would show unpublished choices on the live page."""
     if preview:
         return _article_facts_read(page)
-    key = f"knowledge:facts:{CARD_FORMAT}:{page_cache.version()}:{page.pk}"
-    facts = cache.get(key)
-    if facts is None:
-        facts = _article_facts_read(page)
-        cache.set(key, facts, timeout=RELATED_CACHE_SECONDS)
-    return facts
+    return page_cache.kept_content(f"knowledge:facts:{page.pk}", lambda: _article_facts_read(page))
 
 
 def _scored_related(pages, page, theme_ids, module_ids, municipality_ids):

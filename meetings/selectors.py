@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from notifications.events import event_for
@@ -14,7 +14,7 @@ from stakeholders.models import Affiliation, Contact, District
 from stakeholders.permissions import contacts_visible_to
 from stakeholders.selectors import platform_contacts, platform_users
 
-from .models import ActionItem, AgendaItem, Decision, Invitation, MeetingPage
+from .models import ActionItem, AgendaItem, Invitation, MeetingPage
 from .permissions import (
     action_items_visible_to,
     meetings_visible_to,
@@ -30,6 +30,11 @@ def _with_owners(items):
     return items.select_related("owner_organisation", "owner_contact", "meeting")
 
 
+def _with_owner_names(items):
+    """For lists on the meeting page itself, which never show an item's meeting (a page row is costly)."""
+    return items.select_related("owner_organisation", "owner_contact")
+
+
 def platform_context(*, platform, user) -> dict:
     now = timezone.now()
     meetings = meetings_visible_to(user).child_of(platform)
@@ -43,7 +48,7 @@ def platform_context(*, platform, user) -> dict:
 def open_actions_before(*, meeting: MeetingPage, user):
     """The platform's open action items from earlier meetings: 'actiepunten vorige vergadering'. The platform
     is the one the meeting is under (its parent's path), whatever platform an item was made on."""
-    return _with_owners(
+    return _with_owner_names(
         action_items_visible_to(user)
         .open()
         .under_path(meeting.path[: -MeetingPage.steplen])
@@ -60,20 +65,20 @@ def own_open_invitation(*, meeting: MeetingPage, user) -> Invitation | None:
 
 
 def meeting_context(*, meeting: MeetingPage, user) -> dict:
-    agenda = list(
-        meeting.agenda_items.select_related("presenter_contact", "presenter_organisation").prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
-            Prefetch("action_items", queryset=_with_owners(ActionItem.objects.order_by("pk"))),
-        )
-    )
+    agenda = list(meeting.agenda_items.select_related("presenter_contact", "presenter_organisation"))
+    decisions = list(meeting.decisions.order_by("pk"))
+    actions = list(_with_owner_names(meeting.action_items.order_by("pk")))
+    for item in agenda:  # three queries for the whole agenda, whatever its length
+        item.decision_list = [decision for decision in decisions if decision.agenda_item_id == item.pk]
+        item.action_list = [action for action in actions if action.agenda_item_id == item.pk]
     can_manage = user_can_manage_meetings(user)
     context = {
         "agenda": agenda,
         "previous_actions": list(open_actions_before(meeting=meeting, user=user))
         if any(item.is_previous_actions for item in agenda)
         else [],
-        "unlinked_decisions": list(meeting.decisions.filter(agenda_item__isnull=True)),
-        "unlinked_actions": list(_with_owners(meeting.action_items.filter(agenda_item__isnull=True))),
+        "unlinked_decisions": [decision for decision in decisions if decision.agenda_item_id is None],
+        "unlinked_actions": [action for action in actions if action.agenda_item_id is None],
         "can_manage": can_manage,
         "total_minutes": sum(item.duration_minutes for item in agenda),
         "invitation": own_open_invitation(meeting=meeting, user=user),

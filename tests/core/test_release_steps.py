@@ -68,3 +68,12 @@ def test_release_steps_in_the_documented_order_on_a_fresh_postgresql_database(re
     finally:
         with psycopg.connect(_server_dsn(), autocommit=True) as server:
             server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=MISSING_TABLE_CACHE)
+def test_with_the_cache_down_a_kept_page_part_is_built_on_every_request():
+    builds = []
+    for _ in range(2):
+        assert page_cache.kept_content("part:1", lambda: builds.append(1) or "the part") == "the part"
+    assert len(builds) == 2

@@ -294,3 +294,15 @@ def test_a_preview_shows_the_drafts_themes_and_leaves_the_live_pages_alone(make_
 
     assert [theme.code for theme in previewed["themes"]] == [other.code]
     assert [theme.code for theme in article_context(page=fresh, user=partner)["themes"]] == live_themes
+
+
+def test_a_renamed_theme_shows_on_the_article_at_once(client, make_user, login_with_mfa, pages):
+    from stakeholders.models import Theme
+
+    login_with_mfa(client, make_user(Role.PARTNER, district="KEN"))
+    theme = Theme.objects.get(code="hennep")
+    assert theme.name in client.get(pages["public"].url).content.decode()
+    theme.name = "Hennepteelt (hernoemd)"
+    theme.save()
+    assert "Hennepteelt (hernoemd)" in client.get(pages["public"].url).content.decode()
+
