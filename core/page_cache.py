@@ -232,12 +232,20 @@ def kept_content(name: str, build: Callable[[], T], *, timeout: int = CONTENT_TT
     of a logged-in page. Every publish, unpublish, move, restriction change and reference-data change bumps
     the version; the build id keeps a release from reading what an older one stored. With the cache down
     the part is built on every request."""
-    current = version()
+    key = f"content:{build_id()}:{name}"
+    try:
+        with _own_savepoint():
+            found = cache.get_many([VERSION_KEY, key])  # one round trip for both
+    except Exception:  # noqa: BLE001 - a cache that is down means no caching, never an error page
+        logger.warning("Content cache read failed", exc_info=True)
+        return build()
+    current = found.get(VERSION_KEY) or version()
     if not current:
         return build()
-    key = f"content:{build_id()}:{current}:{name}"
-    value = cache_read(key, "Content cache")
-    if value is None:
-        value = build()
-        cache_write(key, value, timeout, "Content cache")
+    kept = found.get(key)
+    if kept is not None and kept[0] == current:
+        return kept[1]
+    value = build()
+    # Stored with the version it was built under: after a bump, a slower request's older build is never used.
+    cache_write(key, (current, value), timeout, "Content cache")
     return value

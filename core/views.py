@@ -59,7 +59,8 @@ def serve_page(request, path):
     own view-restriction check reads the page's ancestors and restrictions again (two queries) after
     `serve_only_to_the_pages_audience` decided from the same restrictions. It runs only where Wagtail's
     password form is needed; every other restricted page keeps its no-cache headers."""
-    request._wagtail_site = _site_for(request)  # noqa: SLF001 - where Wagtail looks for the request's site
+    # Where Wagtail's own code looks for the request's site and its root paths (pageurl, routing).
+    request._wagtail_site, request._wagtail_cached_site_root_paths = _site_for(request)
     route_result = Page.route_for_request(request, path)
     if route_result is None:
         raise Http404
@@ -74,18 +75,19 @@ def serve_page(request, path):
     return chain(page, request, args, kwargs)
 
 
-def _site_for(request) -> Site | None:
-    """Wagtail's site for the request, with its home page as its own type, kept between requests: finding
-    them costs two queries on every page view. Any page publish or site change makes them anew."""
+def _site_for(request) -> tuple[Site | None, list]:
+    """Wagtail's site for the request, with its home page as its own type, and the root paths of all sites,
+    kept between requests: finding them costs two queries and a cache read on every page view. Any publish,
+    move or site change makes them anew."""
     hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()  # noqa: SLF001 - as Wagtail
     return page_cache.kept_content(f"site:{hostname}:{port}", lambda: _site_with_its_home_page(request))
 
 
-def _site_with_its_home_page(request) -> Site | None:
+def _site_with_its_home_page(request) -> tuple[Site | None, list]:
     site = Site._find_for_request(request)  # noqa: SLF001 - Wagtail's own lookup, without its per-request memo
     if site is not None:
         site.root_page = site.root_page.specific
-    return site
+    return site, Site.get_site_root_paths()
 
 
 def _restrictions_already_checked(callback):

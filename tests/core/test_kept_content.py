@@ -34,3 +34,25 @@ def test_another_build_of_the_portal_does_not_read_what_this_one_kept(monkeypatc
     page_cache.kept_content("part:1", lambda: "old shape")
     monkeypatch.setattr(page_cache, "build_id", lambda: "a-newer-release")
     assert page_cache.kept_content("part:1", lambda: "new shape") == "new shape"
+
+
+def test_a_part_built_under_an_older_version_is_not_used():
+    """A slow request that read the version before a bump may store its build after it: never used."""
+    page_cache.kept_content("part:1", lambda: "before")
+    page_cache.invalidate()
+    assert page_cache.kept_content("part:1", lambda: "after") == "after"
+    assert page_cache.kept_content("part:1", lambda: "not built again") == "after"
+
+
+def test_the_kept_site_follows_a_change_of_the_site(reference_data, rf):
+    from wagtail.models import Site
+
+    from core.views import _site_for
+
+    request = rf.get("/")
+    site, root_paths = _site_for(request)
+    assert site.root_page.specific_class.__name__ == "HomePage" and root_paths
+    site.site_name = "Veilig Buitengebied (test)"
+    site.save()
+    assert _site_for(rf.get("/"))[0].site_name == "Veilig Buitengebied (test)"
+    assert Site.objects.count() == 1
