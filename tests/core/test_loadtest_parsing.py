@@ -90,3 +90,18 @@ def test_result_line_has_the_fields_and_judges_the_goal():
     assert run.result_line("floor_plain_view", {"rps": 900.0, "errors": 0}, None)["met"] is True
     mixed = run.result_line("mixed_journey", run.parse_locust_csv(LOCUST_CSV), None)
     assert (mixed["rps"], mixed["errors"], mixed["met"]) == (21.5, 2, False)
+
+
+def test_the_mixed_journey_is_met_only_with_enough_writes_and_a_quick_p95():
+    figures = {"rps": 40.0, "errors": 0, "requests": 2400, "p50_ms": 20.0, "p95_ms": 120.0}
+    assert run.mixed_line(figures, {"rps": 2.5, "requests": 150})["met"] is True
+    line = run.mixed_line(figures, {"rps": 0.5, "requests": 30})
+    assert (line["writes_per_s"], line["writes"], line["met"]) == (0.5, 30, False)
+    assert run.mixed_line({**figures, "p95_ms": 151.0}, {"rps": 2.5, "requests": 150})["met"] is False
+    assert run.mixed_line({**figures, "errors": 1}, {"rps": 2.5, "requests": 150})["met"] is False
+
+
+def test_exceptions_of_locust_tasks_are_counted():
+    text = "Count,Message,Traceback,Nodes\n3,TypeError: boom,tb,local\n2,KeyError: x,tb,local\n"
+    assert run.count_locust_exceptions(text) == 5
+    assert run.count_locust_exceptions("Count,Message,Traceback,Nodes\n") == 0
