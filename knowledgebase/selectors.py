@@ -78,7 +78,7 @@ def knowledge_pages_filtered(*, user, filters: KnowledgeFilters, parent=None):
     if filters.q:
         pages = pages.filter(Q(title__icontains=filters.q) | Q(intro__icontains=filters.q))
     return (
-        pages.select_related("content_type")
+        pages.only(*CARD_FIELDS)  # a list shows cards: the bodies stay in the database
         .prefetch_related("themes")
         .order_by("-first_published_at", "-pk")
         .distinct()
