@@ -148,10 +148,11 @@ bench: translations
 	    $(MANAGE) migrate --no-input -v0 && $(MANAGE) createcachetable && \
 	    $(MANAGE) seed_reference_data >/dev/null && $(MANAGE) load_demo_data --scale $(BENCH_SCALE) >/dev/null \
 	    && psql "$(BENCH_PG_SERVER)/$(BENCH_PG_DB)" -qc "ANALYZE" ) || exit 1; \
-	  DATABASE_URL=$(BENCH_PG_SERVER)/$(BENCH_PG_DB) DEBUG=false VBG_TESTING=true $(MANAGE) run_bench search_pg search_relevance_pg; \
+	  DATABASE_URL=$(BENCH_PG_SERVER)/$(BENCH_PG_DB) DEBUG=false VBG_TESTING=true $(MANAGE) run_bench search_pg search_relevance_pg search_relevance_heldout_pg; \
 	else \
 	  echo '{"name": "search_pg", "skipped": "no PostgreSQL at $(BENCH_PG_SERVER)"}'; \
 	  echo '{"name": "search_relevance_pg", "skipped": "no PostgreSQL at $(BENCH_PG_SERVER)"}'; \
+	  echo '{"name": "search_relevance_heldout_pg", "skipped": "no PostgreSQL at $(BENCH_PG_SERVER)"}'; \
 	fi
 
 clean-bench:

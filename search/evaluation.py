@@ -1,5 +1,6 @@
 """Relevance you can measure: MRR and nDCG@10 of the portal search over the judged query set in
-tests/search/relevance_judgments.json (written before the engine was tuned, never changed to fit it).
+tests/search/relevance_judgments.json (written before the engine was tuned, never changed to fit it), or over
+the held-out set of tests/search/heldout/ (search.heldout), per category too.
 
 Queries run through the whole pipeline (parsing, synonyms, corrections) with the secretariat's scope, so
 every judged document is visible; each judged item counts once, at the rank where it first appears."""
@@ -28,6 +29,8 @@ def load_judgments(path: Path = JUDGMENTS) -> list[dict]:
 def _matches(hit: Hit, rule: dict) -> bool:
     if hit.doc_type != rule["type"]:
         return False
+    if "object_id" in rule:  # the held-out set (search.heldout) names its own documents exactly
+        return hit.object_id == rule["object_id"]
     if "slug" in rule:
         return hit.url.rstrip("/").rsplit("/", 1)[-1] == rule["slug"]
     return rule["title_contains"].lower() in hit.title.lower()
@@ -66,6 +69,7 @@ class QueryResult:
     reciprocal_rank: float
     ndcg: float
     top: list[str]
+    category: str | None = None
 
 
 def evaluate(judgments: list[dict] | None = None) -> tuple[float, float, list[QueryResult]]:
@@ -82,8 +86,25 @@ def evaluate(judgments: list[dict] | None = None) -> tuple[float, float, list[Qu
                 reciprocal_rank=reciprocal_rank(found),
                 ndcg=ndcg(found, judged["relevant"]),
                 top=[f"{h.doc_type}:{h.title[:50]}" for h in hits[:3]],
+                category=judged.get("category"),
             )
         )
     mrr = sum(r.reciprocal_rank for r in results) / len(results)
     mean_ndcg = sum(r.ndcg for r in results) / len(results)
     return mrr, mean_ndcg, results
+
+
+def by_category(results: list[QueryResult]) -> dict[str, dict]:
+    """MRR and mean nDCG@10 of each category's queries (in the order categories first appear)."""
+    grouped: dict[str, list[QueryResult]] = {}
+    for result in results:
+        if result.category is not None:
+            grouped.setdefault(result.category, []).append(result)
+    return {
+        category: {
+            "mrr": sum(r.reciprocal_rank for r in found) / len(found),
+            "ndcg_10": sum(r.ndcg for r in found) / len(found),
+            "queries": len(found),
+        }
+        for category, found in grouped.items()
+    }
