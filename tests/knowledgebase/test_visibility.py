@@ -274,7 +274,9 @@ def test_a_renamed_page_shows_its_new_title_in_the_related_block(make_user, page
     page = pages["partners"]
     page.title = "Partnerverhaal hennep, herzien"
     page.save_revision().publish()
-    assert [card.title for card in related_pages(page=pages["public"], user=partner)] == ["Partnerverhaal hennep, herzien"]
+    assert [card.title for card in related_pages(page=pages["public"], user=partner)] == [
+        "Partnerverhaal hennep, herzien"
+    ]
 
 
 def test_a_preview_shows_the_drafts_themes_and_leaves_the_live_pages_alone(make_user, pages):
@@ -305,4 +307,3 @@ def test_a_renamed_theme_shows_on_the_article_at_once(client, make_user, login_w
     theme.name = "Hennepteelt (hernoemd)"
     theme.save()
     assert "Hennepteelt (hernoemd)" in client.get(pages["public"].url).content.decode()
-
