@@ -31,13 +31,18 @@ TTL_SECONDS = 300  # also bounds how long a changed footer or menu can lag behin
 MARK = "_vbg_public_page"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
-CONTENT_TTL_SECONDS = 24 * 3600  # kept_content: a version bump makes parts new earlier
+# kept_content: a version bump makes parts new earlier; the time to live bounds how long a bump that Redis
+# dropped leaves a part's text stale (never who may see it: that is decided on every view).
+CONTENT_TTL_SECONDS = 3600
 T = TypeVar("T")
 
 
 # Between pre_migrate and post_migrate (core/apps.py): version bumps from signals of data migrations are
-# skipped. On a fresh database the cache table does not exist yet (`createcachetable` follows `migrate`).
+# held back (on a fresh database the cache table does not exist yet: `createcachetable` follows `migrate`)
+# and made once at the end, so that workers of the previous release, still serving during a rolling
+# deploy, do not keep parts a data migration changed.
 _migrating = False
+_held_back: set[tuple[str, str]] = set()
 
 
 def migration_started(**kwargs) -> None:
@@ -48,6 +53,14 @@ def migration_started(**kwargs) -> None:
 def migration_finished(**kwargs) -> None:
     global _migrating
     _migrating = False
+    held = set(_held_back)
+    _held_back.clear()
+    for key, label in sorted(held):
+        try:
+            with _own_savepoint():
+                _increment(key)
+        except Exception:  # noqa: BLE001 - a fresh database has no cache table yet: nothing was cached
+            logger.debug("%s version bump after migrating skipped", label, exc_info=True)
 
 
 def _own_savepoint():
@@ -86,15 +99,20 @@ def read_version(key: str, label: str) -> int:
 
 def bump_version(key: str, label: str) -> None:
     if _migrating:
-        return  # nothing was served from this database yet; the build id keys a deploy's pages anew
+        _held_back.add((key, label))
+        return
     try:
         with _own_savepoint():
-            try:
-                cache.incr(key)
-            except ValueError:  # the key was gone
-                cache.set(key, time.time_ns() // 1000, timeout=None)
+            _increment(key)
     except Exception:  # noqa: BLE001 - the old entries still expire after their time to live
         logger.warning("%s version bump failed", label, exc_info=True)
+
+
+def _increment(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # the key was gone
+        cache.set(key, time.time_ns() // 1000, timeout=None)
 
 
 def invalidate(**kwargs) -> None:

@@ -2,7 +2,7 @@
 
 from wagtail.models import WorkflowState
 
-from core.permissions import pages_visible_to, user_can_view_page, user_passes_audience
+from core.permissions import pages_visible_to, user_can_view_page
 from core.roles import Role
 from stakeholders.permissions import aov_municipality_ids_for
 
@@ -19,13 +19,6 @@ def knowledge_pages_visible_to(user):
 
 def user_can_view_knowledge_page(user, page) -> bool:
     return user_can_view_page(user, page)
-
-
-def user_can_view_page_card(user, card) -> bool:
-    """A related-page card (knowledgebase.selectors.PageCard) carries its page's audience, computed from the
-    restrictions when the card was made; cards are remade whenever a page or restriction changes. The same
-    rule as the page itself, so the related block lists no page its reader could not open."""
-    return card.live and user_passes_audience(user, card.audience)
 
 
 # --- Integrale acties: every Partner and AOV reads; an AOV writes for their own municipality ---------

@@ -9,7 +9,6 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce, ExtractYear
 
 from core import page_cache
-from core.audience import Audience, audience_for_pages
 from stakeholders.models import District, Module, Municipality, PartnerType, Theme
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
@@ -19,7 +18,6 @@ from .permissions import (
     knowledge_pages_visible_to,
     user_can_contribute,
     user_can_give_feedback,
-    user_can_view_page_card,
 )
 
 INDEX_PAGE_SIZE = 20
@@ -139,13 +137,10 @@ class PageCard:
     kind_label: str
     first_published_at: datetime | None
     theme_names: tuple[str, ...]
-    live: bool
-    audience: Audience  # who may see the page, as the card was made (knowledgebase.permissions decides)
 
 
 def _cards(pages) -> dict[int, PageCard]:
     pages = list(pages.only(*CARD_FIELDS).prefetch_related("themes"))
-    audiences = audience_for_pages(pages)
     return {
         page.pk: PageCard(
             pk=page.pk,
@@ -155,8 +150,6 @@ def _cards(pages) -> dict[int, PageCard]:
             kind_label=page.kind_label,
             first_published_at=page.first_published_at,
             theme_names=tuple(theme.name for theme in page.themes.all()),
-            live=page.live,
-            audience=audiences[page.pk],
         )
         for page in pages
     }
@@ -178,8 +171,8 @@ def _related_candidates(*, page: KnowledgePage, theme_ids, module_ids, municipal
 @dataclass(frozen=True)
 class ArticleFacts:
     """What an article shows beside its body that is the same for every reader who may open it: its
-    themes, modules, municipalities and partner types, and the cards of the related candidates (each
-    reader's related list is cut from these by `user_can_view_page_card`)."""
+    themes, modules, municipalities and partner types, and the cards of the related candidates. Content
+    only: who may see a candidate is asked of the database on every view."""
 
     themes: list[Theme]
     modules: list[Module]
@@ -231,7 +224,14 @@ def related_pages(*, page: KnowledgePage, user, limit: int = RELATED_LIMIT, fact
     (pass the page's facts when the caller has them already)."""
     facts = facts or article_facts(page)
     candidates = facts.related_candidates
-    chosen = [card for card in candidates if user_can_view_page_card(user, card)][:limit]
+    if not candidates:
+        return []
+    # Who may see each candidate: the database decides on every view (one query for all of them), never a
+    # cached answer, so a missed cache bump can make a card's text stale but never show it to the wrong reader.
+    visible = set(
+        knowledge_pages_visible_to(user).filter(pk__in=[card.pk for card in candidates]).values_list("pk", flat=True)
+    )
+    chosen = [card for card in candidates if card.pk in visible][:limit]
     if len(chosen) < limit and len(candidates) == RELATED_CANDIDATES:
         # The reader may see too few of the top candidates (district pages of other platforms): rank
         # what they can see instead.

@@ -69,8 +69,9 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
     decisions = list(meeting.decisions.order_by("pk"))
     actions = list(_with_owner_names(meeting.action_items.order_by("pk")))
     for item in agenda:  # three queries for the whole agenda, whatever its length
-        item.decision_list = [decision for decision in decisions if decision.agenda_item_id == item.pk]
-        item.action_list = [action for action in actions if action.agenda_item_id == item.pk]
+        # An item only a draft has (a preview) has no id yet, and nothing recorded under it.
+        item.decision_list = [d for d in decisions if item.pk is not None and d.agenda_item_id == item.pk]
+        item.action_list = [a for a in actions if item.pk is not None and a.agenda_item_id == item.pk]
     can_manage = user_can_manage_meetings(user)
     context = {
         "agenda": agenda,
@@ -78,7 +79,11 @@ def meeting_context(*, meeting: MeetingPage, user) -> dict:
         if any(item.is_previous_actions for item in agenda)
         else [],
         "unlinked_decisions": [decision for decision in decisions if decision.agenda_item_id is None],
-        "unlinked_actions": [action for action in actions if action.agenda_item_id is None],
+        # In the order of the action list: by due date (none last), then as recorded.
+        "unlinked_actions": sorted(
+            (action for action in actions if action.agenda_item_id is None),
+            key=lambda action: (action.due_date is None, action.due_date or datetime.date.min, action.pk),
+        ),
         "can_manage": can_manage,
         "total_minutes": sum(item.duration_minutes for item in agenda),
         "invitation": own_open_invitation(meeting=meeting, user=user),

@@ -136,3 +136,21 @@ def test_check_deploy_passes_with_production_values():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_embedded_database_cache_keeps_a_busy_sites_pages_and_parts():
+    """Django's default of 300 entries culls a third of the cache on almost every write (review of #22)."""
+    import importlib
+    import os
+    from unittest import mock
+
+    from vbg_platform import settings as portal_settings
+
+    with mock.patch.dict(os.environ, {"REDIS_URL": ""}):
+        embedded = importlib.reload(portal_settings)
+        try:
+            options = embedded.CACHES["default"].get("OPTIONS", {})
+            assert embedded.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+            assert options.get("MAX_ENTRIES", 300) >= 10_000
+        finally:
+            importlib.reload(portal_settings)

@@ -197,6 +197,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "vbg_cache",
+            # Django's default of 300 entries would cull the anonymous pages and the kept page parts
+            # (core.page_cache) of a busy site almost at once.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
     CHANNEL_LAYERS = {

@@ -56,3 +56,15 @@ def test_the_kept_site_follows_a_change_of_the_site(reference_data, rf):
     site.save()
     assert _site_for(rf.get("/"))[0].site_name == "Veilig Buitengebied (test)"
     assert Site.objects.count() == 1
+
+
+def test_a_bump_held_back_while_migrating_is_made_when_migrating_ends():
+    """A data migration's page changes reach the parts that workers of the previous release still serve."""
+    before = page_cache.version()
+    page_cache.migration_started()
+    try:
+        page_cache.invalidate()
+        assert page_cache.version() == before  # not while the cache table may not exist yet
+    finally:
+        page_cache.migration_finished()
+    assert page_cache.version() > before

@@ -719,3 +719,33 @@ def test_admin_form_refuses_an_agenda_longer_than_the_meeting(secretariat_client
     assert response.status_code == 200
     assert "De agendapunten duren samen 121 minuten, het overleg 120." in response.text
     assert not MeetingPage.objects.filter(slug="te-lang").exists()
+
+
+def test_the_agenda_shows_each_decision_and_action_under_its_item_and_the_rest_by_due_date(ken_partner):
+    """Three queries for the whole agenda (issue #22): the split by item happens in Python, in the orders of
+    before. A preview's new item (no id yet) gets nothing of the unlinked ones."""
+    from meetings.selectors import meeting_context
+
+    page = meeting("KEN")
+    first, second = list(page.agenda_items.order_by("sort_order"))[:2]
+    Decision.objects.create(meeting=page, agenda_item=second, text="Besluit bij punt twee")
+    Decision.objects.create(meeting=page, text="Losse afspraak")
+    ActionItem.objects.create(meeting=page, agenda_item=first, description="Actie bij punt een")
+    ActionItem.objects.create(meeting=page, description="Later klaar", due_date=TODAY() + datetime.timedelta(days=30))
+    ActionItem.objects.create(meeting=page, description="Zonder datum")
+    ActionItem.objects.create(meeting=page, description="Eerst klaar", due_date=TODAY() + datetime.timedelta(days=3))
+
+    context = meeting_context(meeting=page, user=ken_partner)
+
+    by_title = {item.pk: item for item in context["agenda"]}
+    assert [d.text for d in by_title[second.pk].decision_list] == ["Besluit bij punt twee"]
+    assert [a.description for a in by_title[first.pk].action_list] == ["Actie bij punt een"]
+    assert by_title[first.pk].decision_list == [] and by_title[second.pk].action_list == []
+    assert [d.text for d in context["unlinked_decisions"]] == ["Losse afspraak"]
+    assert [a.description for a in context["unlinked_actions"]] == ["Eerst klaar", "Later klaar", "Zonder datum"]
+
+    draft_item = AgendaItem(page=page, title="Nieuw in het concept", duration_minutes=5)
+    page.agenda_items.add(draft_item)  # in memory, as in a preview
+    preview = meeting_context(meeting=page, user=ken_partner)
+    new = next(item for item in preview["agenda"] if item.pk is None)
+    assert new.decision_list == [] and new.action_list == []
