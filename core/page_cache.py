@@ -244,7 +244,7 @@ def _private_unless_set(request, response):
 
 def kept_content(name: str, build: Callable[[], T], *, timeout: int = CONTENT_TTL_SECONDS) -> T:
     """A part of a page that is the same for every reader who may see the page (its taxonomy, the cards
-    of related pages with their audiences), built once per page-cache version and build of the portal.
+    of related pages: content only, never who may see it), built once per page-cache version and build.
 
     Opt-in and chosen part by part (ARCHITECTURE.md, caching): never anything personal, never a rendering
     of a logged-in page. Every publish, unpublish, move, restriction change and reference-data change bumps
