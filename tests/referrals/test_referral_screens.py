@@ -196,6 +196,16 @@ def test_the_lookup_says_that_capitals_and_accents_do_not_matter(people, login_w
     assert "0 locaties gevonden" in part.content.decode()
 
 
+def test_an_empty_lookup_gets_the_portals_dutch_error_beside_the_field(people, login_with_mfa, assigned):
+    """The browser's own check would answer in the browser's language, without the portal's wording: the
+    form leaves checking to the server, which names the field in Dutch."""
+    client = _client(login_with_mfa, people["privacy_officer"])
+    assert "novalidate" in client.get("/doorverwijzingen/verzoek-betrokkene/").content.decode()
+    html = client.post("/doorverwijzingen/verzoek-betrokkene/", {"field": "owner_name", "value": ""}).content.decode()
+    assert "locatie gevonden" not in html and "locaties gevonden" not in html
+    assert 'aria-invalid="true"' in html and "verplicht" in html.lower()
+
+
 def test_the_access_log_is_paged_with_the_chain_check_on_every_page(people, login_with_mfa):
     from referrals.views import LOG_PAGE_SIZE
 
