@@ -107,10 +107,12 @@ def index_context(*, index_page, request) -> dict:
     form = KnowledgeFilterForm(request.GET or None, choices=choices, with_kind=index_page.subpage_types)
     filters = form.filters()
     pages = knowledge_pages_filtered(user=request.user, filters=filters, parent=index_page)
+    listing = Paginator(pages, INDEX_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    listing.object_list = [page_card(page, request) for page in listing]  # one card template for every list
     return {
         "filter_form": form,
         "filters": filters,
-        "pages": Paginator(pages, INDEX_PAGE_SIZE).get_page(request.GET.get("pagina")),
+        "pages": listing,
         "can_contribute": user_can_contribute(request.user),
     }
 
@@ -128,7 +130,7 @@ def _shared_count(through_model, field: str, ids: list[int]):
 @dataclass(frozen=True)
 class PageCard:
     """A related page as its card shows it: content only, the same for every reader who may see the page,
-    so that the cards of the candidates are kept with their ranking (knowledgebase/_card_list.html)."""
+    so that the cards of related candidates can be kept (knowledgebase/_card_list.html shows every list)."""
 
     pk: int
     title: str
@@ -139,20 +141,21 @@ class PageCard:
     theme_names: tuple[str, ...]
 
 
+def page_card(page: KnowledgePage, request=None) -> PageCard:
+    """The card of a page read with CARD_FIELDS and its themes prefetched."""
+    return PageCard(
+        pk=page.pk,
+        title=page.title,
+        url=page.get_url(request),
+        intro=page.intro,
+        kind_label=page.kind_label,
+        first_published_at=page.first_published_at,
+        theme_names=tuple(theme.name for theme in page.themes.all()),
+    )
+
+
 def _cards(pages) -> dict[int, PageCard]:
-    pages = list(pages.only(*CARD_FIELDS).prefetch_related("themes"))
-    return {
-        page.pk: PageCard(
-            pk=page.pk,
-            title=page.title,
-            url=page.get_url(),
-            intro=page.intro,
-            kind_label=page.kind_label,
-            first_published_at=page.first_published_at,
-            theme_names=tuple(theme.name for theme in page.themes.all()),
-        )
-        for page in pages
-    }
+    return {page.pk: page_card(page) for page in pages.only(*CARD_FIELDS).prefetch_related("themes")}
 
 
 def _related_candidates(*, page: KnowledgePage, theme_ids, module_ids, municipality_ids) -> list[PageCard]:
