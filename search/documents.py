@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -164,7 +165,7 @@ class DocType:
         self.prepare()
         queryset = self.queryset()
         if object_ids is not None:
-            queryset = queryset.filter(pk__in=list(object_ids))
+            queryset = queryset.filter(pk__in=_valid_pks(queryset.model, object_ids))
         type_weight = TYPE_WEIGHTS.get(self.name, 1.0)
         keywords = TYPE_KEYWORDS.get(self.name, "")
         for obj in queryset.iterator(chunk_size=BATCH):
@@ -172,6 +173,18 @@ class DocType:
             if document is not None:
                 document = dataclasses.replace(document, weight=document.weight * type_weight, keywords=keywords)
             yield str(obj.pk), document
+
+
+def _valid_pks(model, object_ids: Iterable[str]) -> list:
+    """The ids this model's primary key can hold. A stored document with another id (left by an older id
+    scheme, or written by hand) names no object: it is only ever removed, and must not crash the lookup."""
+    field, valid = model._meta.pk, []
+    for object_id in object_ids:
+        try:
+            valid.append(field.to_python(object_id))
+        except ValidationError:
+            continue
+    return valid
 
 
 # --- The directory ---------------------------------------------------------------------------------------

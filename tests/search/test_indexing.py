@@ -300,6 +300,23 @@ def test_verify_finds_missing_extra_and_stale_documents_and_fixes_exactly_those(
     assert verify().differences == 0
 
 
+def test_verify_removes_a_stored_document_whose_id_names_no_possible_object(portal):
+    """An id the type's primary key cannot hold (left by an older id scheme) used to crash the fix."""
+    import dataclasses
+
+    from search.documents import TYPES
+    from search.engines import database_engine
+    from search.indexing import verify
+
+    ((_pk, agenda_item),) = TYPES["agenda_item"].documents([portal["meetings"]["ken"].agenda_items.first().pk])
+    database_engine().index([dataclasses.replace(agenda_item, object_id="agenda-7")])
+
+    assert verify().types["agenda_item"].extra == ["agenda-7"]
+    assert verify(fix=True).fixed == 1
+    assert not SearchDocument.objects.filter(doc_type="agenda_item", object_id="agenda-7").exists()
+    assert verify().differences == 0
+
+
 def test_the_verify_command_prints_counts_per_type_and_fails_on_differences(portal, capsys):
     from knowledgebase.models import JointAction
 
