@@ -171,7 +171,7 @@ class MeetingPage(Page):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("Het overleg moet eindigen na het begin.")})
-        if self.response_deadline and self.starts_at and self.response_deadline > self.starts_at.date():
+        if self.response_deadline and self.starts_at and self.response_deadline > timezone.localdate(self.starts_at):
             raise ValidationError({"response_deadline": _("De aanmeldtermijn moet vóór het overleg eindigen.")})
 
     def with_content_json(self, content):

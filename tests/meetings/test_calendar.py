@@ -4,10 +4,11 @@ holds only the meetings its holder may see (design section 3: feeds follow the o
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
 from core.roles import Role
-from meetings.models import CalendarToken
+from meetings.models import CalendarToken, MeetingPage
 from stakeholders.models import Membership
 from tests.meetings.factories import meeting
 
@@ -205,3 +206,16 @@ def test_personal_feed_does_not_use_the_session(client, meetings, ken_partner, m
     """Someone logged in as another user gets the token holder's feed, not their own."""
     client.force_login(make_user(Role.PARTNER, district="NHN"))
     assert _summaries(client.get(_personal_url(ken_partner))) == {"KEN volgend overleg", "KEN vorig overleg"}
+
+
+def test_a_response_deadline_on_the_day_of_a_meeting_just_after_midnight_is_accepted():
+    """The meeting's day is its day in Amsterdam: 00:30 on 10 March is 23:30 UTC on 9 March."""
+    starts_at = datetime.datetime(2027, 3, 9, 23, 30, tzinfo=datetime.UTC)  # as the database returns it
+    page = MeetingPage(title="Nachtoverleg", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1))
+
+    page.response_deadline = datetime.date(2027, 3, 10)
+    page.clean()
+    page.response_deadline = datetime.date(2027, 3, 11)
+    with pytest.raises(ValidationError) as error:
+        page.clean()
+    assert "response_deadline" in error.value.message_dict
