@@ -79,7 +79,8 @@ def search_page(request):
                 if response.facets.get(facet) or search.filters.get(facet)
             ],
             sort_urls={"relevance": _url(params, sort=""), "date": _url(params, sort="date")},
-            suggestion_url=_url({"q": response.suggestion}) if response.suggestion else None,
+            # "Bedoelde u": the corrected words with the filters and sort chosen, from the first page.
+            suggestion_url=_url(params, q=response.suggestion, letterlijk="") if response.suggestion else None,
             original_url=_url(params, letterlijk="1") if response.showing_suggestion else None,
             hits=[(hit, DOC_TYPE_LABELS.get(hit.doc_type, hit.doc_type)) for hit in response.hits],
         )

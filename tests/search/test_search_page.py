@@ -258,3 +258,12 @@ def test_paging_a_literal_query_stays_literal(client, many_barns):
     assert not set(_titles(second)) & set(_titles(literal))
     date_sorted = client.get("/zoeken/" + literal.context["sort_urls"]["date"])
     assert not date_sorted.context["response"].showing_suggestion
+
+
+def test_the_did_you_mean_link_keeps_the_chosen_filters_and_sort(client, many_barns):
+    literal = _search(client, q="mestsilp polder", letterlijk="1", type="best_practice", sort="date")
+    assert literal.context["response"].suggestion
+    followed = client.get("/zoeken/" + literal.context["suggestion_url"])
+    assert followed.context["search"].filters.get("type") == "best_practice"
+    assert followed.context["search"].sort == "date"
+    assert followed.context["query"] == literal.context["response"].suggestion
