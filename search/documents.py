@@ -30,7 +30,8 @@ _INLINE_TAGS = re.compile(
     r"(?:\s[^>]*)?/?>",
     re.IGNORECASE,
 )
-_TAGS = re.compile(r"<[^>]+>")
+# A tag starts with a letter, "/" or "!--": "minder dan <5 meldingen, meer dan >3" in plain minutes is text.
+_TAGS = re.compile(r"<!--.*?-->|</?[a-zA-Z][^<>]*>", re.DOTALL)
 _MARKUP_PREFIX = re.compile(r"^\s*(##\s+|-\s+)", re.MULTILINE)
 BATCH = 500
 

@@ -89,3 +89,10 @@ def test_the_snippet_reads_as_the_page_does(every_block):
     snippet = response.hits[0].snippet_html
     assert "ontmanteld. Een <mark>drugslab</mark> kan <mark>ontploffen</mark>. Ga nooit naar binnen." in snippet
     assert "warning" not in snippet and "tip" not in snippet.split()
+
+
+def test_comparison_signs_in_plain_minutes_are_text_not_tags():
+    from search.documents import plain
+
+    assert plain("Minder dan <5 meldingen, meer dan >3 panden") == "Minder dan <5 meldingen, meer dan >3 panden"
+    assert plain("<p>Het lab <b>ontmanteld</b>.</p><!-- notitie --><h2>Vervolg</h2>") == "Het lab ontmanteld. Vervolg"
