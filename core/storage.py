@@ -5,10 +5,13 @@ complete, so a full disk (ENOSPC half-way), a crash or a killed worker never lea
 name the database may point to. Form uploads are written (staged) while the form is validated, so a disk that
 fills up between the free-space check and the write is a form error too, not a server error."""
 
+import datetime
 import errno
 import os
+import re
 import secrets
 import shutil
+import time
 import weakref
 from pathlib import Path
 
@@ -23,6 +26,8 @@ RESERVE_BYTES = 1024 * 1024
 # Where form uploads wait, whole, until their form is saved: inside the media root, so on its file system.
 STAGING_DIR = ".staging"
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+# The name _open_part gives: hidden, the file's name, 16 random hex digits.
+_PART_NAME = re.compile(r"^\..*\.[0-9a-f]{16}\.part$")
 
 
 def storage_full_message() -> str:
@@ -188,3 +193,27 @@ def stage_upload(upload):
     staged._staged_path = path
     weakref.finalize(staged, _remove, path)  # a form that was not saved leaves nothing behind
     return staged
+
+
+def remove_leftover_parts(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Remove part files that a killed process left behind (SIGKILL, power loss: no `finally` ran), and staged
+    uploads of forms that were never saved. Only files older than `older_than`, so a write under way, however
+    slow, keeps its part. Returns how many were removed."""
+    storage = default_storage
+    if not isinstance(storage, FileSystemStorage) or not os.path.isdir(storage.location):
+        return 0
+    staging = os.path.join(storage.location, STAGING_DIR)
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for directory, _dirs, files in os.walk(storage.location):
+        for name in files:
+            if not (_PART_NAME.match(name) or directory == staging):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                if os.lstat(path).st_mtime < cutoff:
+                    os.unlink(path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # removed meanwhile by the process that wrote it
+    return removed

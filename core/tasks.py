@@ -10,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from .models import WorkerHeartbeat
+from .storage import remove_leftover_parts
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,14 @@ def record_heartbeat(name: str = "worker") -> None:
 @db_periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     record_heartbeat()
+
+
+@db_periodic_task(crontab(hour="3", minute="50"))
+def remove_leftover_upload_parts() -> None:
+    """Nightly: part files and staged uploads left by a process that was killed mid-write."""
+    removed = remove_leftover_parts()
+    if removed:
+        logger.warning("Removed %s leftover upload part file(s) from the media storage", removed)
 
 
 @on_startup()

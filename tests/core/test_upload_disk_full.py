@@ -128,3 +128,28 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_the_nightly_clean_up_removes_only_old_part_files_and_stale_staged_uploads(settings, tmp_path):
+    """A process killed mid-write (no `finally` runs) leaves its part file; nothing else may go."""
+    from core.tasks import remove_leftover_upload_parts
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "documents").mkdir()
+    (tmp_path / ".staging").mkdir()
+    old = 2 * 24 * 3600
+    files = {
+        "old_part": tmp_path / "documents" / ".verslag.pdf.0123456789abcdef.part",
+        "new_part": tmp_path / "documents" / ".folder.pdf.fedcba9876543210.part",
+        "old_staged": tmp_path / ".staging" / ".foto.jpg.00112233445566ff.part",
+        "document": tmp_path / "documents" / "verslag.pdf",
+        "lookalike": tmp_path / "documents" / "notulen.part",
+    }
+    for path in files.values():
+        path.write_bytes(b"x")
+    for name in ("old_part", "old_staged", "document", "lookalike"):
+        os.utime(files[name], (files[name].stat().st_atime - old, files[name].stat().st_mtime - old))
+
+    remove_leftover_upload_parts.call_local()
+
+    assert {name for name, path in files.items() if path.exists()} == {"new_part", "document", "lookalike"}
