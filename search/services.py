@@ -82,8 +82,9 @@ def _answer(request: SearchRequest, method: str, engines: _Engines, **kwargs):
 
 
 def portal_search(request: SearchRequest, *, correct: bool = True) -> SearchResponse:
-    """With `correct`, a query that finds nothing with all its words shows the results of its corrected
-    form instead, when that form finds everything; otherwise the correction is offered as "bedoelde u".
+    """A query that finds nothing with all its words gets its corrected form offered as "bedoelde u" above
+    the results for the words as typed. Only when the typed words find nothing at all (and `correct`) are
+    the corrected form's results shown instead, saying so: a reader's own words are never silently replaced.
 
     When the database answers it answers everything in one session (on PostgreSQL: one transaction,
     its settings made once). Which engine answers is decided once, for every part of the answer."""
@@ -104,7 +105,7 @@ def _portal_search(request: SearchRequest, database, engines: _Engines, *, corre
         return response
     # The same page of the corrected query: the page links carry the typed query, which is corrected again.
     corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms))
-    if correct:
+    if correct and not response.total:
         alternative, _notice = _answer(corrected, "search", engines)
         if alternative.total and not alternative.partial:
             alternative.suggestion = corrected.query.raw

@@ -178,11 +178,30 @@ def test_a_referral_is_found_by_no_one(client, portal, people, make_user, login_
         assert _search(client, q="Kwetsbaarweg").context["response"].total == 0
 
 
-def test_a_misspelt_word_beside_a_good_one_shows_the_corrected_results(client, portal, people, login_with_mfa):
+def test_a_misspelt_word_beside_a_good_one_shows_did_you_mean_above_the_typed_words_results(
+    client, portal, people, login_with_mfa
+):
+    """The reader's own words are never silently replaced while they find something (#21)."""
     _client_for(client, people["partner_ken"], login_with_mfa)
-    result = _search(client, q="wietplantge schuur").context["response"]
-    assert result.showing_suggestion and result.suggestion == "wietplantage schuur"
-    assert result.hits[0].title == "Hennepkwekerij in een schuur"
+    page = _search(client, q="wietplantge schuur")
+    result = page.context["response"]
+    assert not result.showing_suggestion and result.partial and result.total >= 1
+    assert result.suggestion == "wietplantage schuur"
+    assert page.context["query"] == "wietplantge schuur"
+    html = page.content.decode()
+    assert html.index("Bedoelde u:") < html.index('class="search-layout"')
+    followed = client.get("/zoeken/" + page.context["suggestion_url"]).context["response"]
+    assert not followed.partial and followed.hits[0].title == "Hennepkwekerij in een schuur"
+
+
+def test_a_misspelt_query_that_finds_nothing_shows_the_corrected_results_and_says_so(
+    client, portal, people, login_with_mfa
+):
+    _client_for(client, people["partner_ken"], login_with_mfa)
+    page = _search(client, q="wietplantge")
+    result = page.context["response"]
+    assert result.showing_suggestion and result.suggestion == "wietplantage" and result.total >= 1
+    assert "Niets gevonden voor" in page.content.decode() and page.context["original_url"]
 
 
 def test_when_no_result_has_every_word_the_page_says_it_shows_some_of_them(client, portal, people, login_with_mfa):
@@ -248,15 +267,23 @@ def test_page_two_of_a_corrected_query_shows_the_next_ten_hits(client, many_barn
 
 
 def test_paging_a_literal_query_stays_literal(client, many_barns):
-    """After "Toch zoeken naar ...", the next page, sort and facets show the typed words, not the correction."""
-    corrected = _search(client, q="mestsilp polder")
+    """After "Toch zoeken naar ...", the page shows the typed words, with the correction offered again."""
+    corrected = _search(client, q="mestsilp")
     assert corrected.context["response"].showing_suggestion
     literal = client.get("/zoeken/" + corrected.context["original_url"])
-    assert not literal.context["response"].showing_suggestion and literal.context["response"].partial
-    second = client.get("/zoeken/" + literal.context["next_url"])
-    assert not second.context["response"].showing_suggestion and second.context["search"].page == 2
-    assert not set(_titles(second)) & set(_titles(literal))
-    date_sorted = client.get("/zoeken/" + literal.context["sort_urls"]["date"])
+    assert not literal.context["response"].showing_suggestion and literal.context["response"].total == 0
+    assert literal.context["response"].suggestion == "mestsilo" and literal.context["query"] == "mestsilp"
+
+
+def test_paging_a_partly_found_query_keeps_the_typed_words(client, many_barns):
+    typed = _search(client, q="mestsilp polder")
+    assert not typed.context["response"].showing_suggestion and typed.context["response"].partial
+    assert typed.context["response"].suggestion == "mestsilo polder"
+    second = client.get("/zoeken/" + typed.context["next_url"])
+    assert second.context["query"] == "mestsilp polder" and second.context["search"].page == 2
+    assert not second.context["response"].showing_suggestion
+    assert not set(_titles(second)) & set(_titles(typed))
+    date_sorted = client.get("/zoeken/" + typed.context["sort_urls"]["date"])
     assert not date_sorted.context["response"].showing_suggestion
 
 
