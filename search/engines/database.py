@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from rapidfuzz.distance import Levenshtein
 
 from .. import analysis
@@ -38,6 +39,7 @@ TITLE_WEIGHT = 4.0
 MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
 MAX_PARTS = 25  # longer words taken as alternatives of a typed word (the most frequent first)
 MAX_WORD_CHARS = 40
+INFIX_MIN_CHARS = 3  # a title suggestion matches inside a word from this many letters ("lab" in "drugslab")
 DOC = SearchDocument._meta.db_table
 TAG = SearchTag._meta.db_table
 
@@ -522,15 +524,40 @@ class DatabaseEngine:
                 return cursor.fetchone()[0]
 
     def autocomplete(self, *, prefix: str, scope: AccessScope, limit: int = 8) -> list[TitleSuggestion]:
+        """Titles that hold every typed word, the last one as a beginning. When none does, the typed words
+        with their typos corrected (to words this reader's documents hold, as "bedoelde u" corrects) are
+        tried once more, so "henepkwekerij" still suggests "Hennepkwekerij in een schuur"."""
         typed = analysis.words(prefix)[:6]
         if not typed or len("".join(typed)) < 2:
             return []
+        suggestions = self._titles_holding(typed, scope, limit)
+        if suggestions:
+            return suggestions
+        query = analysis.parse_query(" ".join(typed), synonyms={})
+        corrections = self.corrections(query, scope, synonyms={})
+        corrected = [corrections.get(word, word) for word in typed]
+        return self._titles_holding(corrected, scope, limit) if corrected != typed else []
+
+    def _titles_holding(self, typed: list[str], scope: AccessScope, limit: int) -> list[TitleSuggestion]:
+        """Closest first: a title that starts with the last word, then one with a word that starts with it,
+        then (from three letters on) one that holds it inside a word ("lab" in "Drugslab"); within each, the
+        heavier document (its type's weight) and the newer one first."""
+        last = typed[-1]
         queryset = visible_documents(scope)
         for word in typed[:-1]:
             queryset = queryset.filter(title_folded__contains=word)
-        last = typed[-1]
-        queryset = queryset.filter(title_folded__startswith=last) | queryset.filter(title_folded__contains=f" {last}")
-        rows = queryset.order_by("-date", "id").values_list("title", "url", "doc_type")[: limit * 3]
+        word_start = Q(title_folded__startswith=last) | Q(title_folded__contains=f" {last}")
+        queryset = queryset.filter(Q(title_folded__contains=last) if len(last) >= INFIX_MIN_CHARS else word_start)
+        closeness = Case(
+            When(title_folded__startswith=last, then=Value(0)),
+            When(title_folded__contains=f" {last}", then=Value(1)),
+            default=Value(2),
+        )
+        rows = (
+            queryset.annotate(closeness=closeness)
+            .order_by("closeness", "-weight", F("date").desc(nulls_last=True), "id")
+            .values_list("title", "url", "doc_type")[: limit * 3]
+        )
         seen, suggestions = set(), []
         for title, url, doc_type in rows:
             if title not in seen:

@@ -92,6 +92,7 @@ PARTS = analyzer(
 # Autocomplete: every beginning of every title word; what the user typed is only folded (and cut to the
 # longest indexed beginning), so "drugsl" matches "Drugslab".
 AUTOCOMPLETE_MAX = 20
+INFIX_MIN_CHARS = 3  # as the database engine: inside a word from three letters on
 AUTOCOMPLETE = analyzer(
     "vbg_autocomplete",
     tokenizer=tokenizer(
@@ -385,16 +386,25 @@ def build_search_body(request: SearchRequest, *, any_term: bool = False) -> dict
 
 
 def build_autocomplete_body(prefix: str, scope: AccessScope, limit: int) -> dict | None:
-    """Titles with a word beginning with each typed word, best first; None when too little was typed (at
-    least two letters, as the database engine asks). Fetches extra rows because equal titles are merged."""
+    """Titles with a word beginning with each typed word score highest; then (every word of at least three
+    letters) titles holding the words inside a word ("lab" in "Drugslab", the parts field), then beginnings
+    one typo away. None when too little was typed (at least two letters, as the database engine asks).
+    Fetches extra rows because equal titles are merged."""
     typed = analysis.words(prefix[: analysis.MAX_QUERY_CHARS])[:6]
     if not typed or len("".join(typed)) < 2:
         return None
+    text = " ".join(typed)
+    ways = [
+        {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 3}}},
+        {"match": {"title.autocomplete": {"query": text, "operator": "and", "fuzziness": 1, "prefix_length": 1}}},
+    ]
+    if min(len(word) for word in typed) >= INFIX_MIN_CHARS:
+        ways.insert(1, {"match": {"title.parts": {"query": text, "operator": "and", "boost": 2}}})
     return {
         "query": {
             "bool": {
                 "filter": [access_filter(scope)],
-                "must": [{"match": {"title.autocomplete": {"query": " ".join(typed), "operator": "and"}}}],
+                "must": [{"bool": {"should": ways, "minimum_should_match": 1}}],
             }
         },
         "sort": ["_score", BY_DATE],

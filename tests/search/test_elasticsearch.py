@@ -498,7 +498,16 @@ def test_operator_laden_queries_produce_a_valid_body_of_plain_words(text):
 
 def test_autocomplete_body():
     body = build_autocomplete_body("Drúgsl", PARTNER, 5)
-    assert body["query"]["bool"]["must"] == [{"match": {"title.autocomplete": {"query": "drugsl", "operator": "and"}}}]
+    (ways,) = body["query"]["bool"]["must"]
+    assert ways["bool"]["minimum_should_match"] == 1
+    assert ways["bool"]["should"] == [
+        {"match": {"title.autocomplete": {"query": "drugsl", "operator": "and", "boost": 3}}},
+        {"match": {"title.parts": {"query": "drugsl", "operator": "and", "boost": 2}}},
+        {"match": {"title.autocomplete": {"query": "drugsl", "operator": "and", "fuzziness": 1, "prefix_length": 1}}},
+    ]
+    # Two letters: no match inside words (the parts field holds pieces of three and four letters).
+    short = build_autocomplete_body("la", PARTNER, 5)["query"]["bool"]["must"][0]["bool"]["should"]
+    assert [next(iter(way["match"])) for way in short] == ["title.autocomplete", "title.autocomplete"]
     assert body["query"]["bool"]["filter"] == [access_filter(PARTNER)]
     assert body["size"] == 15
     assert build_autocomplete_body("d", PARTNER, 5) is None
@@ -1251,6 +1260,11 @@ class TestLiveCluster:
         assert [(v.key, v.count) for v in response.facets["type"]] == [("meeting", 1)]
         suggestions = live.autocomplete(prefix="dumpingso", scope=PEEL_PARTNER)
         assert [s.title for s in suggestions] == ["Dumpingsoverleg Peel"]
+        # Inside a word, and one typo away (#21).
+        assert [s.title for s in live.autocomplete(prefix="soverleg", scope=PEEL_PARTNER)] == ["Dumpingsoverleg Peel"]
+        assert [s.title for s in live.autocomplete(prefix="dumpinsoverl", scope=PEEL_PARTNER)] == [
+            "Dumpingsoverleg Peel"
+        ]
         assert (
             live.count(SearchRequest(query=analysis.parse_query("dumpingsoverleg", synonyms={}), scope=ANONYMOUS)) == 0
         )

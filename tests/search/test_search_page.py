@@ -294,3 +294,31 @@ def test_the_did_you_mean_link_keeps_the_chosen_filters_and_sort(client, many_ba
     assert followed.context["search"].filters.get("type") == "best_practice"
     assert followed.context["search"].sort == "date"
     assert followed.context["query"] == literal.context["response"].suggestion
+
+
+@pytest.fixture
+def suggestion_titles(reference_data):
+    from search.indexing import rebuild
+    from tests.knowledgebase.factories import article
+
+    for title in ["Drugslab in een loods", "Labels op vaten", "Melding van een lab", "Hennepkwekerij in een schuur"]:
+        article(title, visibility="public")
+    article("Verborgen drugslab in Heemskerk", visibility="districts", districts=("NHN",))
+    rebuild(["best_practice"])
+
+
+def _suggested(client, typed: str) -> list[str]:
+    return [s["title"] for s in client.get("/zoeken/titels/", {"q": typed}).json()["results"]]
+
+
+def test_title_suggestions_match_inside_words_closest_first(client, suggestion_titles):
+    """#21: "lab" suggests the drugslab page too; a title that starts with the word comes first, then a word
+    that starts with it, then a word that holds it; a page the reader may not open never."""
+    assert _suggested(client, "lab") == ["Labels op vaten", "Melding van een lab", "Drugslab in een loods"]
+    assert _suggested(client, "la") == ["Labels op vaten", "Melding van een lab"]  # two letters: word starts only
+
+
+def test_title_suggestions_tolerate_a_typo_in_a_typed_word(client, suggestion_titles):
+    assert _suggested(client, "henepkwekerij") == ["Hennepkwekerij in een schuur"]
+    assert _suggested(client, "drugslap loods") == ["Drugslab in een loods"]
+    assert _suggested(client, "heemskrk") == []  # only a hidden page holds the word: nothing is corrected to it
