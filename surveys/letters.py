@@ -8,9 +8,22 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf.enums import XPos, YPos
 
 from core.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
+from core.utils import BaseUrlProblem, base_url_problems
+
+# Shown on the campaign page in place of a real code, in the QR target the letters will carry.
+SAMPLE_CODE = "ABCDEFGHJKMN"
+ADDRESS_PROBLEMS = {
+    BaseUrlProblem.MISSING: gettext_lazy("Er is geen webadres ingesteld."),
+    BaseUrlProblem.MALFORMED: gettext_lazy("Dit is geen volledig webadres."),
+    BaseUrlProblem.LOCAL: gettext_lazy(
+        "Het is een lokaal adres: het werkt alleen op de server zelf of in het eigen netwerk."
+    ),
+    BaseUrlProblem.NOT_HTTPS: gettext_lazy("Het begint niet met https://."),
+}
 
 
 def answer_url(code: str | None = None) -> str:
@@ -18,6 +31,12 @@ def answer_url(code: str | None = None) -> str:
     appears in no server or proxy log; the page's script copies it into the form."""
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("questionnaire:start")
     return url if code is None else f"{url}#{code.replace('-', '')}"
+
+
+def answer_url_problems() -> list[str]:
+    """Why residents could not reach the address the letters would carry (shown before the letters are made;
+    in production the system check vbg.E001-E004 refuses such an address at start)."""
+    return [str(ADDRESS_PROBLEMS[problem]) for problem in base_url_problems(settings.WAGTAILADMIN_BASE_URL)]
 
 
 class LetterPDF(HouseStylePDF):

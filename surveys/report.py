@@ -55,11 +55,10 @@ def compact_report_pdf(campaign: Campaign, *, quotable_only: bool = True) -> byt
     pdf = SurveyPDF(district=_("Gemeente %(name)s") % {"name": municipality.name}, title=campaign.title)
     pdf.alias_nb_pages()
     pdf.title_block(campaign.title, _("Bewonersenquête buitengebied"))
-    period = f"{formats.date_format(campaign.opens_on, 'j F Y')} – {formats.date_format(campaign.closes_on, 'j F Y')}"
     pdf.facts(
         [
             (_("Gemeente"), municipality.name),
-            (_("Periode"), period),
+            (_("Periode"), campaign.period_display),  # the real last day after an early close
             (_("Aangeschreven"), formats.number_format(results.campaign.addresses_count, force_grouping=True)),
             (_("Ingevuld"), formats.number_format(results.responses, force_grouping=True)),
             (_("Respons"), _pct(results.response_rate)),

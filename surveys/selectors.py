@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from .models import Campaign, OpenAnswer, Question
+from .models import Campaign, CampaignLogEntry, OpenAnswer, Question
 from .questions import RESPONDENT_TYPE
 
 MIN_RESPONSES = 10
@@ -70,6 +72,54 @@ def campaign_tally(campaign: Campaign) -> dict:
     if campaign.status == Campaign.Status.CLOSED and campaign.tallies:
         return campaign.tallies
     return tally(campaign.responses.values_list("answers", flat=True).iterator(chunk_size=2000))
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What opening or closing a campaign now would do, for the confirmation page that says so first."""
+
+    action: str  # "openen" or "sluiten"
+    refusal: str  # why it cannot be done now; empty when it can
+    letters_downloaded: bool  # opening: the letters were downloaded since they were last made
+    days_early: int  # closing: days left before the planned last day (0 on that day, negative after it)
+    responses: int
+    figures_year: int  # closing: the year of the module 1 figures it fills in (as campaign_close does)
+
+
+def letters_downloaded_since_made(campaign: Campaign) -> bool:
+    made = (
+        campaign.log.filter(action=CampaignLogEntry.Action.LETTERS_MADE).order_by("-pk").values_list("pk", flat=True)
+    ).first()
+    return (
+        made is not None
+        and campaign.log.filter(action=CampaignLogEntry.Action.LETTERS_DOWNLOADED, pk__gt=made).exists()
+    )
+
+
+def status_change(campaign: Campaign, action: str) -> StatusChange:
+    """The refusals repeat the checks of services.campaign_open and campaign_close, which stay the ones that
+    decide: here they only keep a confirmation page from promising what will not happen."""
+    today = timezone.localdate()
+    refusal = ""
+    if action == "openen":
+        if campaign.status != Campaign.Status.DRAFT:
+            refusal = _("Deze enquête is al geopend; vragen en brieven liggen vast.")
+        elif not campaign.addresses_count:
+            refusal = _("Maak eerst de brieven: zonder codes kan niemand de vragenlijst invullen.")
+        elif campaign.opens_on > today:
+            refusal = _("Deze enquête opent pas op %(date)s.") % {
+                "date": formats.date_format(campaign.opens_on, "j F Y")
+            }
+    elif campaign.status != Campaign.Status.OPEN:
+        refusal = _("Alleen een open enquête kan worden gesloten.")
+    return StatusChange(
+        action=action,
+        refusal=refusal,
+        letters_downloaded=action == "openen" and letters_downloaded_since_made(campaign),
+        days_early=(campaign.closes_on - today).days,
+        responses=campaign.responses.count(),
+        figures_year=min(campaign.closes_on, today).year,
+    )
 
 
 def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:

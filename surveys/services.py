@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from monitoring.models import SurveyResult
@@ -336,7 +336,13 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
         year=min(campaign.closes_on, timezone.localdate()).year,
         defaults={**figures, "source": SurveyResult.Source.PORTAL, "updated_by": user},
     )
-    _log(campaign, CampaignLogEntry.Action.CLOSED, user)
+    # closed_at is the real end; closes_on stays the planned one, and the log says both.
+    early = (
+        _("eerder gesloten; gepland t/m %(date)s") % {"date": formats.date_format(campaign.closes_on, "j F Y")}
+        if campaign.closed_early
+        else ""
+    )
+    _log(campaign, CampaignLogEntry.Action.CLOSED, user, early)
     return campaign
 
 

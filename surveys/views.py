@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.net import client_ip
 
-from . import report, selectors, services
+from . import letters, report, selectors, services
 from .forms import AddressFileForm, CampaignForm, CodeForm, QuestionForm, ReportTextsForm, municipalities_for
 from .models import Campaign, OpenAnswer, Question
 from .permissions import (
@@ -137,6 +137,10 @@ def _detail(request, campaign, **extra):
             "question_form": QuestionForm(),
             "log": campaign.log.select_related("actor")[:50],
             "responses": campaign.responses.count(),
+            # Exactly what the letters will carry, shown before they are made (letters.answer_url).
+            "letter_url": letters.answer_url(),
+            "sample_code": letters.SAMPLE_CODE,
+            "letter_url_problems": letters.answer_url_problems(),
             **extra,
         },
     )
@@ -174,12 +178,31 @@ def letters_download(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_status(request, pk, action: str):
+    """Opening deletes the letters and closing stops the answers for good: first a page that says what will
+    happen (no script needed), then a POST with the box ticked does it. Anything else changes nothing."""
     campaign = _campaign(request, pk)
     change = {"openen": services.campaign_open, "sluiten": services.campaign_close}.get(action)
     if change is None:
         raise Http404
+    what = selectors.status_change(campaign, action)
+    if what.refusal:
+        messages.error(request, what.refusal)
+        return redirect("surveys:campaign", pk=campaign.pk)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == "1":
+            return _change_status(request, campaign, action, change)
+        error = _("Er is niets veranderd. Vink eerst aan dat u begrijpt wat er gebeurt.")
+    return render(
+        request,
+        "surveys/campaign_confirm.html",
+        {"campaign": campaign, "change": what, "error": error},
+    )
+
+
+def _change_status(request, campaign, action, change):
     try:
         change(user=request.user, campaign=campaign)
     except ValidationError as error:

@@ -41,6 +41,7 @@ BASE_ENV = {
         "EMAIL_URL",
         "ELASTICSEARCH_URL",
         "HUEY_IMMEDIATE",
+        "WAGTAILADMIN_BASE_URL",
         "DJANGO_SETTINGS_MODULE",
         "FIELD_ENCRYPTION_KEYS",
         "FIELD_ENCRYPTION_KEY",
@@ -52,6 +53,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 64 + "-production-like-secret-value",
     "ALLOWED_HOSTS": "portal.example.nl",
     "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1vZi0zMi1ieXRlcyE=",
+    "WAGTAILADMIN_BASE_URL": "https://portal.example.nl",
 }
 
 
@@ -135,6 +137,32 @@ def test_check_deploy_passes_with_production_values():
         text=True,
         timeout=120,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _manage(*args: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**BASE_ENV, "DJANGO_SETTINGS_MODULE": "vbg_platform.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", [["check", "--deploy"], ["check"], ["migrate", "--plan"]])
+def test_production_without_a_public_base_url_refuses_to_start(command):
+    """The default http://127.0.0.1:8000 would go into every survey letter and mail link: the deployment check,
+    and in production mode every command that runs the checks (migrate before the server, run_huey), refuse."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "WAGTAILADMIN_BASE_URL"}
+    result = _manage(*command, **env)
+    assert result.returncode != 0
+    assert "vbg.E003" in result.stderr and "Set WAGTAILADMIN_BASE_URL" in result.stderr
+
+
+def test_development_starts_with_the_local_base_url():
+    result = _manage("check", DEBUG="true")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

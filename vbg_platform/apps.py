@@ -8,3 +8,7 @@ class PlatformConfig(AppConfig):
 
     name = "vbg_platform"
     verbose_name = _("Platform")
+
+    def ready(self):
+        # Imported in ready(): registering the settings checks (checks.py) needs the app registry.
+        from . import checks  # noqa: F401

@@ -173,6 +173,8 @@ def production_environment() -> dict:
         DEBUG="false",
         SECRET_KEY="loadtest-" + secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Production mode refuses a local base URL (vbg_platform/checks.py); the load test sends no letter or mail.
+        WAGTAILADMIN_BASE_URL="https://portal.example.nl",
         FIELD_ENCRYPTION_KEYS=urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"{PG_SERVER}/{PG_DB}",

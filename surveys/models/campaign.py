@@ -4,11 +4,13 @@ The letters PDF is the only place where codes meet addresses. It lives as a priv
 URL) until the campaign opens, then it is deleted and the deletion logged; the address file itself is never
 stored."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +59,38 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def closed_on(self) -> datetime.date | None:
+        """The day it was actually closed (by hand or by the hourly job), in Amsterdam."""
+        return timezone.localdate(self.closed_at) if self.closed_at else None
+
+    @property
+    def closed_early(self) -> bool:
+        """Closed by hand before its planned last day: answers stopped that day, not on `closes_on`."""
+        return self.closed_on is not None and self.closed_on < self.closes_on
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day answers were (or will be) accepted; `closes_on` stays the planned one."""
+        return self.closed_on if self.closed_early else self.closes_on
+
+    @property
+    def period_display(self) -> str:
+        """The real period, for every place that shows it (campaign pages, results, the report): after an early
+        close the real last day, with the planned one beside it, e.g. "1 maart t/m 10 maart 2026 (eerder
+        gesloten; gepland t/m 31 maart 2026)"."""
+        start = formats.date_format(self.opens_on, "j F" if self.opens_on.year == self.last_day.year else "j F Y")
+        period = gettext("%(start)s t/m %(end)s") % {
+            "start": start,
+            "end": formats.date_format(self.last_day, "j F Y"),
+        }
+        if not self.closed_early:
+            return period
+        return gettext("%(period)s (eerder gesloten; gepland t/m %(planned)s)") % {
+            "period": period,
+            "planned": formats.date_format(self.closes_on, "j F Y"),
+        }
 
 
 class Question(models.Model):

@@ -54,6 +54,10 @@ def test_a_survey_from_letters_to_the_module_1_figures(live, browser, make_user,
     assert len(codes) == 300
 
     office.get_by_role("button", name="Enquête openen").click()
+    # A page says what opening does first; only the ticked box and the second button open it.
+    expect(office.get_by_text(re.compile("niet meer downloaden of opnieuw afdrukken"))).to_be_visible()
+    office.get_by_label(re.compile("Ik heb de brieven gedownload")).check()
+    office.get_by_role("button", name="Ja, open de enquête").click()
     expect(office.get_by_text("De brieven zijn uit het portaal verwijderd.")).to_be_visible()
     expect(office.get_by_role("link", name=re.compile("Download de brieven"))).to_have_count(0)
     assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
@@ -92,6 +96,9 @@ def test_a_survey_from_letters_to_the_module_1_figures(live, browser, make_user,
 
     office.reload()
     office.get_by_role("button", name="Enquête nu sluiten").click()
+    expect(office.get_by_text(re.compile(r"\d+ dagen eerder dan gepland"))).to_be_visible()
+    office.get_by_label(re.compile("Ik begrijp dat bewoners daarna niet meer kunnen invullen")).check()
+    office.get_by_role("button", name="Ja, sluit de enquête nu").click()
     expect(office.get_by_text(re.compile("De enquête is gesloten"))).to_be_visible()
     office.get_by_role("link", name="Resultaten").click()
     expect(office.get_by_text(re.compile("1 van de 300 aangeschreven adressen"))).to_be_visible()

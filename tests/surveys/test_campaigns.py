@@ -145,7 +145,7 @@ def test_a_bad_address_file_makes_no_letters_and_says_why(
 def test_opening_deletes_the_letters_and_logs_it(client, secretariat, login_with_mfa, campaign, letters):
     path = campaign.letters_file.path
     _as(client, secretariat, login_with_mfa)
-    client.post(f"/enquetes/{campaign.pk}/openen/")
+    client.post(f"/enquetes/{campaign.pk}/openen/", {"confirm": "1"})
     campaign.refresh_from_db()
     assert campaign.status == "open" and not campaign.letters_file
     import os
@@ -240,7 +240,7 @@ def test_closing_fills_the_module_1_figures_with_the_same_numbers(
         other = client.__class__()
         _answer(other, code, {**FULL, "meldingsbereid": "ja" if index % 3 else "nee"})
     _as(client, secretariat, login_with_mfa)
-    client.post(f"/enquetes/{open_campaign.pk}/sluiten/")
+    client.post(f"/enquetes/{open_campaign.pk}/sluiten/", {"confirm": "1"})
     result = SurveyResult.objects.get(municipality__cbs_code=OPMEER)
     assert (result.addresses_mailed, result.responses, str(result.willing_to_report_pct)) == (30, 12, "66.7")
     assert result.source == "portaal" and str(result.response_rate) == "40.0"
