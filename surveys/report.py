@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from fpdf.enums import XPos, YPos
 
 from core.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
@@ -179,12 +178,17 @@ def press_release_draft(campaign: Campaign) -> str:
     figures = campaign_figures(campaign)
     name = campaign.municipality.name
     n = results.responses
-    response = ngettext(
-        "%(n)s bewoner of ondernemer uit het buitengebied van %(name)s vulde de vragenlijst van de gemeente in "
-        "(%(rate)s van de %(mailed)s aangeschreven adressen).",
-        "%(n)s bewoners en ondernemers uit het buitengebied van %(name)s vulden de vragenlijst van de gemeente "
-        "in (%(rate)s van de %(mailed)s aangeschreven adressen).",
-        n,
+    one = n == 1  # two messages rather than ngettext: the catalogues are merged from plain entries
+    response = (
+        _(
+            "%(n)s bewoner of ondernemer uit het buitengebied van %(name)s vulde de vragenlijst van de gemeente in "
+            "(%(rate)s van de %(mailed)s aangeschreven adressen)."
+        )
+        if one
+        else _(
+            "%(n)s bewoners en ondernemers uit het buitengebied van %(name)s vulden de vragenlijst van de gemeente "
+            "in (%(rate)s van de %(mailed)s aangeschreven adressen)."
+        )
     ) % {
         "n": formats.number_format(n, force_grouping=True),
         "name": name,
