@@ -52,6 +52,25 @@ class SurveyPDF(HouseStylePDF):
             self.set_xy(x, y + height)
         self.ln(2)
 
+    def type_lines(self, result, types) -> None:
+        """Per respondent type shown (see selectors.shown_groups) one line with its shares; a group too small
+        for this question is said to be left out, never given a number."""
+        self.set_font(FONT, "", 8.5)
+        self.set_text_color(*MUTED)
+        for index, (_value, label, n) in enumerate(types):
+            cells = [choice.type_cells[index] for choice in result.choices]
+            if any(cell.hidden for cell in cells):
+                text = _("%(group)s: niet getoond (te weinig antwoorden op deze vraag)") % {"group": label}
+            else:
+                shares = " · ".join(
+                    f"{choice.label} {_pct(cell.share)}" for choice, cell in zip(result.choices, cells, strict=True)
+                )
+                text = f"{label} (n={n}): {shares}"
+            self._keep_room(5)
+            self.multi_cell(0, 4.2, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+        self.ln(2)
+
 
 def compact_report_pdf(campaign: Campaign, *, quotable_only: bool = True) -> bytes:
     results = campaign_results(campaign)
@@ -93,6 +112,28 @@ def compact_report_pdf(campaign: Campaign, *, quotable_only: bool = True) -> byt
             % {"n": results.others_count},
             indent=0,
         )
+    if results.types:
+        pdf.meta(
+            _("Per soort respondent staan de groepen met minstens %(n)s antwoorden onder de staven.")
+            % {"n": MIN_RESPONSES}
+            + (
+                " "
+                + _("Niet apart getoond, om kleine groepen te beschermen: %(groups)s.")
+                % {"groups": ", ".join(results.hidden_types)}
+                if results.hidden_types
+                else ""
+            ),
+            indent=0,
+        )
+    elif results.responses:
+        pdf.meta(
+            _(
+                "Geen uitsplitsing naar soort respondent: geen groep kan apart getoond worden zonder een groep van "
+                "minder dan %(minimum)s antwoorden prijs te geven."
+            )
+            % {"minimum": MIN_RESPONSES},
+            indent=0,
+        )
     for result in results.questions:
         if not result.choices:
             continue
@@ -102,6 +143,8 @@ def compact_report_pdf(campaign: Campaign, *, quotable_only: bool = True) -> byt
         pdf.multi_cell(0, 5.4, pdf_text(result.question.text_nl), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
         pdf.bars(result, others=bool(results.others_count))
+        if result.by_type and results.types:
+            pdf.type_lines(result, results.types)
     _police(pdf, campaign)
     quotes = list(open_answers(campaign, quotable_only=quotable_only)[:20])
     if quotes:

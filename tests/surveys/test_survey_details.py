@@ -8,11 +8,15 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stakeholders.models import Municipality
 from surveys import codes, services
-from surveys.models import Campaign, CampaignLogEntry
-from tests.surveys.helpers import OPMEER, _codes_from, address_csv, today
+from surveys.models import Campaign, CampaignLogEntry, Response
+from surveys.selectors import MIN_RESPONSES, campaign_results, shown_groups
+from tests.pdfs import pdf_string_list
+from tests.surveys.helpers import FULL, OPMEER, _as, _codes_from, address_csv, today
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,111 @@ def test_the_code_page_names_the_character_beside_the_field_and_keeps_the_input(
 def test_an_empty_code_asks_for_the_code_in_dutch(client, open_campaign):
     page = client.post("/vragenlijst/", {"code": "", "website": ""}).content.decode()
     assert "Vul de code uit de brief in" in page
+
+
+# --- Results by respondent type ---------------------------------------------------------------------------------
+
+
+def _closed_with(secretariat, groups: dict[str, int], *, extra: dict | None = None) -> Campaign:
+    """A closed Opmeer campaign with groups[type] responses of each respondent type, half of each willing."""
+    campaign = services.campaign_create(
+        user=secretariat,
+        municipality=Municipality.objects.get(cbs_code=OPMEER),
+        title="Enquête buitengebied Opmeer",
+        opens_on=today(),
+        closes_on=today() + datetime.timedelta(days=30),
+        mayor_name="Joost Nieuwenhuizen",
+    )
+    for kind, n in groups.items():
+        for index in range(n):
+            answers = {**FULL, "respondent_type": kind, "meldingsbereid": "ja" if index % 2 else "nee"}
+            answers.update((extra or {}).get((kind, index), {}))
+            Response.objects.create(campaign=campaign, submitted_on=today(), respondent_type=kind, answers=answers)
+    Campaign.objects.filter(pk=campaign.pk).update(status="open", addresses_count=100)
+    return services.campaign_close(campaign=Campaign.objects.get(pk=campaign.pk))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "total", "shown"),
+    [
+        ({"a": 12, "b": 10}, 22, {"a", "b"}),
+        ({"a": 12, "b": 10, "c": 3}, 25, {"a"}),  # c alone would be total - a - b: b is hidden with it
+        ({"a": 20, "b": 0}, 20, {"a"}),  # an empty rest gives nothing away
+        ({"a": 12, "b": 3}, 15, set()),  # with one group left, hiding it too is the only way
+        ({"a": 12, "b": 11, "c": 10, "d": 9}, 42, {"a", "b"}),
+        ({"a": 30}, 35, set()),  # five people without a type would be total - a
+    ],
+)
+def test_groups_shown_never_give_a_small_group_away(sizes, total, shown):
+    assert shown_groups(sizes, total) == shown
+
+
+@given(st.dictionaries(st.sampled_from("abcde"), st.integers(0, 40)), st.integers(0, 15))
+def test_what_is_left_hidden_is_nobody_or_at_least_the_minimum(sizes, untyped):
+    total = sum(sizes.values()) + untyped
+    shown = shown_groups(sizes, total)
+    rest = total - sum(sizes[key] for key in shown)
+    assert all(sizes[key] >= MIN_RESPONSES for key in shown)
+    assert not shown or rest == 0 or rest >= MIN_RESPONSES
+
+
+def _willing_table(page: str) -> str:
+    start = page.index("Als u een vermoeden van drugscriminaliteit heeft")
+    return page[start : page.index("</section>", start)]
+
+
+def test_results_page_breaks_down_by_respondent_type(client, secretariat, login_with_mfa):
+    campaign = _closed_with(secretariat, {"bewoner": 12, "ondernemer": 10})
+    _as(client, secretariat, login_with_mfa)
+    page = client.get(f"/enquetes/{campaign.pk}/resultaten").content.decode()
+    table = _willing_table(page)
+    assert "Bewoners <small>(n=12)</small>" in table and "Ondernemers <small>(n=10)</small>" in table
+    assert "50,0%" in table  # half of each group is willing
+    assert "Niet apart getoond" not in page
+    first = page[page.index("Wat past het best bij u?") :]
+    assert "(n=12)" not in first[: first.index("</section>")]  # the type question is not broken down by itself
+
+
+def test_a_small_group_is_not_given_away_by_subtraction(client, secretariat, login_with_mfa):
+    campaign = _closed_with(secretariat, {"bewoner": 12, "ondernemer": 10, "huurder": 3})
+    results = campaign_results(campaign)
+    assert [label for _v, label, _n in results.types] == ["Bewoners"]
+    assert results.hidden_types == ["Ondernemers", "Huurders van een bedrijfspand"]
+    _as(client, secretariat, login_with_mfa)
+    page = client.get(f"/enquetes/{campaign.pk}/resultaten").content.decode()
+    assert "Ondernemers <small>" not in page and "Huurders van een bedrijfspand <small>" not in page
+    assert "Niet apart getoond, om kleine groepen te beschermen: Ondernemers, Huurders van een bedrijfspand." in page
+
+
+def test_an_optional_question_few_of_a_group_answered_is_marked_not_shown(client, secretariat, login_with_mfa):
+    # "Waar zou u het melden?" is optional: only 3 of the 10 business owners answer it.
+    extra = {("ondernemer", i): {"meldkanaal": ["politie"]} for i in range(3)}
+    extra |= {("bewoner", i): {"meldkanaal": ["mma"]} for i in range(12)}
+    campaign = _closed_with(secretariat, {"bewoner": 12, "ondernemer": 10}, extra=extra)
+    question = next(r for r in campaign_results(campaign).questions if r.question.code == "meldkanaal")
+    assert question.has_hidden_cells
+    # Both columns go: the business owners are few, and the residents' shares beside the total would give
+    # the three away.
+    assert all(cell.hidden for choice in question.choices for cell in choice.type_cells)
+    _as(client, secretariat, login_with_mfa)
+    page = client.get(f"/enquetes/{campaign.pk}/resultaten").content.decode()
+    section = page[page.index("Waar zou u het melden?") :]
+    section = section[: section.index("</section>")]
+    assert '<span aria-hidden="true">×</span><span class="visually-hidden">niet getoond</span>' in section
+    assert "× niet getoond:" in section
+
+
+def test_without_a_group_large_enough_the_page_says_so(client, secretariat, login_with_mfa):
+    campaign = _closed_with(secretariat, {"bewoner": 8, "ondernemer": 4})
+    _as(client, secretariat, login_with_mfa)
+    page = client.get(f"/enquetes/{campaign.pk}/resultaten").content.decode()
+    assert "Geen uitsplitsing naar soort respondent" in page and "(n=8)" not in page
+
+
+def test_the_report_holds_the_breakdown_by_respondent_type(client, secretariat, login_with_mfa):
+    campaign = _closed_with(secretariat, {"bewoner": 12, "ondernemer": 10, "huurder": 3})
+    _as(client, secretariat, login_with_mfa)
+    text = " ".join(pdf_string_list(client.get(f"/enquetes/{campaign.pk}/rapport.pdf").content))
+    assert "Bewoners (n=12): Ja 50,0% · Misschien 0,0% · Nee 50,0%" in text
+    assert "Ondernemers (n=" not in text and "Huurders van een bedrijfspand (n=" not in text
+    assert "Niet apart getoond, om kleine groepen te beschermen" in text
