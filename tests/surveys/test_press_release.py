@@ -120,3 +120,4 @@ def test_the_texts_page_offers_the_draft(client, secretariat, login_with_mfa, el
     _as(client, secretariat, login_with_mfa)
     page = client.get(f"/enquetes/{campaign.pk}/rapport/").content.decode()
     assert "Minder bewoners buitengebied Opmeer" in page and "alert op drugscriminaliteit" not in page
+    assert "Tekst tussen [ ] vult de gemeente zelf in" in page
