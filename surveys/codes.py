@@ -9,6 +9,8 @@ import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GROUPS = 3
@@ -24,10 +26,53 @@ def new_code() -> str:
 def normalise(typed: str) -> str | None:
     """What a person typed or scanned, as the code it must be (None when it cannot be one)."""
     cleaned = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
-    cleaned = cleaned.replace("0", "O").replace("1", "I")
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return "-".join(cleaned[i : i + GROUP_LENGTH] for i in range(0, CODE_LENGTH, GROUP_LENGTH))
+
+
+# Characters left out of the alphabet because they are easily mistaken for others on paper: what a person who
+# typed one probably saw, so the error can say what to look for in the letter.
+_LEFT_OUT = {
+    "0": gettext_lazy("De code bevat een 0 (nul). Codes hebben geen nul en geen letter O: staat er een D of een Q?"),
+    "O": gettext_lazy("De code bevat een O. Codes hebben geen letter O en geen nul: staat er een D of een Q?"),
+    "1": gettext_lazy("De code bevat een 1 (één). Codes hebben geen 1, I of L: staat er een J, een T of een 7?"),
+    "I": gettext_lazy("De code bevat een I. Codes hebben geen I, L of 1: staat er een J, een T of een 7?"),
+    "L": gettext_lazy("De code bevat een L. Codes hebben geen L, I of 1: staat er een J, een T of een 7?"),
+}
+
+
+def problem(typed: str) -> str | None:
+    """Why what a person typed cannot be a code, in plain Dutch (None when it has the form of one): the characters
+    outside the alphabet by name, and the number of characters really typed. Spaces and dashes do not count."""
+    cleaned = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    messages = []
+    for ch in dict.fromkeys(cleaned):
+        if ch in ALPHABET:
+            continue
+        if ch in _LEFT_OUT:
+            messages.append(str(_LEFT_OUT[ch]))
+        else:
+            messages.append(
+                _("De code bevat een %(char)s. Codes hebben alleen hoofdletters en de cijfers 2 tot en met 9.")
+                % {"char": ch}
+            )
+    if len(cleaned) != CODE_LENGTH:
+        # Two messages rather than ngettext: Dutch and English pluralise alike, and the catalogues are merged from
+        # plain entries.
+        typed_count = (
+            _(
+                "U typte 1 teken; een code heeft er %(length)s (streepjes en spaties niet meegeteld), zoals "
+                "ABCD-EFGH-JKMN."
+            )
+            if len(cleaned) == 1
+            else _(
+                "U typte %(n)s tekens; een code heeft er %(length)s (streepjes en spaties niet meegeteld), zoals "
+                "ABCD-EFGH-JKMN."
+            )
+        )
+        messages.append(typed_count % {"n": len(cleaned), "length": CODE_LENGTH})
+    return " ".join(messages) or None
 
 
 def _keys() -> list[bytes]:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Municipality
 
+from . import codes
 from .models import Campaign, Question
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,11 +64,20 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Uw code"),
         max_length=40,
+        error_messages={"required": _("Vul de code uit de brief in, bijvoorbeeld ABCD-EFGH-JKMN.")},
         help_text=_("De code staat in de brief van de burgemeester, bijvoorbeeld ABCD-EFGH-JKMN."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     # A field people never see or fill in; simple bots do (the bot trap).
     website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+
+    def clean_code(self):
+        """A typing slip is named (which character, how many typed) before any lookup, so a resident with a
+        zero in the code learns what to look for in the letter instead of being told to count again."""
+        typed = self.cleaned_data["code"]
+        if (problem := codes.problem(typed)) is not None:
+            raise forms.ValidationError(problem)
+        return typed
 
 
 def municipalities_for(user, permission_check):

@@ -135,4 +135,17 @@ STANDARD_QUESTIONS = [
     },
 ]
 
+# Short names of the respondent types for column headings and the report (the answers themselves are sentences).
+RESPONDENT_TYPE_LABELS = {
+    "bewoner": _("Bewoners"),
+    "ondernemer": _("Ondernemers"),
+    "eigenaar": _("Eigenaren van een bedrijfspand"),
+    "huurder": _("Huurders van een bedrijfspand"),
+}
+
+
+def respondent_type_label(value: str, answer: str) -> str:
+    return str(RESPONDENT_TYPE_LABELS.get(value, answer))
+
+
 KIND_LABELS = {"single": _("Eén antwoord"), "multiple": _("Meer antwoorden mogelijk"), "text": _("Open antwoord")}

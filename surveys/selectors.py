@@ -1,6 +1,9 @@
 """Reading survey results: per question the counts and shares, per respondent type, and the average of the
 other municipalities. Another municipality's numbers never appear on their own, and a campaign with fewer than
-MIN_RESPONSES responses does not count in that average (so no small group can be worked out)."""
+MIN_RESPONSES responses does not count in that average (so no small group can be worked out). The breakdown by
+respondent type follows the same minimum: a group is shown only with MIN_RESPONSES answers or more, and when
+the groups not shown would together be smaller than that (so total minus the shown groups gives them away),
+the smallest shown group is hidden too."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .models import Campaign, CampaignLogEntry, OpenAnswer, Question
-from .questions import RESPONDENT_TYPE
+from .questions import RESPONDENT_TYPE, respondent_type_label
 
 MIN_RESPONSES = 10
 # An average of one municipality would be that municipality's own numbers under another name.
@@ -25,6 +28,13 @@ class ChoiceResult:
     share: Decimal | None
     others_share: Decimal | None = None  # average share over other municipalities' campaigns
     by_type: dict[str, Decimal | None] = field(default_factory=dict)
+    type_cells: list["TypeCell"] = field(default_factory=list)  # one per CampaignResults.types, in that order
+
+
+@dataclass
+class TypeCell:
+    share: Decimal | None
+    hidden: bool = False  # too few in this group answered this question, or hidden to protect such a group
 
 
 @dataclass
@@ -32,6 +42,11 @@ class QuestionResult:
     question: Question
     answered: int
     choices: list[ChoiceResult]
+    by_type: bool = False  # whether the breakdown by respondent type applies (not to that question itself)
+
+    @property
+    def has_hidden_cells(self) -> bool:
+        return any(cell.hidden for choice in self.choices for cell in choice.type_cells)
 
 
 @dataclass
@@ -42,6 +57,20 @@ class CampaignResults:
     questions: list[QuestionResult]
     types: list[tuple[str, str, int]]  # respondent type value, label, responses (types under MIN hidden)
     others_count: int  # how many other campaigns make up the comparison
+    hidden_types: list[str] = field(default_factory=list)  # labels of the types not shown on their own
+
+
+def shown_groups(sizes: dict[str, int], total: int, minimum: int = MIN_RESPONSES) -> set[str]:
+    """The groups that may be shown on their own beside the total: each at least `minimum`, and the rest (total
+    minus the shown groups: the hidden groups and anyone without a group) either nobody or at least `minimum`,
+    so no small group can be worked out by subtraction. Smallest groups give way first."""
+    shown = {key for key, size in sizes.items() if size >= minimum}
+    while shown:
+        rest = total - sum(sizes[key] for key in shown)
+        if rest == 0 or rest >= minimum:
+            break
+        shown.remove(min(shown, key=lambda key: (sizes[key], key)))
+    return shown
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -157,11 +186,13 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     averages, others_count = _others_average(campaign, questions)
     type_question = next((q for q in questions if q.code == RESPONDENT_TYPE), None)
     type_counts = everyone.get(RESPONDENT_TYPE, {})
-    types = [
-        (value, label, type_counts.get(value, 0))
+    type_choices = [
+        (value, respondent_type_label(value, label))
         for value, label in (type_question.choice_list() if type_question else [])
-        if type_counts.get(value, 0) >= MIN_RESPONSES
     ]
+    visible = shown_groups({value: type_counts.get(value, 0) for value, _label in type_choices}, total)
+    types = [(value, label, type_counts.get(value, 0)) for value, label in type_choices if value in visible]
+    hidden_types = [label for value, label in type_choices if value not in visible and type_counts.get(value, 0)]
     open_counts = dict(
         OpenAnswer.objects.filter(response__campaign=campaign).values_list("question_id").annotate(n=Count("pk"))
     )
@@ -173,18 +204,23 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         counts = everyone.get(question.code, {})
         answered = counts.get("_answered", 0)
         groups = {value: counted["by_type"].get(value, {}).get(question.code, {}) for value, _l, _n in types}
-        choices = [
-            ChoiceResult(
-                value=value,
-                label=label,
-                count=counts.get(value, 0),
-                share=_share(counts.get(value, 0), answered),
-                others_share=averages.get((question.code, value)),
-                by_type={t: _share(g.get(value, 0), g.get("_answered", 0)) for t, g in groups.items()},
+        # Per question again: an optional question answered by few of a group would give that few away.
+        answering = shown_groups({value: group.get("_answered", 0) for value, group in groups.items()}, answered)
+        choices = []
+        for value, label in question.choice_list():
+            by_type = {t: _share(g.get(value, 0), g.get("_answered", 0)) for t, g in groups.items() if t in answering}
+            choices.append(
+                ChoiceResult(
+                    value=value,
+                    label=label,
+                    count=counts.get(value, 0),
+                    share=_share(counts.get(value, 0), answered),
+                    others_share=averages.get((question.code, value)),
+                    by_type=by_type,
+                    type_cells=[TypeCell(by_type.get(t), hidden=t not in answering) for t, _l, _n in types],
+                )
             )
-            for value, label in question.choice_list()
-        ]
-        results.append(QuestionResult(question, answered, choices))
+        results.append(QuestionResult(question, answered, choices, by_type=question.code != RESPONDENT_TYPE))
     return CampaignResults(
         campaign=campaign,
         responses=total,
@@ -192,6 +228,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         questions=results,
         types=types,
         others_count=others_count,
+        hidden_types=hidden_types,
     )
 
 

@@ -28,6 +28,7 @@ from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, STANDARD_QUESTIONS, WILLI
 from .selectors import campaign_tally, tally
 
 logger = logging.getLogger(__name__)
+DAY_FORMAT = "j F Y"  # the portal's date format (templates use |date:"j F Y")
 MAX_ADDRESSES = 20000
 POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 DEFAULT_LETTER = (
@@ -390,12 +391,28 @@ def code_lookup(typed: str) -> tuple[str, InvitationCode]:
     today = timezone.localdate()
     if campaign.status == Campaign.Status.CLOSED or today > campaign.closes_on:
         raise CodeRefused(_("Deze enquête is gesloten. Dank u voor uw belangstelling."))
+    if campaign.status == Campaign.Status.DRAFT and campaign.opens_on <= today:
+        campaign = _open_on_its_day(campaign)
+        invitation.campaign = campaign
     if campaign.status != Campaign.Status.OPEN or today < campaign.opens_on:
         raise CodeRefused(
-            _("Deze enquête opent op %(date)s. U kunt dan uw code gebruiken.")
-            % {"date": campaign.opens_on.strftime("%d-%m-%Y")}
+            _("Deze enquête opent op %(date)s. U kunt dan uw code gebruiken.") % {"date": day(campaign.opens_on)}
         )
     return code, invitation
+
+
+def day(value: datetime.date) -> str:
+    """A date as the portal writes it everywhere (pages, PDFs, mails): "7 december 2026"."""
+    return formats.date_format(value, DAY_FORMAT)
+
+
+def _open_on_its_day(campaign: Campaign) -> Campaign:
+    """A campaign is open on its opening day (Amsterdam time) from midnight, not from when the hourly job next
+    runs: the first resident with a code opens it as the job would (the letters are deleted then too)."""
+    try:
+        return campaign_open(campaign=campaign)
+    except ValidationError:
+        return Campaign.objects.get(pk=campaign.pk)  # opened meanwhile by the job or another resident
 
 
 def draft_load(code: str, invitation: InvitationCode) -> dict:

@@ -317,7 +317,11 @@ def start(request):
     if not form.is_valid() or form.cleaned_data["website"]:
         _count_attempt(request)
         return _start_page(
-            request, form=form, error=_("Deze code klopt niet. Een code heeft 12 tekens, zoals ABCD-EFGH-JKMN.")
+            request,
+            form=form,
+            error=form.errors["code"][0]
+            if "code" in form.errors
+            else _("Deze code klopt niet. Een code heeft 12 tekens, zoals ABCD-EFGH-JKMN."),
         )
     try:
         code, _invitation = services.code_lookup(form.cleaned_data["code"])

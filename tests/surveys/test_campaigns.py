@@ -200,7 +200,7 @@ def test_answers_are_kept_for_later_under_the_code(client, open_campaign, letter
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("ABCD", "12 tekens"), ("ABCD-EFGH-JKMN", "niet (meer) invullen")],
+    [("ABCD", "U typte 4 tekens; een code heeft er 12"), ("ABCD-EFGH-JKMN", "niet (meer) invullen")],
 )
 def test_unknown_or_malformed_codes_are_refused(client, open_campaign, typed, message):
     response = client.post("/vragenlijst/", {"code": typed, "website": ""})
@@ -226,8 +226,10 @@ def test_a_closed_campaign_takes_no_more_answers(client, open_campaign, letters,
 
 
 def test_a_code_before_opening_says_when_it_opens(client, campaign, letters):
+    tomorrow = today() + datetime.timedelta(days=1)
+    Campaign.objects.filter(pk=campaign.pk).update(opens_on=tomorrow)
     response = client.post("/vragenlijst/", {"code": letters[0], "website": ""})
-    assert "opent op" in response.content.decode()
+    assert f"opent op {tomorrow.day} " in response.content.decode()
 
 
 # --- Closing, results, report -----------------------------------------------------------------------------
