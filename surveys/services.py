@@ -290,9 +290,7 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
     if not campaign.addresses_count:
         raise ValidationError(_("Maak eerst de brieven: zonder codes kan niemand de vragenlijst invullen."))
     if campaign.opens_on > timezone.localdate():
-        raise ValidationError(
-            _("Deze enquête opent pas op %(date)s.") % {"date": campaign.opens_on.strftime("%d-%m-%Y")}
-        )
+        raise ValidationError(_("Deze enquête opent pas op %(date)s.") % {"date": day(campaign.opens_on)})
     campaign.status = Campaign.Status.OPEN
     campaign.save(update_fields=["status"])
     _delete_letters(campaign, user)

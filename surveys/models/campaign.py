@@ -66,6 +66,11 @@ class Campaign(models.Model):
         return timezone.localdate(self.closed_at) if self.closed_at else None
 
     @property
+    def opening_day_reached(self) -> bool:
+        """Its opening day has come (in Amsterdam): it may be opened now, by hand or by the hourly job."""
+        return self.opens_on <= timezone.localdate()
+
+    @property
     def closed_early(self) -> bool:
         """Closed by hand before its planned last day: answers stopped that day, not on `closes_on`."""
         return self.closed_on is not None and self.closed_on < self.closes_on

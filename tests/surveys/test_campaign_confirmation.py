@@ -258,3 +258,29 @@ def test_a_period_across_new_year_names_both_years():
         assert campaign.period_display == (
             "15 december t/m 20 december 2026 (eerder gesloten; gepland t/m 31 januari 2027)"
         )
+
+
+def test_on_its_opening_day_a_draft_says_it_can_open_now_and_before_it_names_the_day_in_words(
+    client, secretariat, login_with_mfa, campaign
+):
+    """The page never says "gaat vanzelf open op <vandaag>", and the refusal names the day as the portal does."""
+    _as(client, secretariat, login_with_mfa)
+    draft = services.campaign_create(
+        user=secretariat,
+        municipality=campaign.municipality,
+        title="Vandaag",
+        opens_on=today(),
+        closes_on=today() + datetime.timedelta(days=30),
+        mayor_name="X",
+    )
+    page = client.get(f"/enquetes/{draft.pk}/").content.decode()
+    assert "De openingsdag is bereikt" in page and "gaat vanzelf open op" not in page
+    draft.opens_on = today() + datetime.timedelta(days=3)
+    draft.save(update_fields=["opens_on"])
+    page = client.get(f"/enquetes/{draft.pk}/").content.decode()
+    assert f"gaat vanzelf open op {_day(draft.opens_on)}" in page
+    services.letters_make(
+        user=secretariat, campaign=draft, name="a.csv", raw=b"adres;postcode;plaats\nDorp 1;1716AB;Opmeer"
+    )
+    response = client.post(f"/enquetes/{draft.pk}/openen/", {"confirm": "1"}, follow=True)
+    assert f"Deze enquête opent pas op {_day(draft.opens_on)}." in response.content.decode()
