@@ -19,8 +19,9 @@ from .forms import (
     ProgressReportForm,
     SurveyResultForm,
     TrainingForm,
+    TrendThresholdForm,
 )
-from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training
+from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training, TrendThreshold
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
 from .selectors import view_years
 
@@ -191,6 +192,23 @@ def police_import(request):
             )
             return redirect("monitoring:dashboard")
     return render(request, "monitoring/police_import.html", {"form": form, "problems": problems})
+
+
+@login_required
+def trend_threshold_edit(request):
+    if not user_can_edit_all_figures(request.user):
+        raise Http404
+    current = TrendThreshold.current()
+    form = TrendThresholdForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_figures.trend_threshold_save(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De drempel voor de trends is opgeslagen."))
+            return redirect("monitoring:trend_threshold")
+    return render(request, "monitoring/trend_threshold.html", {"form": form, "threshold": current})
 
 
 # --- The Stuurgroep report ---------------------------------------------------------------------------------
