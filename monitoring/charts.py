@@ -117,8 +117,8 @@ def layout(chart: BarChart) -> BarChart:
     chart.height += LINE * lines
     too_little = chart.too_little or [False] * len(chart.categories)
     known = [v for serie in chart.values for i, v in enumerate(serie) if v is not None and not too_little[i]]
-    # Counts: at least 4, so the ticks are whole numbers (never "0.25" of a drug lab).
-    maximum = 100 if chart.unit == "%" else _nice_maximum(max([*known, 4]))
+    # Counts: four whole-number steps (never "1.25" or "0.25" of a drug lab).
+    maximum = 100 if chart.unit == "%" else 4 * math.ceil(_nice_maximum(max([*known, 4]) / 4))
     plot_width = chart.width - chart.left - 8
     plot_height = chart.height - chart.top - chart.bottom
     group = plot_width / max(1, len(chart.categories))
@@ -152,6 +152,8 @@ def _municipalities(n: int) -> str:
 
 
 def _threshold_note(min_municipalities: int, min_responses: int | None) -> str:
+    if min_municipalities <= 1 and not min_responses:
+        return ""  # every year with figures counts: nothing to explain
     if min_responses is None:
         return ngettext(
             "Een jaar telt mee in de trend bij cijfers van ten minste %(m)s gemeente.",

@@ -319,3 +319,20 @@ def test_sheet_names_are_safe_and_unique():
     long = "Stand Een Heel Lange Districtsnaam Die Niet Past"
     first, second = sheet_name(long, taken), sheet_name(long, taken)
     assert len(first) == len(second) == 31 and first != second and second.endswith("(2)")
+
+
+@pytest.mark.parametrize("most", [3, 10, 40, 130])
+def test_a_count_chart_has_whole_number_ticks(most):
+    from monitoring.charts import police_chart
+    from monitoring.selectors_figures import Police, YearSeries
+
+    series = YearSeries(
+        years=[2022, 2023],
+        survey={},
+        police={2022: Police(most, 1, 0), 2023: Police(2, 0, 1)},
+        police_municipalities={2022: 5, 2023: 5},
+    )
+    chart = police_chart(series, slug="p", min_municipalities=3)
+    assert [tick.label for tick in chart.ticks][0] == "0"
+    assert all(tick.label.isdigit() for tick in chart.ticks), [tick.label for tick in chart.ticks]
+    assert int(chart.ticks[-1].label) >= most
