@@ -24,6 +24,7 @@ from .forms import (
 from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training, TrendThreshold
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
 from .selectors import view_years
+from .selectors_figures import trend_threshold
 
 
 def _editable_municipality(request, cbs_code: str) -> Municipality:
@@ -233,9 +234,8 @@ def report_edit(request, year: int):
         saved.save()
         messages.success(request, _("De procesevaluatie over %(year)s is opgeslagen.") % {"year": year})
         return redirect("monitoring:report", year=year)
-    return render(
-        request, "monitoring/report.html", {"form": form, "year": year, "years": view_years(), "report": instance}
-    )
+    context = {"form": form, "year": year, "years": view_years(), "report": instance, "threshold": trend_threshold()}
+    return render(request, "monitoring/report.html", context)
 
 
 @login_required

@@ -195,6 +195,9 @@ def test_the_secretariat_sets_the_threshold(secretariat_client, secretariat):
     assert (stored.min_municipalities, stored.min_responses, stored.updated_by) == (5, 250, secretariat)
     secretariat_client.post("/voortgang/trenddrempel/", {"min_municipalities": "4", "min_responses": "200"})
     assert TrendThreshold.objects.count() == 1 and TrendThreshold.current().min_municipalities == 4
+    page = secretariat_client.get(f"/voortgang/rapportage/{_this_year()}/").content.decode()
+    assert "telt een jaar mee vanaf 4 gemeenten en 200 ingevulde vragenlijsten" in page
+    assert 'href="/voortgang/trenddrempel/"' in page
 
 
 @pytest.mark.parametrize("role", [Role.PARTNER, Role.AOV, Role.COACH, Role.COACH_COORDINATOR, Role.ADMIN])
