@@ -7,7 +7,15 @@ from accounts.models import User
 from core.roles import GROUP_NAMES, Role
 
 from . import services_figures
-from .models import InformationEvening, Participation, PoliceFigures, ProgressReport, SurveyResult, Training
+from .models import (
+    InformationEvening,
+    Participation,
+    PoliceFigures,
+    ProgressReport,
+    SurveyResult,
+    Training,
+    TrendThreshold,
+)
 from .services import participation_validate
 
 
@@ -206,3 +214,30 @@ class ProgressReportForm(forms.ModelForm):
         model = ProgressReport
         fields = ["evaluation"]
         widgets = {"evaluation": forms.Textarea(attrs={"rows": 14})}
+
+
+class TrendThresholdForm(forms.ModelForm):
+    class Meta:
+        model = TrendThreshold
+        fields = ["min_municipalities", "min_responses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service gives the Dutch message for a negative or too large number, for both fields at once.
+        for name in self.fields:
+            self.fields[name].min_value = None
+            self.fields[name].max_value = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("min", None)
+            self.fields[name].widget.attrs.pop("max", None)
+            self.fields[name].error_messages["invalid"] = _("Vul een geheel getal in, zonder punt of komma.")
+            self.fields[name].error_messages["required"] = _("Vul een aantal in.")
+
+    def _post_clean(self):
+        pass  # the model's validators would repeat the service's messages
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            _validated(self, services_figures.trend_threshold_validate, **cleaned)
+        return cleaned

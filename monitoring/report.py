@@ -1,11 +1,13 @@
-"""The yearly report to the Stuurgroep Ondermijning as PDF (house style, fpdf2) and XLSX (tablib).
+"""The yearly report to the Stuurgroep Ondermijning as PDF (house style, fpdf2) and XLSX (openpyxl, xlsx.py).
 
 report_data() gathers everything from the dashboard's own selectors and tables; the PDF prints the cells with
-the dashboard's display() and the XLSX writes the same values as numbers, so no figure is computed twice."""
+the dashboard's display() and the XLSX writes the same values as typed cells, so no figure is computed twice.
+The first page sums the year up in plain Dutch from those same objects (summary.py)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-import tablib
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf.enums import XPos, YPos
@@ -15,8 +17,10 @@ from core.pdf import BLUE, FONT, INK, MUTED, RULE, HouseStylePDF, pdf_text
 from . import charts, selectors
 from .models import ProgressReport
 from .permissions import referral_count_municipality_ids
-from .selectors_figures import figure_tables, year_series
+from .selectors_figures import figure_tables, trend_threshold, year_series
+from .summary import year_summary
 from .tables import Row, Table, display, figure_tables_for_display, matrix_tables
+from .xlsx import Sheet, workbook
 
 
 @dataclass
@@ -28,6 +32,7 @@ class ReportData:
     figures: list[Table]
     charts: list[charts.BarChart]
     generated_at: object
+    summary: list[tuple[str, str]]  # (label, text): the first page
 
 
 def status_totals_table(totals) -> Table:
@@ -44,15 +49,22 @@ def dashboard_tables(*, year: int, district_code: str | None, user):
     modules, blocks = selectors.progress_matrix(year=year, district_code=district_code)
     figures = figure_tables(year=year, district_code=district_code, locations_for=referral_count_municipality_ids(user))
     series = year_series(district_code=district_code)
+    threshold = trend_threshold()
     return {
         "modules": modules,
         "blocks": blocks,
         "matrix": matrix_tables(blocks, modules),
         "totals": status_totals_table(selectors.status_totals(blocks, modules)),
         "figures": figure_tables_for_display(figures),
+        "figure_data": figures,
         "charts": [
-            charts.survey_chart(series, slug="grafiek-enquete"),
-            charts.police_chart(series, slug="grafiek-politie"),
+            charts.survey_chart(
+                series,
+                slug="grafiek-enquete",
+                min_municipalities=threshold.min_municipalities,
+                min_responses=threshold.min_responses,
+            ),
+            charts.police_chart(series, slug="grafiek-politie", min_municipalities=threshold.min_municipalities),
         ],
     }
 
@@ -68,7 +80,85 @@ def report_data(*, year: int, user) -> ReportData:
         figures=tables["figures"],
         charts=tables["charts"],
         generated_at=timezone.now(),
+        summary=year_summary(
+            year=year,
+            modules=tables["modules"],
+            blocks=tables["blocks"],
+            figure_data=tables["figure_data"],
+            figures=tables["figures"],
+            charts=tables["charts"],
+        ),
     )
+
+
+# --- Tables without figures ----------------------------------------------------------------------------------
+
+
+def _blank(slug: str, cells: list) -> bool:
+    """Nothing entered (survey, police: no row at all) or nothing counted (counts that are all zero)."""
+    if slug in ("module-1", "politie"):
+        return all(value is None for value in cells)
+    return all(value in (None, 0) for value in cells)
+
+
+def _empty_texts(slug: str, year: int) -> tuple[str, str] | None:
+    """Why a table, or one district's part of it, has no figures: (whole table, one district)."""
+    texts = {
+        "module-1": (
+            _("In %(year)s is er nog in geen enkele gemeente een enquête gehouden."),
+            _("In %(year)s is er in dit district nog geen enquête gehouden."),
+        ),
+        "politie": (
+            _("Voor %(year)s zijn nog geen politiecijfers ingevoerd."),
+            _("Voor %(year)s zijn in dit district nog geen politiecijfers ingevoerd."),
+        ),
+        "modules-2-4": (
+            _("In %(year)s zijn nog geen informatieavonden, trainingen of platformoverleggen vastgelegd."),
+            _("In %(year)s is in dit district nog niets vastgelegd voor de modules 2, 3 en 4."),
+        ),
+        "module-5": (_("In %(year)s zijn geen kwetsbare locaties vastgelegd."), ""),
+    }
+    if slug not in texts:
+        return None
+    whole, district = texts[slug]
+    return whole % {"year": year}, district % {"year": year} if district else ""
+
+
+def explained(table: Table, year: int) -> Table | str:
+    """The table as the PDF prints it: a sentence instead of a table without figures, and one line instead of
+    a district's rows of dashes. The numbers that are printed are the table's own."""
+    texts = _empty_texts(table.slug, year)
+    if texts is None:
+        return table
+    whole, district = texts
+    if all(_blank(table.slug, row.cells) for row in table.rows):
+        return whole
+    if not district:
+        return table
+    missing = {"module-1": _("Nog geen enquête"), "politie": _("Nog geen politiecijfers")}.get(table.slug)
+    rows: list[Row] = []
+    start = 0
+    while start < len(table.rows):
+        group = table.rows[start].group
+        end = start + 1
+        while group and end < len(table.rows) and table.rows[end].group == group:
+            end += 1
+        members, start = table.rows[start:end], end
+        if not group:
+            rows.extend(members)
+            continue
+        if all(_blank(table.slug, row.cells) for row in members):
+            rows.append(Row(group, [], group=group, note=district))
+            continue
+        blank = [row for row in members if not row.total and _blank(table.slug, row.cells)]
+        if missing and len(blank) > 1:
+            # The municipalities without figures in a district with some: their names on one line.
+            rows.extend(row for row in members if not row.total and row not in blank)
+            rows.append(Row(missing, [], group=group, note=", ".join(row.heading for row in blank)))
+            rows.extend(row for row in members if row.total)
+        else:
+            rows.extend(members)
+    return Table(table.slug, table.title, table.columns, rows, table.note)
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------
@@ -104,6 +194,9 @@ class ReportPDF(HouseStylePDF):
         self.section_heading(table.title)
         headings()
         for row in table.rows:
+            if row.note:
+                self._note_row(row, widths, usable, size, headings)
+                continue
             cells = [row.heading] + [display(value) for value in row.cells]
             style = "B" if row.total else ""
             line_count = max(self._lines(text, widths[i], size, style) for i, text in enumerate(cells))
@@ -127,6 +220,40 @@ class ReportPDF(HouseStylePDF):
             self.set_text_color(*MUTED)
             self.multi_cell(0, 4, pdf_text(table.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(4)
+
+    def _note_row(self, row: Row, widths, usable, size, headings) -> None:
+        """A district without figures: its name, and one sentence across the other columns."""
+        spans = [widths[0], usable - widths[0]]
+        texts = [row.heading, row.note]
+        height = max(self._lines(text, spans[i], size, "I" if i else "") for i, text in enumerate(texts)) * 4.2 + 1.2
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+            headings()
+        self.set_text_color(*INK)
+        x, y = self.l_margin, self.get_y()
+        for i, text in enumerate(texts):
+            self.set_font(FONT, "I" if i else "", size)
+            self.set_xy(x + 0.5, y + 0.6)
+            self.multi_cell(spans[i] - 1, 4.2, pdf_text(text), align="L")
+            x += spans[i]
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, y + height, self.l_margin + usable, y + height)
+        self.set_xy(self.l_margin, y + height)
+
+    def explanation(self, title: str, text: str) -> None:
+        """A table without figures: its title and why."""
+        self.section_heading(title)
+        self.paragraph(text, indent=0, style="I")
+        self.ln(2)
+
+    def summary(self, parts: list[tuple[str, str]]) -> None:
+        self.section_heading(_("Het jaar in het kort"))
+        for label, text in parts:
+            if label:
+                self._keep_room(16)
+                self.paragraph(label, indent=0, style="B")
+                self.ln(-1.5)
+            self.paragraph(text, indent=0)
 
     def _lines(self, text: str, width: float, size: float, style: str = "") -> int:
         self.set_font(FONT, style, size)
@@ -156,6 +283,13 @@ class ReportPDF(HouseStylePDF):
         for x, label in chart.labels:
             width = self.get_string_width(label)
             self.text(self.l_margin + x * scale - width / 2, top + (chart.plot_bottom + 14) * scale, pdf_text(label))
+        for x, y, text in chart.sublabels:  # the n of each year
+            width = self.get_string_width(pdf_text(text))
+            self.text(self.l_margin + x * scale - width / 2, top + (y - 4) * scale, pdf_text(text))
+        self.set_font(FONT, "I", 7)
+        for x, y, text in chart.gaps:  # a year below the threshold: no bars, and why
+            width = self.get_string_width(pdf_text(text))
+            self.text(self.l_margin + x * scale - width / 2, top + y * scale, pdf_text(text))
         self.set_y(top + chart.height * scale + 2)
         x = self.l_margin
         for _index, name, pattern, colour in chart.styles:
@@ -165,7 +299,15 @@ class ReportPDF(HouseStylePDF):
             self.set_text_color(*INK)
             self.cell(self.get_string_width(pdf_text(name)) + 6, 4, pdf_text(name))
             x = self.get_x()
-        self.ln(8)
+        self.ln(6)
+        note = chart.threshold_note
+        if chart.left_out:
+            note += " " + _("Niet in de grafiek:") + " " + "; ".join(chart.left_out) + "."
+        if note:
+            self.set_font(FONT, "I", 8)
+            self.set_text_color(*MUTED)
+            self.multi_cell(0, 4, pdf_text(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
 
     def _bar(self, x, y, width, height, pattern, colour) -> None:
         rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -203,6 +345,8 @@ def report_pdf(data: ReportData) -> bytes:
             (_("Gemaakt op"), formats.date_format(timezone.localtime(data.generated_at), "j F Y, H:i")),
         ]
     )
+    pdf.summary(data.summary)
+    pdf.add_page()
     pdf.section_heading(_("Procesevaluatie"))
     if data.evaluation.strip():
         for paragraph in data.evaluation.replace("\r\n", "\n").split("\n\n"):
@@ -216,7 +360,11 @@ def report_pdf(data: ReportData) -> bytes:
         pdf.table(table)
     pdf.table(data.totals, first_width=60)
     for table in data.figures:
-        pdf.table(table)
+        shown = explained(table, data.year)
+        if isinstance(shown, str):
+            pdf.explanation(table.title, shown)
+        else:
+            pdf.table(shown)
     if pdf.w > pdf.h:
         pdf.add_page(orientation="P")
     for chart in data.charts:
@@ -227,25 +375,63 @@ def report_pdf(data: ReportData) -> bytes:
 # --- XLSX ----------------------------------------------------------------------------------------------------
 
 
-def _sheet(table: Table, title: str | None = None) -> tablib.Dataset:
-    sheet = tablib.Dataset(headers=table.columns, title=(title or table.title)[:31])
-    for row in table.rows:
-        sheet.append([row.heading] + [float(v) if hasattr(v, "as_tuple") else v for v in row.cells])
-    return sheet
+def _sheet(table: Table, name: str) -> Sheet:
+    return Sheet(
+        name=name,
+        columns=table.columns,
+        rows=[[row.heading, *row.cells] for row in table.rows],
+        bold_rows={index for index, row in enumerate(table.rows) if row.total},
+        notes=[table.note] if table.note else [],
+    )
+
+
+def _chart_sheet(chart: charts.BarChart, name: str) -> Sheet:
+    def year(category: str):
+        return int(category) if category.isdigit() else category
+
+    # A percentage series holds Decimals (percentage cells); the counts are whole numbers.
+    return Sheet(
+        name=name,
+        columns=[_("Jaar"), *chart.series, *chart.count_columns, _("Opmerking")],
+        rows=[
+            [
+                year(category),
+                *[Decimal(v) if chart.unit == "%" and v is not None else v for v in values],
+                *counts,
+                remark or None,
+            ]
+            for category, values, counts, remark in chart.table_rows
+        ],  # fmt: skip
+        notes=[chart.threshold_note] if chart.threshold_note else [],
+        formats={0: "0"},  # a year, not a count: 2026, never 2.026
+    )
 
 
 def report_xlsx(data: ReportData) -> bytes:
-    sheets = [_sheet(t, _("Stand %(district)s") % {"district": t.title}) for t in data.matrix]
-    sheets.append(_sheet(data.totals))
-    sheets.extend(_sheet(t, t.slug) for t in data.figures)
-    for chart in data.charts:
-        chart_table = Table(chart.slug, chart.title, [_("Jaar")] + chart.series)
-        chart_table.rows = [Row(category, list(values)) for category, values in chart.rows]
-        sheets.append(_sheet(chart_table, chart.slug))
-    evaluation = tablib.Dataset(headers=[_("Procesevaluatie")], title=_("Procesevaluatie")[:31])
+    """One sheet per table of the PDF, named in one style: a short Dutch name without the year (the file has
+    it)."""
+    names = {
+        "module-1": _("Module 1 enquête"),
+        "politie": _("Politiecijfers"),
+        "modules-2-4": _("Modules 2, 3 en 4"),
+        "module-5": _("Module 5 locaties"),
+        "grafiek-enquete": _("Trend enquête"),
+        "grafiek-politie": _("Trend politiecijfers"),
+    }
+    summary = Sheet(
+        name=_("Samenvatting"),
+        columns=[_("Onderwerp"), _("Het jaar %(year)s in het kort") % {"year": data.year}],
+        rows=[[label or None, text] for label, text in data.summary],
+        text=True,
+    )
+    evaluation = Sheet(name=_("Procesevaluatie"), columns=[_("Procesevaluatie")], text=True)
     for paragraph in (data.evaluation or "").replace("\r\n", "\n").split("\n\n"):
         if paragraph.strip():
-            evaluation.append([paragraph.strip()])
-    sheets.append(evaluation)
-    book = tablib.Databook(sheets)
-    return book.export("xlsx")
+            evaluation.rows.append([paragraph.strip()])
+    sheets = [summary, evaluation]
+    sheets += [_sheet(t, _("Stand %(district)s") % {"district": t.title}) for t in data.matrix]
+    sheets.append(_sheet(data.totals, _("Totalen per module")))
+    sheets += [_sheet(t, names.get(t.slug, t.title)) for t in data.figures]
+    sheets += [_chart_sheet(chart, names.get(chart.slug, chart.title)) for chart in data.charts]
+    title = _("Voortgang Modulair Programma Veilig Buitengebied %(year)s") % {"year": data.year}
+    return workbook(sheets, title=title, creator=settings.WAGTAIL_SITE_NAME)

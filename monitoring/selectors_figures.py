@@ -18,7 +18,7 @@ from referrals.figures import LOCATION_STATE_CHOICES, protected_figures
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
 
-from .models import InformationEvening, PoliceFigures, SurveyResult, Training
+from .models import InformationEvening, PoliceFigures, SurveyResult, Training, TrendThreshold
 
 LOCATION_STATES = [state for state, _label in LOCATION_STATE_CHOICES]
 HELD_STATUSES = ("held", "draft_minutes", "minutes_adopted")
@@ -257,11 +257,19 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
     )
 
 
+def trend_threshold() -> TrendThreshold:
+    """The secretariat's threshold for a year to count in a trend (defaults until they set one)."""
+    return TrendThreshold.current()
+
+
 @dataclass
 class YearSeries:
     years: list[int]
     survey: dict[int, Survey]
     police: dict[int, Police]
+    # The n of each year: how many municipalities the year's survey results and police figures come from.
+    survey_municipalities: dict[int, int] = field(default_factory=dict)
+    police_municipalities: dict[int, int] = field(default_factory=dict)
 
 
 def year_series(*, municipality_ids: list[int] | None = None, district_code: str | None = None) -> YearSeries:
@@ -278,14 +286,29 @@ def year_series(*, municipality_ids: list[int] | None = None, district_code: str
         surveys = surveys.filter(municipality__district__code=district_code)
         police = police.filter(municipality__district__code=district_code)
     by_year_survey: dict[int, Survey] = defaultdict(Survey)
+    surveyed: dict[int, set[int]] = defaultdict(set)
     for result in surveys:
         by_year_survey[result.year].add(result)
+        surveyed[result.year].add(result.municipality_id)
     by_year_police: dict[int, Police] = defaultdict(Police)
+    police_counts: dict[int, int] = {}
     for row in (
         police.values("year")
-        .annotate(cannabis_farms=Sum("cannabis_farms"), drug_labs=Sum("drug_labs"), drug_dumpings=Sum("drug_dumpings"))
+        .annotate(
+            cannabis_farms=Sum("cannabis_farms"),
+            drug_labs=Sum("drug_labs"),
+            drug_dumpings=Sum("drug_dumpings"),
+            municipalities=Count("municipality_id", distinct=True),
+        )
         .order_by()
     ):
         by_year_police[row["year"]] = Police(row["cannabis_farms"], row["drug_labs"], row["drug_dumpings"])
+        police_counts[row["year"]] = row["municipalities"]
     years = sorted(set(by_year_survey) | set(by_year_police))
-    return YearSeries(years=years, survey=dict(by_year_survey), police=dict(by_year_police))
+    return YearSeries(
+        years=years,
+        survey=dict(by_year_survey),
+        police=dict(by_year_police),
+        survey_municipalities={year: len(ids) for year, ids in surveyed.items()},
+        police_municipalities=police_counts,
+    )

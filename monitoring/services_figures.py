@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from stakeholders.imports import MAX_IMPORT_BYTES, ImportFileError, load_table_file
 from stakeholders.models import Municipality
 
-from .models import InformationEvening, PoliceFigures, SurveyResult, Training
+from .models import InformationEvening, PoliceFigures, SurveyResult, Training, TrendThreshold
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
 from .services import PROGRAMME_START
 
@@ -354,3 +354,39 @@ def training_save(*, user, municipality, training: Training | None = None, kind:
 def figure_entry_delete(*, user, entry: InformationEvening | Training) -> None:
     _require_edit(user, entry.municipality)
     entry.delete()
+
+
+# --- The threshold for trends ----------------------------------------------------------------------------------
+
+MAX_THRESHOLD_MUNICIPALITIES = 999
+MAX_THRESHOLD_RESPONSES = 1_000_000
+
+
+def trend_threshold_validate(*, min_municipalities, min_responses) -> None:
+    """Whole numbers in a sensible range; a year needs at least one municipality to count at all."""
+    _raise(
+        {
+            "min_municipalities": None
+            if min_municipalities is not None and 1 <= min_municipalities <= MAX_THRESHOLD_MUNICIPALITIES
+            else _("Vul een geheel aantal gemeenten in van 1 tot en met %(max)s.")
+            % {"max": MAX_THRESHOLD_MUNICIPALITIES},
+            "min_responses": None
+            if min_responses is not None and 0 <= min_responses <= MAX_THRESHOLD_RESPONSES
+            else _("Vul een geheel aantal ingevulde vragenlijsten in van 0 tot en met %(max)s.")
+            % {"max": formats.number_format(MAX_THRESHOLD_RESPONSES, force_grouping=True)},
+        }
+    )
+
+
+@transaction.atomic
+def trend_threshold_save(*, user, min_municipalities: int, min_responses: int) -> TrendThreshold:
+    """The secretariat's one threshold row, created on first save."""
+    if not user_can_edit_all_figures(user):
+        raise PermissionDenied
+    trend_threshold_validate(min_municipalities=min_municipalities, min_responses=min_responses)
+    threshold = TrendThreshold.objects.select_for_update().order_by("pk").first() or TrendThreshold()
+    threshold.min_municipalities = min_municipalities
+    threshold.min_responses = min_responses
+    threshold.updated_by = user
+    threshold.save()
+    return threshold

@@ -17,6 +17,8 @@ class Row:
     heading: str
     cells: list  # int, Decimal, str ("<5", a status) or None (nothing entered)
     total: bool = False
+    group: str = ""  # the district a row belongs to (its municipalities and its total)
+    note: str = ""  # a sentence in place of the cells (the report: why a district has no figures)
 
 
 @dataclass
@@ -62,9 +64,11 @@ def matrix_tables(blocks: list[DistrictBlock], modules) -> list[Table]:
 def _rows(tables: FigureTables, cells_of) -> list[Row]:
     rows = []
     for block in tables.blocks:
-        rows.extend(Row(r.municipality.name, cells_of(r.figures)) for r in block.rows)
+        group = block.district.name
+        rows.extend(Row(r.municipality.name, cells_of(r.figures), group=group) for r in block.rows)
         if len(tables.blocks) > 1 or len(block.rows) > 1:
-            rows.append(Row(_("Totaal %(district)s") % {"district": block.district.name}, cells_of(block.total), True))
+            heading = _("Totaal %(district)s") % {"district": group}
+            rows.append(Row(heading, cells_of(block.total), True, group=group))
     if len(tables.blocks) > 1:
         rows.append(Row(_("Totaal"), cells_of(tables.total), True))
     return rows

@@ -6,6 +6,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("politiecijfers-inlezen/", views_figures.police_import, name="police_import"),
+    path("trenddrempel/", views_figures.trend_threshold_edit, name="trend_threshold"),
     path("rapportage/<int:year>/", views_figures.report_edit, name="report"),
     path(
         "rapportage/<int:year>/stuurgroep.<str:extension>",

@@ -20,7 +20,7 @@ from .permissions import (
     user_can_view_progress,
 )
 from .report import dashboard_tables
-from .selectors_figures import figure_tables, year_series
+from .selectors_figures import figure_tables, trend_threshold, year_series
 from .tables import Table, figure_tables_for_display
 
 
@@ -79,6 +79,8 @@ def municipality_page(request, cbs_code: str):
     year = _year(request.GET.get("jaar"))
     family = [municipality.pk, *municipality.predecessors.values_list("pk", flat=True)]
     series = year_series(municipality_ids=family)
+    # One municipality's own trend: only the number of responses can be too small.
+    min_responses = trend_threshold().min_responses
     existed = selectors.view_day(year)
     figures = []
     if (municipality.valid_from is None or municipality.valid_from <= existed) and (
@@ -103,7 +105,7 @@ def municipality_page(request, cbs_code: str):
             "years": selectors.view_years(),
             "figures": figures,
             "charts": [
-                charts.survey_chart(series, slug="grafiek-enquete"),
+                charts.survey_chart(series, slug="grafiek-enquete", min_responses=min_responses),
                 charts.police_chart(series, slug="grafiek-politie"),
             ],
             "evenings": InformationEvening.objects.filter(municipality_id__in=family).select_related("municipality"),

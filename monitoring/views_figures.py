@@ -19,10 +19,12 @@ from .forms import (
     ProgressReportForm,
     SurveyResultForm,
     TrainingForm,
+    TrendThresholdForm,
 )
-from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training
+from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training, TrendThreshold
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
 from .selectors import view_years
+from .selectors_figures import trend_threshold
 
 
 def _editable_municipality(request, cbs_code: str) -> Municipality:
@@ -193,6 +195,23 @@ def police_import(request):
     return render(request, "monitoring/police_import.html", {"form": form, "problems": problems})
 
 
+@login_required
+def trend_threshold_edit(request):
+    if not user_can_edit_all_figures(request.user):
+        raise Http404
+    current = TrendThreshold.current()
+    form = TrendThresholdForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_figures.trend_threshold_save(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De drempel voor de trends is opgeslagen."))
+            return redirect("monitoring:trend_threshold")
+    return render(request, "monitoring/trend_threshold.html", {"form": form, "threshold": current})
+
+
 # --- The Stuurgroep report ---------------------------------------------------------------------------------
 
 
@@ -215,9 +234,8 @@ def report_edit(request, year: int):
         saved.save()
         messages.success(request, _("De procesevaluatie over %(year)s is opgeslagen.") % {"year": year})
         return redirect("monitoring:report", year=year)
-    return render(
-        request, "monitoring/report.html", {"form": form, "year": year, "years": view_years(), "report": instance}
-    )
+    context = {"form": form, "year": year, "years": view_years(), "report": instance, "threshold": trend_threshold()}
+    return render(request, "monitoring/report.html", context)
 
 
 @login_required

@@ -1,6 +1,7 @@
 from .figures import InformationEvening, PoliceFigures, SurveyResult, Training
 from .participation import Participation, ParticipationChange
 from .report import ProgressReport
+from .settings import TrendThreshold
 
 __all__ = [
     "InformationEvening",
@@ -10,4 +11,5 @@ __all__ = [
     "ProgressReport",
     "SurveyResult",
     "Training",
+    "TrendThreshold",
 ]
