@@ -6,7 +6,9 @@ from stakeholders.permissions import aov_municipality_ids_for
 
 
 def _is_secretariat(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+    # The role decides, never is_superuser: a Beheerder may be a superuser and has no part in the figures
+    # (design section 3), which hold suppressed referral counts.
+    return user.is_authenticated and user.has_role(Role.SECRETARIAT)
 
 
 def user_can_view_progress(user) -> bool:

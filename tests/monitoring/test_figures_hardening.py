@@ -250,6 +250,22 @@ def test_a_short_exponent_cell_costs_no_cpu_in_the_police_import():
 # --- roles ------------------------------------------------------------------------------------------------------
 
 
+def test_a_superuser_without_a_role_gets_no_progress_report_or_threshold(
+    client, make_user, login_with_mfa, reference_data
+):
+    """Design section 3: the Beheerder (often made with createsuperuser) has no part in progress or figures."""
+    login_with_mfa(client, make_user(district=None, is_superuser=True, is_staff=True))
+    year = _this_year()
+    for url in [
+        "/voortgang/",
+        f"/voortgang/rapportage/{year}/",
+        f"/voortgang/rapportage/{year}/stuurgroep.pdf",
+        f"/voortgang/rapportage/{year}/stuurgroep.xlsx",
+        "/voortgang/trenddrempel/",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
 def test_a_superuser_without_the_secretariat_role_sees_no_module_5_counts(
     client, make_user, login_with_mfa, reference_data
 ):
