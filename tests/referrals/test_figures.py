@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from referrals.figures import (
     ALL,
-    HIDDEN,
+    MARKS,
     OUTCOMES,
+    SMALL,
     STATUSES,
     TOTAL,
+    mark,
     protect,
     protected_figures,
     suppress,
@@ -32,18 +34,18 @@ STATES = list(VulnerableLocation.State.values)
 def test_a_single_small_cell_gets_a_partner_in_its_row_and_column():
     matrix = {"A": {"x": 3, "y": 10, "z": 12}, "B": {"x": 9, "y": 7, "z": 20}}
     shown = suppress(matrix, ["x", "y", "z"])
-    assert shown["A"]["x"] == HIDDEN
-    hidden_in_row_a = sum(1 for c in "xyz" if shown["A"][c] == HIDDEN)
-    hidden_in_column_x = sum(1 for r in "AB" if shown[r]["x"] == HIDDEN)
+    assert shown["A"]["x"] == SMALL
+    hidden_in_row_a = sum(1 for c in "xyz" if shown["A"][c] in MARKS)
+    hidden_in_column_x = sum(1 for r in "AB" if shown[r]["x"] in MARKS)
     assert hidden_in_row_a >= 2 and hidden_in_column_x >= 2
     # Every line with a hidden cell has at least two: a total minus the visible cells never gives one count.
     for line in [[("A", c) for c in "xyz"], [("B", c) for c in "xyz"], *[[(r, c) for r in "AB"] for c in "xyz"]]:
-        assert sum(1 for r, c in line if shown[r][c] == HIDDEN) in (0, 2, 3)
+        assert sum(1 for r, c in line if shown[r][c] in MARKS) in (0, 2, 3)
 
 
 def test_small_totals_are_hidden_and_zeros_stay():
     shown = suppress({"A": {"x": 2, "y": 0}}, ["x", "y"])
-    assert shown["A"]["total"] == HIDDEN and shown["A"]["y"] == 0
+    assert shown["A"]["total"] == SMALL and shown["A"]["y"] == 0
 
 
 def test_a_count_pinned_by_several_lines_together_is_hidden_too():
@@ -56,7 +58,7 @@ def test_a_count_pinned_by_several_lines_together_is_hidden_too():
         "D": {"x": 50, "y": 50, "z": 3, "w": 20},
     }
     table, totals = suppress_table(matrix, list("xyzw"))
-    assert table["B"]["z"] == HIDDEN
+    assert table["B"]["z"] == SMALL
     published = Published()
     published.table("t", table, list("xyzw"), totals)
     assert published.derivable_counts() == {}
@@ -76,7 +78,7 @@ def test_published_figures_are_kept_as_snapshots_and_name_nobody(people, referra
     client.post("/doorverwijzingen/cijfers/", {"label": "Stuurgroep 2026"})
     snapshot = FigureSnapshot.objects.get()
     assert snapshot.label == "Stuurgroep 2026" and "Jan" not in str(snapshot.tables)
-    assert snapshot.tables["status"]["rows"][0][0] == "Haarlem" and HIDDEN in str(snapshot.tables)
+    assert snapshot.tables["status"]["rows"][0][0] == "Haarlem" and SMALL in str(snapshot.tables)
 
 
 # --- Everything side by side: an exact checker ------------------------------------------------------------
@@ -93,7 +95,7 @@ class Published:
         self.equations: list[list[tuple[int, object]]] = []
 
     def see(self, key, shown) -> None:
-        if shown == HIDDEN:
+        if shown in MARKS:
             self.hidden.add(key)
         else:
             self.known[key] = int(str(shown).replace(".", ""))
@@ -392,7 +394,7 @@ def test_random_joint_tables_hide_every_small_count_and_reveal_none(seed):
     assert {cell for cell, value in values.items() if 0 < value < 5} <= hidden
     published = Published()
     for cell, value in values.items():
-        published.see(cell, HIDDEN if cell in hidden else value)
+        published.see(cell, mark(cell, values, hidden))
     for line in lines:
         published.equal(line[:-1], line[-1:])
     assert published.derivable_counts() == {}, seed
