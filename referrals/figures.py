@@ -78,7 +78,8 @@ def protect(
         return (values[cell] <= 0, cell in totals, values[cell])
 
     def partner(line) -> Cell | None:
-        visible = [cell for cell in line if cell not in hidden]
+        # Never a zero: a reader who finds nothing else hidden in its lines could still pin it at 0.
+        visible = [cell for cell in line if cell not in hidden and values[cell] > 0]
         return min(visible, key=rank) if visible else None
 
     def exposed(line) -> bool:
@@ -108,15 +109,29 @@ def protect(
             # to 4, a cell hidden for protection is 5 or more. A cell is safe once another value is possible.
             target = moves.uncertain(rank)
             if target is None:
-                return hidden - unpublished
+                return Hidden(hidden - unpublished, moves.demoted)
             if extra := moves.partners_for(target, rank):
                 for cell in extra:
                     hide(cell)
                 continue
         cell = _nearest_partner(target, lines, lines_of, hidden, partner, rank)
-        if cell is None:  # cannot happen while a nonzero count is pinned; never loop on it
-            return hidden - unpublished
-        hide(cell)
+        if cell is not None:
+            hide(cell)
+        elif target not in moves.demoted and 0 < values[target] < threshold:
+            # Only the marks pin it: small counts that must each be 1 to 4 beside a small total that holds
+            # them (three "<5" that make up a "<5" are 1 or more each and at most 4 together). Then this
+            # count shows as hidden ("x"), which says nothing of its size.
+            moves.demoted.add(target)
+        else:  # nothing left to hide; never loop
+            return Hidden(hidden - unpublished, moves.demoted)
+
+
+class Hidden(set):
+    """The cells to hide; `demoted`: the counts of 1 to 4 among them that show as "x" instead of "<5"."""
+
+    def __init__(self, cells=(), demoted=()):
+        super().__init__(cells)
+        self.demoted = set(demoted)
 
 
 class _Moves:
@@ -125,7 +140,8 @@ class _Moves:
     all the cells it changes; more hidden cells only allow more, so a proof stays valid. The search is bounded:
     a cell without a proof found is treated as pinned and gets a partner, which never makes it less safe."""
 
-    BUDGET = 4000  # search steps per cell
+    BUDGET = 2000  # search steps per cell and depth
+    DEPTHS = (4, 6, 8, 12, 16, 24)
 
     def __init__(self, values, lines, lines_of, hidden, unpublished, threshold):
         self.values, self.hidden, self.unpublished, self.threshold = values, hidden, unpublished, threshold
@@ -135,16 +151,22 @@ class _Moves:
             for cell, numbers in lines_of.items()
         }
         self.proven: set[Cell] = set()
+        self.demoted: set[Cell] = set()
+        self.reach = max((len(terms) for terms in self.terms_of.values()), default=1)
 
     def bounds(self, cell) -> tuple[int, float]:
         value = self.values[cell]
-        if cell in self.unpublished:
-            return 0, math.inf
+        if cell in self.unpublished or cell in self.demoted or value <= 0:
+            return 0, math.inf  # "x" says nothing of its size
         if 0 < value < self.threshold:
             return 1, self.threshold - 1
-        if value <= 0:
-            return value, value  # a hidden zero: a reader may not take it for a count of 1 to 4
+        # A count hidden to protect another is 5 or more: a reader who knows that has no other value from us.
         return self.threshold, math.inf
+
+    def _can_hide(self, cell, step: int) -> bool:
+        """Whether a visible count, once hidden, may change by `step`: it stays 5 or more (zeros stay shown)."""
+        value = self.values[cell]
+        return value > 0 and value + step >= self.threshold
 
     def _can(self, cell, step: int) -> bool:
         low, high = self.bounds(cell)
@@ -202,14 +224,17 @@ class _Moves:
                             1 for n, c in self.terms_of[cell] if n != number and imbalance.get(n, 0) * c * step < 0
                         )
                         found.append(((0, -closes, 0), cell, step))
-                elif used[0] < allowed and self.values[cell] > 0 and self.values[cell] + step >= self.threshold:
+                elif used[0] < allowed and self._can_hide(cell, step):
                     found.append(((1, 0, rank(cell) if rank else 0), cell, step))
             found.sort(key=lambda option: (option[0], repr(option[1])))
             return found
 
-        def walk() -> bool:
+        def walk(depth: int) -> bool:
             if not imbalance:
                 return True
+            # One more change evens out at most `reach` lines by one each: prune what cannot close in time.
+            if sum(abs(value) for value in imbalance.values()) > (depth - len(change)) * self.reach:
+                return False
             steps[0] += 1
             if steps[0] > self.BUDGET:
                 return False
@@ -219,7 +244,7 @@ class _Moves:
                 visible = cell not in self.hidden
                 used[0] += visible
                 apply(cell, step, 1)
-                if walk():
+                if walk(depth):
                     return True
                 apply(cell, step, -1)
                 used[0] -= visible
@@ -227,13 +252,15 @@ class _Moves:
                     return False
             return False
 
-        for step in (1, -1):
-            if self._can(start, step):
-                apply(start, step, 1)
-                if walk():
-                    return dict(change)
-                apply(start, step, -1)
-                steps[0] = 0
+        # Short moves first (four cells close a rectangle of a table): iterative deepening on the cells changed.
+        for depth in self.DEPTHS:
+            steps[0] = 0
+            for step in (1, -1):
+                if self._can(start, step):
+                    apply(start, step, 1)
+                    if walk(depth):
+                        return dict(change)
+                    apply(start, step, -1)
         return None
 
 
@@ -340,7 +367,8 @@ def mark(cell: Cell, values: dict, hidden: set, threshold: int = THRESHOLD) -> i
     """How a cell reads: its count, "<5" for a count of 1 to 4, "x" for a count hidden to protect another."""
     if cell not in hidden:
         return values[cell]
-    return SMALL if 0 < values[cell] < threshold else PROTECTED
+    small = 0 < values[cell] < threshold and cell not in getattr(hidden, "demoted", ())
+    return SMALL if small else PROTECTED
 
 
 def footnotes(cells: Iterable, totals: Iterable = ()) -> list[str]:
@@ -352,8 +380,8 @@ def footnotes(cells: Iterable, totals: Iterable = ()) -> list[str]:
     if PROTECTED in cells or PROTECTED in totals:
         notes.append(
             _(
-                "%(mark)s: verborgen ter bescherming, zodat een klein aantal elders niet uit de tabel te herleiden "
-                "is; het is zelf geen aantal van 1 tot en met 4."
+                "%(mark)s: verborgen ter bescherming, zodat een klein aantal niet uit de andere getallen te "
+                "herleiden is."
             )
             % {"mark": PROTECTED}
         )

@@ -452,3 +452,30 @@ def test_figures_of_random_registers_over_the_years_reveal_nothing(people):
         _register_and_years(published, register, module_5)
         assert "Beemster" not in register["status"] and "Beemster" in module_5[2021]
         assert published.derivable_counts() == {}, seed
+
+
+def test_haarlem_with_8_referrals_spread_3_2_3_shows_8_on_the_figures_page(people, client, login_with_mfa):
+    haarlem = Municipality.objects.get(cbs_code=HAARLEM)
+    for status, n in (("aangemeld", 3), ("toegewezen", 2), ("afgesloten", 3)):
+        for _i in range(n):
+            location = VulnerableLocation.objects.create(
+                municipality=haarlem, premises_kind="schuur", source="wijkagent", address="Dijk 1",
+                owner_name="Eigenaar", state="doorverwezen",
+            )  # fmt: skip
+            Referral.objects.create(
+                location=location, municipality=haarlem, reason="x", owner_consent=True, legal_basis="toestemming",
+                status=status, outcome="geholpen" if status == "afgesloten" else "",
+            )  # fmt: skip
+    login_with_mfa(client, people["secretariat"])
+    register = _register_page(client)
+    assert register["status"]["Haarlem"][TOTAL] == "8"  # before (#25.1): "<5"
+    assert [register["status"]["Haarlem"][s] for s in ("aangemeld", "toegewezen", "afgesloten")] == [SMALL] * 3
+
+
+def test_a_snapshot_stored_before_the_two_marks_still_renders():
+    from django.template.loader import render_to_string
+
+    old = {"columns": ["Aangemeld", "Afgesloten"], "rows": [["Haarlem", ["<5", 7], "<5"], ["Alkmaar", [6, 7], 13]]}
+    html = render_to_string("referrals/_figure_table.html", {"table": old, "caption": "Per gemeente en status"})
+    assert "Haarlem" in html and "13" in html and 'aria-label="een klein aantal, 1 tot en met 4"' in html
+    assert "1 tot en met 4." in html  # its footnote
