@@ -1,7 +1,9 @@
 """Figures without people: counts per municipality and status (or outcome), and the vulnerable locations per
 year that monitoring shows as module 5, with small cells hidden.
 
-A count under 5 shows as "<5" (primary suppression). Every figure the secretariat can read side by side is
+A count of 1 to 4 shows as "<5" (primary suppression); a count hidden only so that a small count elsewhere
+cannot be worked out shows as "x" (secondary), never as "<5", which would state a range it does not have. Every
+figure the secretariat can read side by side is
 protected in one computation (`protected_figures`): the register's status and outcome tables (all time) and
 monitoring's location table of every year, tied together by what the register guarantees (a referral is made
 only for a location that was not referred yet and marks it referred, so a municipality's referrals are the
@@ -9,13 +11,14 @@ referred locations of all years; the outcome table is a breakdown of the closed 
 table can never be worked out from another, and every screen and download reads its numbers from here.
 
 `protect` is the algorithm over any set of additive lines (cells that add up to the line's last cell, its
-total): every line with a hidden cell gets a second one (the smallest visible count, a total last), and where
-the hidden cells of a line add up to little (less than 5 for each) a further one, so a total cannot pin them
-(two hidden cells beside a total of 8 could only be 4 and 4). This is the statistics offices' secondary
-suppression. Lines are checked from a worklist, so only lines touching a newly hidden cell are looked at again.
-Rules per line cannot see a count pinned by several lines together, so an exact check follows: Gaussian
-elimination over the hidden cells of all lines, and a further cell is hidden until no hidden count can be
-solved for."""
+total): a line with one hidden cell gets a second one (a body cell before a total, the smallest count, never a
+zero); lines are checked from a worklist. Then an exact check: Gaussian elimination over the hidden cells of all
+lines, a further cell hidden until no hidden count can be solved for. Then what the marks tell a reader ("<5" is
+1 to 4, "x" is 5 or more: two "<5" beside a total of 8 are 4 and 4): every hidden count needs a proof that it
+can have another value, a move of one up or down through hidden cells that keeps every line's sum and every
+cell within its mark (`_Moves`); without one, the fewest visible counts that give it a move are hidden. A total
+is hidden only that way, when it would give a count away. A small count that only the marks pin (three "<5"
+that make up a "<5") shows as "x", which says nothing of its size."""
 
 import datetime
 import math
@@ -64,7 +67,7 @@ def protect(
 ) -> set[Cell]:
     """The cells to hide. `lines`: each a list of cells whose counts add up to its last cell. `unpublished`:
     cells in `values` that no table shows (a sum that only links lines); they count as hidden and are never
-    returned. Zeros are never hidden for themselves, and as a partner only when nothing else can be."""
+    returned (a `Hidden` set: its `demoted` small counts show as "x"). Zeros are never hidden."""
     unpublished = set(unpublished)
     hidden = {cell for cell, value in values.items() if 0 < value < threshold} | unpublished
     totals = {line[-1] for line in lines}
