@@ -99,14 +99,20 @@ def protect(
                 queued.add(number)
                 pending.append(number)
 
+    exact_done = False
     while True:
         while pending:
             number = pending.popleft()
             queued.discard(number)
             if exposed(lines[number]) and (cell := partner(lines[number])) is not None:
                 hide(cell)
-        pinned = solvable(lines, hidden)
-        target = next((cell for cell in values if cell in pinned and values[cell] and cell not in unpublished), None)
+        target = None
+        if not exact_done:
+            pinned = solvable(lines, hidden)
+            target = next((c for c in values if c in pinned and values[c] and c not in unpublished), None)
+            # Hiding more never pins a cell that was free; a newly hidden one that is pinned has no move either,
+            # so from here the moves' check below (stronger, and cheaper per round) finds what is left.
+            exact_done = target is None
         if target is None:
             # No count follows from the lines alone; now with what a reader knows of every hidden cell: "<5" is 1
             # to 4, a cell hidden for protection is 5 or more. A cell is safe once another value is possible.
@@ -120,11 +126,11 @@ def protect(
         cell = _nearest_partner(target, lines, lines_of, hidden, partner, rank)
         if cell is not None:
             hide(cell)
-        elif target not in moves.demoted and 0 < values[target] < threshold:
+        elif small := _nearest_small(target, lines, lines_of, hidden, moves.demoted, values, threshold, totals):
             # Only the marks pin it: small counts that must each be 1 to 4 beside a small total that holds
-            # them (three "<5" that make up a "<5" are 1 or more each and at most 4 together). Then this
-            # count shows as hidden ("x"), which says nothing of its size.
-            moves.demoted.add(target)
+            # them (three "<5" that make up a "<5" are 1 or more each and at most 4 together). Then the
+            # nearest small count (a total first) shows as hidden ("x"), which says nothing of its size.
+            moves.demoted.add(small)
         else:  # nothing left to hide; never loop
             return Hidden(hidden - unpublished, moves.demoted)
 
@@ -229,7 +235,7 @@ class _Moves:
                         found.append(((0, -closes, 0), cell, step))
                 elif used[0] < allowed and self._can_hide(cell, step):
                     found.append(((1, 0, rank(cell) if rank else 0), cell, step))
-            found.sort(key=lambda option: (option[0], repr(option[1])))
+            found.sort(key=lambda option: option[0])  # stable: ties keep the lines' own order
             return found
 
         def walk(depth: int) -> bool:
@@ -241,9 +247,14 @@ class _Moves:
             steps[0] += 1
             if steps[0] > self.BUDGET:
                 return False
-            choices = {number: options(number) for number in imbalance}
-            number = min(choices, key=lambda n: (len(choices[n]), n))
-            for _key, cell, step in choices[number]:
+            best = None  # the open line with the fewest ways to even it out; none at all ends this branch
+            for number in imbalance:
+                found = options(number)
+                if best is None or len(found) < len(best):
+                    best = found
+                    if len(found) <= 1:
+                        break
+            for _key, cell, step in best:
                 visible = cell not in self.hidden
                 used[0] += visible
                 apply(cell, step, 1)
@@ -265,6 +276,29 @@ class _Moves:
                         return dict(change)
                     apply(start, step, -1)
         return None
+
+
+def _nearest_small(target, lines, lines_of, hidden, demoted, values, threshold, totals) -> Cell | None:
+    """The small count still shown as "<5" nearest to `target` (itself first, a total before a body cell)."""
+    seen_lines: set[int] = set()
+    seen_cells = {target}
+    frontier = [target]
+    while frontier:
+        found = [c for c in frontier if c not in demoted and 0 < values[c] < threshold]
+        if found:
+            return min(found, key=lambda cell: (cell not in totals, repr(cell)))
+        reached = []
+        for cell in frontier:
+            for number in lines_of[cell]:
+                if number in seen_lines:
+                    continue
+                seen_lines.add(number)
+                for other in lines[number]:
+                    if other in hidden and other not in seen_cells:
+                        seen_cells.add(other)
+                        reached.append(other)
+        frontier = reached
+    return None
 
 
 def _nearest_partner(target, lines, lines_of, hidden, partner, rank) -> Cell | None:
