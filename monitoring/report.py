@@ -231,6 +231,8 @@ def _sheet(table: Table, title: str | None = None) -> tablib.Dataset:
     sheet = tablib.Dataset(headers=table.columns, title=(title or table.title)[:31])
     for row in table.rows:
         sheet.append([row.heading] + [float(v) if hasattr(v, "as_tuple") else v for v in row.cells])
+    if table.note:  # what the marks of hidden counts mean, under the table as on the dashboard and in the PDF
+        sheet.append([table.note] + [None] * (len(table.columns) - 1))
     return sheet
 
 
