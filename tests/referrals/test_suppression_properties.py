@@ -48,7 +48,7 @@ def test_one_table_shows_only_true_marks_and_reveals_no_count(table):
 def registers(draw):
     """A register's status table and the location tables of one or two years, tied together: a municipality's
     referrals are its referred locations of all years (the link protected_figures keeps)."""
-    municipalities = [f"G{i}" for i in range(draw(st.integers(1, 2)))]
+    municipalities = [f"G{i}" for i in range(draw(st.integers(1, 3)))]
     years = [2025, 2026][: draw(st.integers(1, 2))]
     statuses, states = ["open", "closed"], ["seen", "referred"]
     status = {m: dict.fromkeys(statuses, 0) for m in municipalities}
@@ -104,3 +104,17 @@ def test_a_total_is_hidden_only_when_it_gives_a_count_away(cells, pinned):
     _assert_honest(values, lines, protect(values, lines))
     if not pinned:
         assert rows["A"][TOTAL] == sum(cells.values())
+
+
+def test_the_footnotes_say_what_each_mark_in_a_table_means():
+    from referrals.figures import footnotes, mark_html
+
+    assert footnotes([5, 0, 12], [17]) == []  # nothing hidden, nothing to explain
+    small_only = footnotes([SMALL, 9], [12])
+    assert len(small_only) == 1 and small_only[0].startswith(f"{SMALL}: ") and "1 tot en met 4" in small_only[0]
+    both = footnotes([SMALL, PROTECTED], [PROTECTED])
+    assert [note.split(":")[0] for note in both[:2]] == [SMALL, PROTECTED]
+    assert both[2] == "Een totaal is alleen verborgen als het anders een klein aantal zou verraden."
+    # On screen the mark keeps its sign and is read out by its meaning.
+    assert 'aria-label="verborgen ter bescherming"' in mark_html(PROTECTED) and ">x</span>" in mark_html(PROTECTED)
+    assert mark_html(7) is None
