@@ -46,12 +46,15 @@ def test_one_table_shows_only_true_marks_and_reveals_no_count(table):
 
 @st.composite
 def registers(draw):
-    """A register's status table and the location tables of one or two years, tied together: a municipality's
-    referrals are its referred locations of all years (the link protected_figures keeps)."""
+    """A register's status and outcome tables and the location tables of one or two years, tied together as
+    protected_figures ties them: a municipality's referrals are its referred locations of all years, and its
+    outcomes add up to its closed referrals."""
     municipalities = [f"G{i}" for i in range(draw(st.integers(1, 3)))]
     years = [2025, 2026][: draw(st.integers(1, 2))]
     statuses, states = ["open", "closed"], ["seen", "referred"]
+    outcomes = ["helped", "other"]
     status = {m: dict.fromkeys(statuses, 0) for m in municipalities}
+    outcome = {m: dict.fromkeys(outcomes, 0) for m in municipalities}
     located = {y: {m: dict.fromkeys(states, 0) for m in municipalities} for y in years}
     for m in municipalities:
         for y in years:
@@ -59,11 +62,21 @@ def registers(draw):
             located[y][m]["referred"] = referred
             located[y][m]["seen"] = draw(COUNTS)
             for _i in range(referred):
-                status[m][draw(st.sampled_from(statuses))] += 1
+                chosen = draw(st.sampled_from(statuses))
+                status[m][chosen] += 1
+                if chosen == "closed":
+                    outcome[m][draw(st.sampled_from(outcomes))] += 1
     values: dict = {}
     lines: list = []
     add_totals(values, status, municipalities, statuses, ("status",))
     lines += table_cells(municipalities, statuses, ("status",))[0]
+    # The outcome table breaks the closed column down: its total is that very cell.
+    add_totals(values, outcome, municipalities, outcomes, ("outcome",))
+    for r in [*municipalities, ALL]:
+        del values[("outcome", r, TOTAL)]
+        lines.append([*(("outcome", r, o) for o in outcomes), ("status", r, "closed")])
+    for o in outcomes:
+        lines.append([*(("outcome", r, o) for r in municipalities), ("outcome", ALL, o)])
     for y in years:
         add_totals(values, located[y], municipalities, states, ("locations", y))
         lines += table_cells(municipalities, states, ("locations", y))[0]
