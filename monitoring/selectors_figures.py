@@ -86,7 +86,7 @@ class Figures:
     training_attendance: int = 0
     meetings_held: int = 0
     meetings_attended: int = 0
-    locations: dict | None = None  # state -> count or "<5", plus "total"; None: not for this user
+    locations: dict | None = None  # state -> count or a mark (referrals.figures), plus "total"; None: not for this user
 
     def add(self, other: "Figures") -> None:
         if other.survey:

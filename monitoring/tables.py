@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from referrals.figures import footnotes, mark_html
+
 from .selectors import DistrictBlock
 from .selectors_figures import Figures, FigureTables
 
@@ -15,7 +17,7 @@ from .selectors_figures import Figures, FigureTables
 @dataclass
 class Row:
     heading: str
-    cells: list  # int, Decimal, str ("<5", a status) or None (nothing entered)
+    cells: list  # int, Decimal, str (a mark of referrals.figures, a status) or None (nothing entered)
     total: bool = False
     group: str = ""  # the district a row belongs to (its municipalities and its total)
     note: str = ""  # a sentence in place of the cells (the report: why a district has no figures)
@@ -39,6 +41,11 @@ def display(value) -> str:
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
     return str(value)
+
+
+def display_html(value) -> str:
+    """How a cell reads on the dashboard: as display(), a hidden count's mark with its meaning for screen readers."""
+    return mark_html(value) or display(value)
 
 
 def matrix_tables(blocks: list[DistrictBlock], modules) -> list[Table]:
@@ -153,10 +160,6 @@ def figure_tables_for_display(tables: FigureTables) -> list[Table]:
             slug="module-5",
             title=_("Module 5: kwetsbare locaties geïdentificeerd in %(year)s, naar hun stand nu") % {"year": year},
             columns=[_("Gemeente"), _("Totaal")] + [label for _state, label in tables.location_columns],
-            note=_(
-                "Aantallen onder de 5 staan er als “<5”; waar nodig is nog een aantal verborgen, "
-                "zodat ze ook niet uit de totalen zijn af te leiden."
-            ),
         )
         for row in visible:
             counts = row.figures.locations
@@ -164,5 +167,9 @@ def figure_tables_for_display(tables: FigureTables) -> list[Table]:
         if tables.location_totals is not None:
             totals = tables.location_totals
             table.rows.append(Row(_("Alle gemeenten"), [totals["total"]] + [totals[s] for s in states], True))
+        # The first column and the programme's row are totals: a hidden one gets its own footnote.
+        body = [cell for row in table.rows if not row.total for cell in row.cells[1:]]
+        total_cells = [row.cells[0] for row in table.rows] + [c for row in table.rows if row.total for c in row.cells]
+        table.note = " ".join(footnotes(body, total_cells))
         result.append(table)
     return result

@@ -1,7 +1,9 @@
 """Figures without people: counts per municipality and status (or outcome), and the vulnerable locations per
 year that monitoring shows as module 5, with small cells hidden.
 
-A count under 5 shows as "<5" (primary suppression). Every figure the secretariat can read side by side is
+A count of 1 to 4 shows as "<5" (primary suppression); a count hidden only so that a small count elsewhere
+cannot be worked out shows as "x" (secondary), never as "<5", which would state a range it does not have. Every
+figure the secretariat can read side by side is
 protected in one computation (`protected_figures`): the register's status and outcome tables (all time) and
 monitoring's location table of every year, tied together by what the register guarantees (a referral is made
 only for a location that was not referred yet and marks it referred, so a municipality's referrals are the
@@ -9,13 +11,14 @@ referred locations of all years; the outcome table is a breakdown of the closed 
 table can never be worked out from another, and every screen and download reads its numbers from here.
 
 `protect` is the algorithm over any set of additive lines (cells that add up to the line's last cell, its
-total): every line with a hidden cell gets a second one (the smallest visible count, a total last), and where
-the hidden cells of a line add up to little (less than 5 for each) a further one, so a total cannot pin them
-(two hidden cells beside a total of 8 could only be 4 and 4). This is the statistics offices' secondary
-suppression. Lines are checked from a worklist, so only lines touching a newly hidden cell are looked at again.
-Rules per line cannot see a count pinned by several lines together, so an exact check follows: Gaussian
-elimination over the hidden cells of all lines, and a further cell is hidden until no hidden count can be
-solved for."""
+total): a line with one hidden cell gets a second one (a body cell before a total, the smallest count, never a
+zero); lines are checked from a worklist. Then an exact check: Gaussian elimination over the hidden cells of all
+lines, a further cell hidden until no hidden count can be solved for. Then what the marks tell a reader ("<5" is
+1 to 4, "x" is 5 or more: two "<5" beside a total of 8 are 4 and 4): every hidden count needs a proof that it
+can have another value, a move of one up or down through hidden cells that keeps every line's sum and every
+cell within its mark (`_Moves`); without one, the fewest visible counts that give it a move are hidden. A total
+is hidden only that way, when it would give a count away. A small count that only the marks pin (three "<5"
+that make up a "<5") shows as "x", which says nothing of its size."""
 
 import datetime
 import math
@@ -26,6 +29,9 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
@@ -34,7 +40,9 @@ from .models import FigureSnapshot, Referral, VulnerableLocation
 from .permissions import user_can_see_referral_counts
 
 THRESHOLD = 5
-HIDDEN = "<5"
+SMALL = "<5"  # a count of 1 to 4 (primary suppression)
+PROTECTED = "x"  # hidden so that a small count elsewhere cannot be worked out (secondary); never 1 to 4
+MARKS = (SMALL, PROTECTED)
 TOTAL = "total"
 ALL = "all"  # the key of a totals row
 
@@ -59,7 +67,7 @@ def protect(
 ) -> set[Cell]:
     """The cells to hide. `lines`: each a list of cells whose counts add up to its last cell. `unpublished`:
     cells in `values` that no table shows (a sum that only links lines); they count as hidden and are never
-    returned. Zeros are never hidden for themselves, only to protect another cell when nothing else can."""
+    returned (a `Hidden` set: its `demoted` small counts show as "x"). Zeros are never hidden."""
     unpublished = set(unpublished)
     hidden = {cell for cell, value in values.items() if 0 < value < threshold} | unpublished
     totals = {line[-1] for line in lines}
@@ -67,23 +75,19 @@ def protect(
     for number, line in enumerate(lines):
         for cell in line:
             lines_of[cell].append(number)
+    moves = _Moves(values, lines, lines_of, hidden, unpublished, threshold)
 
-    def rank(cell):  # the partner to hide: a count rather than a zero, the smallest, a body cell before a total
-        return (values[cell] <= 0, values[cell], cell in totals)
+    def rank(cell):  # the partner to hide: a count rather than a zero, a body cell before a total, the smallest
+        return (values[cell] <= 0, cell in totals, values[cell])
 
     def partner(line) -> Cell | None:
-        visible = [cell for cell in line if cell not in hidden]
+        # Never a zero: a reader who finds nothing else hidden in its lines could still pin it at 0.
+        visible = [cell for cell in line if cell not in hidden and values[cell] > 0]
         return min(visible, key=rank) if visible else None
 
     def exposed(line) -> bool:
         cells = [cell for cell in line if cell in hidden]
-        if not cells:
-            return False
-        if len(cells) == 1:
-            return cells[0] not in unpublished
-        if line[-1] in hidden:
-            return False
-        return sum(values[cell] for cell in cells) < threshold * len(cells)
+        return len(cells) == 1 and cells[0] not in unpublished
 
     pending = deque(range(len(lines)))
     queued = set(pending)
@@ -95,20 +99,206 @@ def protect(
                 queued.add(number)
                 pending.append(number)
 
+    exact_done = False
     while True:
         while pending:
             number = pending.popleft()
             queued.discard(number)
             if exposed(lines[number]) and (cell := partner(lines[number])) is not None:
                 hide(cell)
-        pinned = solvable(lines, hidden)
-        target = next((cell for cell in values if cell in pinned and values[cell] and cell not in unpublished), None)
+        target = None
+        if not exact_done:
+            pinned = solvable(lines, hidden)
+            target = next((c for c in values if c in pinned and values[c] and c not in unpublished), None)
+            # Hiding more never pins a cell that was free; a newly hidden one that is pinned has no move either,
+            # so from here the moves' check below (stronger, and cheaper per round) finds what is left.
+            exact_done = target is None
         if target is None:
-            return hidden - unpublished
+            # No count follows from the lines alone; now with what a reader knows of every hidden cell: "<5" is 1
+            # to 4, a cell hidden for protection is 5 or more. A cell is safe once another value is possible.
+            target = moves.uncertain(rank)
+            if target is None:
+                return Hidden(hidden - unpublished, moves.demoted)
+            if extra := moves.partners_for(target, rank):
+                for cell in extra:
+                    hide(cell)
+                continue
         cell = _nearest_partner(target, lines, lines_of, hidden, partner, rank)
-        if cell is None:  # cannot happen while a nonzero count is pinned; never loop on it
-            return hidden - unpublished
-        hide(cell)
+        if cell is not None:
+            hide(cell)
+        elif small := _nearest_small(target, lines, lines_of, hidden, moves.demoted, values, threshold, totals):
+            # Only the marks pin it: small counts that must each be 1 to 4 beside a small total that holds
+            # them (three "<5" that make up a "<5" are 1 or more each and at most 4 together). Then the
+            # nearest small count (a total first) shows as hidden ("x"), which says nothing of its size.
+            moves.demoted.add(small)
+        else:  # nothing left to hide; never loop
+            return Hidden(hidden - unpublished, moves.demoted)
+
+
+class Hidden(set):
+    """The cells to hide; `demoted`: the counts of 1 to 4 among them that show as "x" instead of "<5"."""
+
+    def __init__(self, cells=(), demoted=()):
+        super().__init__(cells)
+        self.demoted = set(demoted)
+
+
+class _Moves:
+    """Proof that a hidden cell has another possible value: a change of one up or down to it and to other hidden
+    cells that keeps every line's sum and every cell within what the reader knows of it (a move). A move proves
+    all the cells it changes; more hidden cells only allow more, so a proof stays valid. The search is bounded:
+    a cell without a proof found is treated as pinned and gets a partner, which never makes it less safe."""
+
+    BUDGET = 2000  # search steps per cell and depth
+    DEPTHS = (4, 6, 8, 12, 16, 24)
+
+    def __init__(self, values, lines, lines_of, hidden, unpublished, threshold):
+        self.values, self.hidden, self.unpublished, self.threshold = values, hidden, unpublished, threshold
+        self.terms = [[(cell, -1 if i == len(line) - 1 else 1) for i, cell in enumerate(line)] for line in lines]
+        self.terms_of = {
+            cell: [(number, -1 if lines[number][-1] == cell else 1) for number in numbers]
+            for cell, numbers in lines_of.items()
+        }
+        self.proven: set[Cell] = set()
+        self.demoted: set[Cell] = set()
+        self.reach = max((len(terms) for terms in self.terms_of.values()), default=1)
+
+    def bounds(self, cell) -> tuple[int, float]:
+        value = self.values[cell]
+        if cell in self.unpublished or cell in self.demoted or value <= 0:
+            return 0, math.inf  # "x" says nothing of its size
+        if 0 < value < self.threshold:
+            return 1, self.threshold - 1
+        # A count hidden to protect another is 5 or more: a reader who knows that has no other value from us.
+        return self.threshold, math.inf
+
+    def _can_hide(self, cell, step: int) -> bool:
+        """Whether a visible count, once hidden, may change by `step`: it stays 5 or more (zeros stay shown)."""
+        value = self.values[cell]
+        return value > 0 and value + step >= self.threshold
+
+    def _can(self, cell, step: int) -> bool:
+        low, high = self.bounds(cell)
+        return low <= self.values[cell] + step <= high
+
+    def uncertain(self, rank) -> Cell | None:
+        """The first hidden count (by rank, smallest first) without a proof, after looking for proofs."""
+        for cell in sorted(self.hidden - self.unpublished - self.proven, key=lambda cell: (rank(cell), repr(cell))):
+            if cell in self.proven or self.values[cell] <= 0:
+                continue
+            found = self.search(cell, allowed=0)
+            if found is None:
+                return cell
+            self.proven.update(c for c in found if c in self.hidden)
+        return None
+
+    def partners_for(self, target, rank) -> list[Cell]:
+        """The fewest visible cells (one, else two) that, hidden, give `target` a move: a partner where it helps."""
+        for allowed in (1, 2):
+            found = self.search(target, allowed=allowed, rank=rank)
+            if found is not None:
+                return [cell for cell in found if cell not in self.hidden]
+        return []
+
+    def search(self, start, *, allowed: int, rank=None) -> dict | None:
+        """A move through `start` (cells -> +1 or -1), using at most `allowed` visible counts, or None."""
+        change: dict[Cell, int] = {}
+        imbalance: dict[int, int] = {}
+        steps = [0]
+        used = [0]
+
+        def apply(cell, step, sign) -> None:
+            if sign > 0:
+                change[cell] = step
+            else:
+                del change[cell]
+            for number, coefficient in self.terms_of[cell]:
+                value = imbalance.get(number, 0) + sign * coefficient * step
+                if value:
+                    imbalance[number] = value
+                else:
+                    imbalance.pop(number, None)
+
+        def options(number):
+            need = -imbalance[number]
+            found = []
+            for cell, coefficient in self.terms[number]:
+                if cell in change:
+                    continue
+                step = coefficient if need > 0 else -coefficient
+                if cell in self.hidden:
+                    if self._can(cell, step):
+                        # Closing first: a change that also evens out another open line of the cell.
+                        closes = sum(
+                            1 for n, c in self.terms_of[cell] if n != number and imbalance.get(n, 0) * c * step < 0
+                        )
+                        found.append(((0, -closes, 0), cell, step))
+                elif used[0] < allowed and self._can_hide(cell, step):
+                    found.append(((1, 0, rank(cell) if rank else 0), cell, step))
+            found.sort(key=lambda option: option[0])  # stable: ties keep the lines' own order
+            return found
+
+        def walk(depth: int) -> bool:
+            if not imbalance:
+                return True
+            # One more change evens out at most `reach` lines by one each: prune what cannot close in time.
+            if sum(abs(value) for value in imbalance.values()) > (depth - len(change)) * self.reach:
+                return False
+            steps[0] += 1
+            if steps[0] > self.BUDGET:
+                return False
+            best = None  # the open line with the fewest ways to even it out; none at all ends this branch
+            for number in imbalance:
+                found = options(number)
+                if best is None or len(found) < len(best):
+                    best = found
+                    if len(found) <= 1:
+                        break
+            for _key, cell, step in best:
+                visible = cell not in self.hidden
+                used[0] += visible
+                apply(cell, step, 1)
+                if walk(depth):
+                    return True
+                apply(cell, step, -1)
+                used[0] -= visible
+                if steps[0] > self.BUDGET:
+                    return False
+            return False
+
+        # Short moves first (four cells close a rectangle of a table): iterative deepening on the cells changed.
+        for depth in self.DEPTHS:
+            steps[0] = 0
+            for step in (1, -1):
+                if self._can(start, step):
+                    apply(start, step, 1)
+                    if walk(depth):
+                        return dict(change)
+                    apply(start, step, -1)
+        return None
+
+
+def _nearest_small(target, lines, lines_of, hidden, demoted, values, threshold, totals) -> Cell | None:
+    """The small count still shown as "<5" nearest to `target` (itself first, a total before a body cell)."""
+    seen_lines: set[int] = set()
+    seen_cells = {target}
+    frontier = [target]
+    while frontier:
+        found = [c for c in frontier if c not in demoted and 0 < values[c] < threshold]
+        if found:
+            return min(found, key=lambda cell: (cell not in totals, repr(cell)))
+        reached = []
+        for cell in frontier:
+            for number in lines_of[cell]:
+                if number in seen_lines:
+                    continue
+                seen_lines.add(number)
+                for other in lines[number]:
+                    if other in hidden and other not in seen_cells:
+                        seen_cells.add(other)
+                        reached.append(other)
+        frontier = reached
+    return None
 
 
 def _nearest_partner(target, lines, lines_of, hidden, partner, rank) -> Cell | None:
@@ -210,10 +400,51 @@ def add_totals(values: dict, matrix: dict, rows: list, columns: list, prefix: tu
         values[(*prefix, ALL, c)] = sum(values[(*prefix, r, c)] for r in rows)
 
 
+def mark(cell: Cell, values: dict, hidden: set, threshold: int = THRESHOLD) -> int | str:
+    """How a cell reads: its count, "<5" for a count of 1 to 4, "x" for a count hidden to protect another."""
+    if cell not in hidden:
+        return values[cell]
+    small = 0 < values[cell] < threshold and cell not in getattr(hidden, "demoted", ())
+    return SMALL if small else PROTECTED
+
+
+def footnotes(cells: Iterable, totals: Iterable = ()) -> list[str]:
+    """What the marks in a table mean, in plain Dutch, for the marks it holds (`totals`: its total cells)."""
+    cells, totals = list(cells), list(totals)
+    notes = []
+    if SMALL in cells or SMALL in totals:
+        notes.append(_("%(small)s: een klein aantal, 1 tot en met 4.") % {"small": SMALL})
+    if PROTECTED in cells or PROTECTED in totals:
+        notes.append(
+            _(
+                "%(mark)s: verborgen ter bescherming, zodat een klein aantal niet uit de andere getallen te "
+                "herleiden is."
+            )
+            % {"mark": PROTECTED}
+        )
+    if PROTECTED in totals:
+        notes.append(_("Een totaal is alleen verborgen als het anders een klein aantal zou verraden."))
+    return notes
+
+
+def mark_html(value) -> SafeString | None:
+    """A mark for the screen: the sign for the eye, its meaning in words for a screen reader; None for a count."""
+    if value == SMALL:
+        meaning = _("een klein aantal, 1 tot en met 4")
+    elif value == PROTECTED:
+        meaning = _("verborgen ter bescherming")
+    else:
+        return None
+    # A symbol with a name (role img) is read by its name; its text stays the mark, for copying and parsing.
+    return format_html(
+        '<span class="figure-mark" role="img" aria-label="{}" title="{}">{}</span>', meaning, meaning, value
+    )
+
+
 def suppress_table(
     matrix: dict[str, dict[str, int]], columns: list[str]
 ) -> tuple[dict[str, dict[str, int | str]], dict[str, int | str]]:
-    """One table protected on its own: (rows with their "total", the totals row), hidden cells as "<5"."""
+    """One table protected on its own: (rows with their "total", the totals row), hidden cells marked."""
     rows = list(matrix)
     values: dict = {}
     add_totals(values, matrix, rows, columns)
@@ -221,7 +452,7 @@ def suppress_table(
     hidden = protect(values, lines)
 
     def shown(cell):
-        return HIDDEN if cell in hidden else values[cell]
+        return mark(cell, values, hidden)
 
     table = {r: {c: shown((r, c)) for c in [*columns, TOTAL]} for r in rows}
     return table, {c: shown((ALL, c)) for c in [*columns, TOTAL]}
@@ -237,7 +468,7 @@ def suppress(matrix: dict[str, dict[str, int]], columns: list[str]) -> dict[str,
 
 @dataclass
 class ProtectedTable:
-    """Rows keyed by municipality id, each {column: count or "<5", "total": ...}, and the totals row."""
+    """Rows keyed by municipality id, each {column: count or a mark, "total": ...}, and the totals row."""
 
     rows: dict[int, dict[str, int | str]]
     totals: dict[str, int | str]
@@ -374,7 +605,7 @@ def protected_figures(*, municipalities: list[Municipality] | None = None) -> Pr
     def table(prefix: tuple, rows: list, columns: list) -> ProtectedTable:
         def shown(r, c):
             cell = ("status", r, closed) if prefix == ("outcome",) and c == TOTAL else (*prefix, r, c)
-            return HIDDEN if cell in hidden else values[cell]
+            return mark(cell, values, hidden)
 
         every = [*columns, TOTAL]
         return ProtectedTable({r: {c: shown(r, c) for c in every} for r in rows}, {c: shown(ALL, c) for c in every})
@@ -414,6 +645,12 @@ def _rows(table: ProtectedTable, columns: list[str], municipalities: dict[int, M
     return sorted(rows, key=lambda row: row[0])
 
 
+def table_footnotes(table: dict) -> list[str]:
+    """The footnotes of a figures page table ({"rows": [[name, cells, total], ...]}, also a stored snapshot)."""
+    rows = table.get("rows", [])
+    return footnotes([cell for _name, cells, _total in rows for cell in cells], [total for *_r, total in rows])
+
+
 def figure_tables() -> dict:
     """Everything the figures page shows, protected together with monitoring's module 5 counts, in a form that can
     be stored as a snapshot."""
@@ -432,7 +669,6 @@ def figure_tables() -> dict:
 
 def snapshot_publish(*, user, label: str):
     from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
 
     if not user_can_see_referral_counts(user):
         raise PermissionDenied

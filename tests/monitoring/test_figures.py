@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.roles import Role
 from meetings.models import Attendance
 from monitoring.models import InformationEvening, PoliceFigures, SurveyResult, Training
+from referrals.figures import MARKS, SMALL
 from referrals.models import VulnerableLocation
 from stakeholders.models import Municipality
 from tests.meetings.factories import meeting
@@ -339,10 +340,11 @@ def _module_5(client, query=""):
 def test_the_secretariat_sees_referral_counts_with_small_ones_hidden(client, secretariat, login_with_mfa, locations):
     _as(client, secretariat, login_with_mfa)
     rows = {row[0]: row[1:] for row in _module_5(client)}
-    assert rows["Hollands Kroon"][1] == "<5"  # 3 identified, not yet visited
-    assert rows["Haarlem"][3] == "<5"  # 2 referred
+    assert rows["Hollands Kroon"][1] == SMALL  # 3 identified, not yet visited
+    assert rows["Haarlem"][3] == SMALL  # 2 referred
     for line in rows.values():
-        assert line.count("<5") != 1 or line[0] == "<5"  # a hidden cell never stands alone in its row
+        hidden = [cell for cell in line if cell in MARKS]
+        assert len(hidden) != 1 or line[0] in MARKS  # a hidden cell never stands alone in its row
     assert rows["Alle gemeenten"][0] == "58"
     filtered = {row[0]: row[1:] for row in _module_5(client, "&district=NHN")}
     assert filtered["Alle gemeenten"] == rows["Alle gemeenten"]  # filtering never changes the programme totals
@@ -494,3 +496,15 @@ def test_an_aov_sees_no_referral_counts_on_another_municipalitys_page(client, ao
     assert own["tabel-module-5"][1][0] == "Hollands Kroon"
     other = _cells(client.get(f"/voortgang/GM0361/?jaar={_this_year()}").content.decode())  # Alkmaar, same district
     assert "tabel-module-5" not in other and "tabel-module-1" in other
+
+
+def test_module_5_shows_the_programme_total_when_it_gives_nothing_away(client, secretariat, login_with_mfa):
+    # Before (#25.1): every cell of a line of small counts was hidden, down to "Alle gemeenten <5" for 8 locations.
+    _locations(HOLLANDS_KROON, {"geidentificeerd": 3, "bezocht": 2})
+    _locations("GM0392", {"geidentificeerd": 2, "bezocht": 1})
+    _as(client, secretariat, login_with_mfa)
+    html = client.get(f"/voortgang/?jaar={_this_year()}").content.decode()
+    rows = {row[0]: row[1:] for row in _cells(html)["tabel-module-5"][1:]}
+    assert rows["Alle gemeenten"][0] == "8"
+    assert rows["Hollands Kroon"][1:3] == [SMALL, SMALL]
+    assert "een klein aantal, 1 tot en met 4" in html  # the footnote under the table says what "<5" means

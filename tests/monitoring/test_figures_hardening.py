@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from monitoring.models import InformationEvening, PoliceFigures, SurveyResult, Training
+from referrals.figures import MARKS, PROTECTED, SMALL
 from stakeholders.models import Municipality
 from tests.monitoring.test_figures import HOLLANDS_KROON, _cells, _file, _locations, _survey_post, _this_year
 from tests.referrals.conftest import aov_of
@@ -51,7 +52,7 @@ def _n(text: str) -> int:
 def _derivable(rows: dict[str, list[str]]) -> list[str]:
     """Cells an observer can work out by subtraction, or pin by bounds: a line (a row with its total, or a
     column with the 'Alle gemeenten' total) with one hidden cell and a visible total, or whose hidden cells
-    must all be 4 (primary) to reach the total."""
+    must all be at their least or most ("<5": 1 to 4, "x": 5 or more) to reach the total."""
     names = [name for name in rows if name != "Gemeente"]
     width = len(rows[names[0]])
     lines = [[rows[name][1:] + [rows[name][0]]] for name in names]  # cells, then the total
@@ -62,11 +63,14 @@ def _derivable(rows: dict[str, list[str]]) -> list[str]:
     found = []
     for (line,) in lines:
         cells, total = line[:-1], line[-1]
-        hidden = [cell for cell in cells if cell == "<5"]
-        if not hidden or total == "<5":
+        hidden = [cell for cell in cells if cell in MARKS]
+        if not hidden or total in MARKS:
             continue
-        rest = _n(total) - sum(_n(cell) for cell in cells if cell != "<5")
-        if len(hidden) == 1 or rest == len(hidden) or rest == 4 * len(hidden):
+        rest = _n(total) - sum(_n(cell) for cell in cells if cell not in MARKS)
+        # "<5" is 1 to 4, "x" (hidden to protect) 5 or more: the hidden cells are pinned at their least or most.
+        least = sum(1 if cell == SMALL else 5 for cell in hidden)
+        most = sum(4 for cell in hidden) if PROTECTED not in hidden else None
+        if len(hidden) == 1 or rest == least or rest == most:
             found.append(f"{line} -> {rest}")
     return found
 
@@ -94,13 +98,15 @@ def test_no_hidden_count_can_be_worked_out_from_the_dashboard_or_the_xlsx(
         _locations(cbs_code, counts)
     login_with_mfa(client, secretariat)
     rows = _module_5(client)
-    assert "<5" in rows["Hollands Kroon"]
+    assert SMALL in rows["Hollands Kroon"]
     assert _derivable(rows) == []
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/voortgang/rapportage/{_this_year()}/stuurgroep.xlsx").content)
     )
-    rows = book["Module 5 locaties"].iter_rows(min_row=2, values_only=True)
-    sheet = {str(r[0]): [str(v) for v in r[1:]] for r in rows if r[1] is not None}  # not the note below the table
+    rows = list(book["Module 5 locaties"].iter_rows(min_row=2, values_only=True))
+    notes = [str(r[0]) for r in rows if r[0] is not None and r[1] is None]
+    assert any(SMALL in note for note in notes)  # the note under the table says what the marks mean
+    sheet = {str(r[0]): [str(v) for v in r[1:]] for r in rows if r[1] is not None}
     assert _derivable(sheet) == []
 
 

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from referrals.figures import (
     ALL,
-    HIDDEN,
+    MARKS,
     OUTCOMES,
+    SMALL,
     STATUSES,
     TOTAL,
+    mark,
     protect,
     protected_figures,
     suppress,
@@ -32,18 +34,18 @@ STATES = list(VulnerableLocation.State.values)
 def test_a_single_small_cell_gets_a_partner_in_its_row_and_column():
     matrix = {"A": {"x": 3, "y": 10, "z": 12}, "B": {"x": 9, "y": 7, "z": 20}}
     shown = suppress(matrix, ["x", "y", "z"])
-    assert shown["A"]["x"] == HIDDEN
-    hidden_in_row_a = sum(1 for c in "xyz" if shown["A"][c] == HIDDEN)
-    hidden_in_column_x = sum(1 for r in "AB" if shown[r]["x"] == HIDDEN)
+    assert shown["A"]["x"] == SMALL
+    hidden_in_row_a = sum(1 for c in "xyz" if shown["A"][c] in MARKS)
+    hidden_in_column_x = sum(1 for r in "AB" if shown[r]["x"] in MARKS)
     assert hidden_in_row_a >= 2 and hidden_in_column_x >= 2
     # Every line with a hidden cell has at least two: a total minus the visible cells never gives one count.
     for line in [[("A", c) for c in "xyz"], [("B", c) for c in "xyz"], *[[(r, c) for r in "AB"] for c in "xyz"]]:
-        assert sum(1 for r, c in line if shown[r][c] == HIDDEN) in (0, 2, 3)
+        assert sum(1 for r, c in line if shown[r][c] in MARKS) in (0, 2, 3)
 
 
 def test_small_totals_are_hidden_and_zeros_stay():
     shown = suppress({"A": {"x": 2, "y": 0}}, ["x", "y"])
-    assert shown["A"]["total"] == HIDDEN and shown["A"]["y"] == 0
+    assert shown["A"]["total"] == SMALL and shown["A"]["y"] == 0
 
 
 def test_a_count_pinned_by_several_lines_together_is_hidden_too():
@@ -56,7 +58,7 @@ def test_a_count_pinned_by_several_lines_together_is_hidden_too():
         "D": {"x": 50, "y": 50, "z": 3, "w": 20},
     }
     table, totals = suppress_table(matrix, list("xyzw"))
-    assert table["B"]["z"] == HIDDEN
+    assert table["B"]["z"] == SMALL
     published = Published()
     published.table("t", table, list("xyzw"), totals)
     assert published.derivable_counts() == {}
@@ -76,7 +78,7 @@ def test_published_figures_are_kept_as_snapshots_and_name_nobody(people, referra
     client.post("/doorverwijzingen/cijfers/", {"label": "Stuurgroep 2026"})
     snapshot = FigureSnapshot.objects.get()
     assert snapshot.label == "Stuurgroep 2026" and "Jan" not in str(snapshot.tables)
-    assert snapshot.tables["status"]["rows"][0][0] == "Haarlem" and HIDDEN in str(snapshot.tables)
+    assert snapshot.tables["status"]["rows"][0][0] == "Haarlem" and SMALL in str(snapshot.tables)
 
 
 # --- Everything side by side: an exact checker ------------------------------------------------------------
@@ -93,7 +95,7 @@ class Published:
         self.equations: list[list[tuple[int, object]]] = []
 
     def see(self, key, shown) -> None:
-        if shown == HIDDEN:
+        if shown in MARKS:
             self.hidden.add(key)
         else:
             self.known[key] = int(str(shown).replace(".", ""))
@@ -392,7 +394,7 @@ def test_random_joint_tables_hide_every_small_count_and_reveal_none(seed):
     assert {cell for cell, value in values.items() if 0 < value < 5} <= hidden
     published = Published()
     for cell, value in values.items():
-        published.see(cell, HIDDEN if cell in hidden else value)
+        published.see(cell, mark(cell, values, hidden))
     for line in lines:
         published.equal(line[:-1], line[-1:])
     assert published.derivable_counts() == {}, seed
@@ -450,3 +452,30 @@ def test_figures_of_random_registers_over_the_years_reveal_nothing(people):
         _register_and_years(published, register, module_5)
         assert "Beemster" not in register["status"] and "Beemster" in module_5[2021]
         assert published.derivable_counts() == {}, seed
+
+
+def test_haarlem_with_8_referrals_spread_3_2_3_shows_8_on_the_figures_page(people, client, login_with_mfa):
+    haarlem = Municipality.objects.get(cbs_code=HAARLEM)
+    for status, n in (("aangemeld", 3), ("toegewezen", 2), ("afgesloten", 3)):
+        for _i in range(n):
+            location = VulnerableLocation.objects.create(
+                municipality=haarlem, premises_kind="schuur", source="wijkagent", address="Dijk 1",
+                owner_name="Eigenaar", state="doorverwezen",
+            )  # fmt: skip
+            Referral.objects.create(
+                location=location, municipality=haarlem, reason="x", owner_consent=True, legal_basis="toestemming",
+                status=status, outcome="geholpen" if status == "afgesloten" else "",
+            )  # fmt: skip
+    login_with_mfa(client, people["secretariat"])
+    register = _register_page(client)
+    assert register["status"]["Haarlem"][TOTAL] == "8"  # before (#25.1): "<5"
+    assert [register["status"]["Haarlem"][s] for s in ("aangemeld", "toegewezen", "afgesloten")] == [SMALL] * 3
+
+
+def test_a_snapshot_stored_before_the_two_marks_still_renders():
+    from django.template.loader import render_to_string
+
+    old = {"columns": ["Aangemeld", "Afgesloten"], "rows": [["Haarlem", ["<5", 7], "<5"], ["Alkmaar", [6, 7], 13]]}
+    html = render_to_string("referrals/_figure_table.html", {"table": old, "caption": "Per gemeente en status"})
+    assert "Haarlem" in html and "13" in html and 'aria-label="een klein aantal, 1 tot en met 4"' in html
+    assert "1 tot en met 4." in html  # its footnote
