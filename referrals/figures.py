@@ -165,8 +165,11 @@ class _Moves:
 
     def bounds(self, cell) -> tuple[int, float]:
         value = self.values[cell]
-        if cell in self.unpublished or cell in self.demoted or value <= 0:
-            return 0, math.inf  # "x" says nothing of its size
+        if cell in self.unpublished or value <= 0:
+            return 0, math.inf  # a sum no table shows
+        if cell in self.demoted:
+            # A small count shown as "x": at least 1, because zeros are always shown (a reader knows that).
+            return 1, math.inf
         if 0 < value < self.threshold:
             return 1, self.threshold - 1
         # A count hidden to protect another is 5 or more: a reader who knows that has no other value from us.

@@ -1,7 +1,8 @@
 """What a reader can work out from published figures, decided exactly for small tables (no solver library): the
 least and the greatest value every hidden cell can have, given the shown counts, the lines that add up (rows,
-columns, totals, the register's links) and what the marks say ("<5": 1 to 4; "x": hidden, 0 or more).
-Integer bounds propagation with branching: complete, so a cell reported as free really has two values."""
+columns, totals, the register's links) and what the marks say ("<5": 1 to 4; "x": hidden, 1 or more, since
+zeros are always shown). Integer bounds propagation with branching: complete, so a cell reported as free
+really has two values."""
 
 from referrals.figures import MARKS, SMALL
 
@@ -24,7 +25,8 @@ class Reader:
             terms = {cell: c for cell, c in terms.items() if c}
             if terms or rhs:
                 self.rows.append((terms, rhs))
-        self.start = {cell: (1, 4) if self.kind[cell] == SMALL else (0, cap) for cell in self.unknown}
+        # Zeros are always shown, so an "x" is at least 1 to a reader who knows that.
+        self.start = {cell: (1, 4) if self.kind[cell] == SMALL else (1, cap) for cell in self.unknown}
 
     def _tighten(self, cell, low, high):
         return low, high

@@ -131,3 +131,20 @@ def test_the_footnotes_say_what_each_mark_in_a_table_means():
     # On screen the mark keeps its sign and is read out by its meaning.
     assert 'aria-label="verborgen ter bescherming"' in mark_html(PROTECTED) and ">x</span>" in mark_html(PROTECTED)
     assert mark_html(7) is None
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        {"G0": {"k0": 1, "k1": 1}, "G1": {"k0": 1, "k1": 1}},
+        {"G0": {"k0": 1, "k1": 0, "k2": 1}, "G1": {"k0": 1, "k1": 1, "k2": 0}},
+    ],
+)
+def test_a_small_count_shown_as_x_is_at_least_one_to_a_reader(matrix):
+    """Found in review: an "x" standing for a small count was taken as possibly 0, but zeros are always shown,
+    so a reader knows it is at least 1; with that, these tables pinned every cell."""
+    columns = list(next(iter(matrix.values())))
+    values: dict = {}
+    add_totals(values, matrix, list(matrix), columns)
+    lines, _cells = table_cells(list(matrix), columns)
+    _assert_honest(values, lines, protect(values, lines))
