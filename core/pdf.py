@@ -72,7 +72,6 @@ def pdf_text(value) -> str:
 
 
 def pdf_date(value, fmt="l j F Y") -> str:
-    """A moment in the portal's time zone, written out in the active language."""
     """A date or time in the portal's time zone, spelled out in the current language."""
     return formats.date_format(timezone.localtime(value), fmt)
 
