@@ -22,6 +22,7 @@ from .permissions import (
     user_can_record_joint_actions,
     user_can_view_joint_actions,
 )
+from .returned_forms import keep_returned_content_flag
 
 JOINT_ACTIONS_PAGE_SIZE = 25
 
@@ -229,5 +230,7 @@ def content_flag(request, page_id: int):
         services.content_flag_create(user=request.user, page=page, comment=form.cleaned_data["comment"])
         messages.success(request, _("Dank u. Het secretariaat kijkt ernaar."))
     else:
-        messages.error(request, form.errors["comment"][0])
+        keep_returned_content_flag(
+            request, page_id=page.pk, error=form.errors["comment"][0], comment=request.POST.get("comment", "")
+        )
     return redirect(page.get_url(request) + "#bijwerken")

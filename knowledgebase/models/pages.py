@@ -18,6 +18,7 @@ from core.audience import page_visibility_set
 from stakeholders.models import District
 
 from ..blocks import ArticleStreamBlock
+from ..returned_forms import returned_content_flag
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -193,6 +194,7 @@ class KnowledgePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_context(page=self, user=request.user, preview=getattr(request, "is_preview", False)))
+        context["returned_flag"] = returned_content_flag(request, page_id=self.pk)
         return context
 
 

@@ -144,6 +144,18 @@ def test_an_empty_flag_gives_a_dutch_error_and_stores_nothing(client, page, part
     assert not Notification.objects.exists()
 
 
+def test_a_returned_flag_shows_its_error_beside_the_field_and_keeps_what_was_typed(client, page, partner):
+    """WCAG 3.3.1: the error sits with the field it is about, not only at the top of the page; once."""
+    client.force_login(partner)
+    html = _flag(client, page, "<b> </b>").text
+    field = html[html.index('id="bijwerken"') :]
+    assert 'id="flag-fout"' in field and "Schrijf kort wat er niet meer klopt." in field
+    assert 'aria-invalid="true" aria-describedby="flag-fout"' in field
+    assert "&lt;b&gt; &lt;/b&gt;</textarea>" in field  # what was typed, escaped
+    again = client.get(page.url).content.decode()
+    assert 'id="flag-fout"' not in again and "Schrijf kort" not in again
+
+
 def test_a_flag_is_stored_and_the_secretariat_is_told(client, page, partner, secretariat, make_user):
     second_secretary = make_user(Role.SECRETARIAT, district=None)
     client.force_login(partner)
