@@ -239,6 +239,7 @@ class ContentFlagForm(forms.ModelForm):
         model = ContentFlag
         fields = ["comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"comment": {"required": _("Schrijf kort wat er niet meer klopt.")}}
 
     def clean_comment(self):
         comment = clean_plain_text(self.cleaned_data["comment"])

@@ -137,7 +137,7 @@ def test_an_empty_flag_gives_a_dutch_error_and_stores_nothing(client, page, part
     client.force_login(partner)
     response = _flag(client, page, "")
     assert response.status_code == 200
-    assert "Dit is een verplicht veld." in response.text
+    assert "Schrijf kort wat er niet meer klopt." in response.text
     response = _flag(client, page, "<script></script> ")
     assert "Schrijf kort wat er niet meer klopt." in response.text
     assert not ContentFlag.objects.exists()
