@@ -337,7 +337,7 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     )
     # closed_at is the real end; closes_on stays the planned one, and the log says both.
     early = (
-        _("eerder gesloten; gepland t/m %(date)s") % {"date": formats.date_format(campaign.closes_on, "j F Y")}
+        _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)}
         if campaign.closed_early
         else ""
     )
