@@ -187,7 +187,9 @@ def _partner_content_flag(page, live, flagged) -> None:
     page.goto(f"{live.url}{flagged.url}")
     page.get_by_label("Wat moet er worden bijgewerkt?").fill("   ")
     page.get_by_role("button", name="Meld aan het secretariaat").click()
-    _error(page, REQUIRED)  # in the messages at the top: the page is redirected to (shared per audience)
+    # Beside the field it is about, after the redirect back to the page; the field says it is invalid.
+    expect(page.locator("#bijwerken #flag-fout")).to_have_text("Schrijf kort wat er niet meer klopt.")
+    expect(page.get_by_label("Wat moet er worden bijgewerkt?")).to_have_attribute("aria-invalid", "true")
     assert ContentFlag.objects.count() == 0
 
     page.get_by_label("Wat moet er worden bijgewerkt?").fill("Het meldnummer is veranderd.")
