@@ -337,9 +337,7 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     )
     # closed_at is the real end; closes_on stays the planned one, and the log says both.
     early = (
-        _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)}
-        if campaign.closed_early
-        else ""
+        _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)} if campaign.closed_early else ""
     )
     _log(campaign, CampaignLogEntry.Action.CLOSED, user, early)
     return campaign
