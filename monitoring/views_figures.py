@@ -21,7 +21,7 @@ from .forms import (
     TrainingForm,
     TrendThresholdForm,
 )
-from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training, TrendThreshold
+from .models import InformationEvening, PoliceFigures, ProgressReport, SurveyResult, Training
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
 from .selectors import view_years
 from .selectors_figures import trend_threshold
@@ -199,7 +199,7 @@ def police_import(request):
 def trend_threshold_edit(request):
     if not user_can_edit_all_figures(request.user):
         raise Http404
-    current = TrendThreshold.current()
+    current = trend_threshold()
     form = TrendThresholdForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
