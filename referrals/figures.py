@@ -21,8 +21,10 @@ is hidden only that way, when it would give a count away. A small count that onl
 that make up a "<5") shows as "x", which says nothing of its size."""
 
 import datetime
+import hashlib
 import math
-from collections import defaultdict, deque
+import threading
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -133,6 +135,38 @@ def protect(
             moves.demoted.add(small)
         else:  # nothing left to hide; never loop
             return Hidden(hidden - unpublished, moves.demoted)
+
+
+_KEPT_PROOFS: "OrderedDict[str, Hidden]" = OrderedDict()
+_KEPT_PROOFS_SIZE = 32
+_kept_proofs_lock = threading.Lock()
+
+
+def protect_kept(
+    values: dict[Cell, int],
+    lines: list[list[Cell]],
+    *,
+    unpublished: Iterable[Cell] = (),
+    threshold: int = THRESHOLD,
+) -> set[Cell]:
+    """`protect`, remembered per process by its input: the proof search costs up to a second on dense data and
+    every dashboard view asks again while the counts rarely change. Keyed on a digest of the counts, the lines
+    (in order, as `protect` reads them) and the threshold, so a changed count is a new key: nothing to
+    invalidate and never a stale answer. Counts only, never who asked; kept in this process, never shared."""
+    unpublished = list(unpublished)
+    digest = hashlib.sha256(repr((list(values.items()), lines, unpublished, threshold)).encode()).hexdigest()
+    with _kept_proofs_lock:
+        kept = _KEPT_PROOFS.get(digest)
+        if kept is not None:
+            _KEPT_PROOFS.move_to_end(digest)
+    if kept is None:
+        kept = protect(values, lines, unpublished=unpublished, threshold=threshold)
+        with _kept_proofs_lock:
+            _KEPT_PROOFS[digest] = kept
+            while len(_KEPT_PROOFS) > _KEPT_PROOFS_SIZE:
+                _KEPT_PROOFS.popitem(last=False)
+    # A copy: a caller that adds to its set never changes what the next caller is given.
+    return Hidden(set(kept), set(kept.demoted))
 
 
 class Hidden(set):
@@ -603,7 +637,7 @@ def protected_figures(*, municipalities: list[Municipality] | None = None) -> Pr
             link(referred_cells[group], joined)
     link([("locations", year, ALL, referred) for year in sorted(year_rows)], ("status", ALL, TOTAL))
 
-    hidden = protect(values, lines, unpublished=unpublished)
+    hidden = protect_kept(values, lines, unpublished=unpublished)
 
     def table(prefix: tuple, rows: list, columns: list) -> ProtectedTable:
         def shown(r, c):
