@@ -12,6 +12,8 @@ from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from monitoring.models import SurveyResult
+
 from .models import Campaign, CampaignLogEntry, OpenAnswer, Question
 from .questions import RESPONDENT_TYPE, respondent_type_label
 
@@ -113,6 +115,7 @@ class StatusChange:
     days_early: int  # closing: days left before the planned last day (0 on that day, negative after it)
     responses: int
     figures_year: int  # closing: the year of the module 1 figures it fills in (as campaign_close does)
+    replaces: object = None  # closing: the hand-entered SurveyResult of that year that the closing replaces
 
 
 def letters_downloaded_since_made(campaign: Campaign) -> bool:
@@ -148,7 +151,15 @@ def status_change(campaign: Campaign, action: str) -> StatusChange:
         days_early=(campaign.closes_on - today).days,
         responses=campaign.responses.count(),
         figures_year=min(campaign.closes_on, today).year,
+        replaces=replaced_hand_figures(campaign.municipality, min(campaign.closes_on, today).year)
+        if action == "sluiten"
+        else None,
     )
+
+
+def replaced_hand_figures(municipality, year: int):
+    """The module 1 figures typed in by hand for `year` (a survey outside the portal) that closing replaces."""
+    return SurveyResult.objects.filter(municipality=municipality, year=year, source=SurveyResult.Source.HAND).first()
 
 
 def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:

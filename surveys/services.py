@@ -25,7 +25,7 @@ from .letters import letters_pdf
 from .models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Question, Response
 from .permissions import user_can_manage_campaign, user_can_manage_municipality, user_can_read_open_answers
 from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, STANDARD_QUESTIONS, WILLING_TO_REPORT, YES
-from .selectors import campaign_tally, tally
+from .selectors import campaign_tally, letters_downloaded_since_made, replaced_hand_figures, tally
 
 logger = logging.getLogger(__name__)
 DAY_FORMAT = "j F Y"  # the portal's date format (templates use |date:"j F Y")
@@ -330,17 +330,37 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status", "closed_at", "tallies"])
     InvitationCode.objects.filter(campaign=campaign).update(draft="")
     figures = campaign_figures(campaign)
+    year = min(campaign.closes_on, timezone.localdate()).year
+    # Figures typed in by hand for that year (a survey held outside the portal) are replaced, as the confirmation
+    # page said; the log keeps them, so nothing entered is lost.
+    replaced = replaced_hand_figures(campaign.municipality, year)
     SurveyResult.objects.update_or_create(
         municipality=campaign.municipality,
-        year=min(campaign.closes_on, timezone.localdate()).year,
+        year=year,
         defaults={**figures, "source": SurveyResult.Source.PORTAL, "updated_by": user},
     )
     # closed_at is the real end; closes_on stays the planned one, and the log says both.
     early = (
         _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)} if campaign.closed_early else ""
     )
+    if replaced is not None:
+        early = "; ".join(filter(None, [early, hand_figures_text(replaced)]))
     _log(campaign, CampaignLogEntry.Action.CLOSED, user, early)
     return campaign
+
+
+def hand_figures_text(result: SurveyResult) -> str:
+    """The replaced hand-entered module 1 figures in one line of the campaign log."""
+    return _(
+        "vervangt de handmatig ingevoerde cijfers voor %(year)s: %(mailed)s aangeschreven, %(responses)s ingevuld, "
+        "meldingsbereidheid %(willing)s%%, kent de signalen %(knows)s%%"
+    ) % {
+        "year": result.year,
+        "mailed": result.addresses_mailed,
+        "responses": result.responses,
+        "willing": formats.number_format(result.willing_to_report_pct, 1),
+        "knows": formats.number_format(result.knows_signals_pct, 1),
+    }
 
 
 def campaigns_advance(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -348,6 +368,12 @@ def campaigns_advance(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     opened = closed = 0
     for campaign in Campaign.objects.filter(status=Campaign.Status.DRAFT, opens_on__lte=today, addresses_count__gt=0):
+        if not letters_downloaded_since_made(campaign):
+            # Opening deletes the only copy of the codes: letters nobody downloaded were never printed. The
+            # campaign page says it waits; the secretariat downloads them (it then opens within the hour) or
+            # opens it by hand after the confirmation page's warning.
+            logger.warning("Survey campaign %s not opened: its letters were not downloaded", campaign.pk)
+            continue
         campaign_open(campaign=campaign)
         opened += 1
     for campaign in Campaign.objects.filter(status=Campaign.Status.OPEN, closes_on__lt=today):

@@ -137,6 +137,8 @@ def _detail(request, campaign, **extra):
             "question_form": QuestionForm(),
             "log": campaign.log.select_related("actor")[:50],
             "responses": campaign.responses.count(),
+            "letters_downloaded": campaign.status == Campaign.Status.DRAFT
+            and selectors.letters_downloaded_since_made(campaign),
             # Exactly what the letters will carry, shown before they are made (letters.answer_url).
             "letter_url": letters.answer_url(),
             "sample_code": letters.SAMPLE_CODE,

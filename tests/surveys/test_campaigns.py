@@ -155,10 +155,59 @@ def test_opening_deletes_the_letters_and_logs_it(client, secretariat, login_with
     assert CampaignLogEntry.objects.filter(campaign=campaign, action="brieven_verwijderd").exists()
 
 
-def test_the_hourly_job_opens_and_closes_on_the_right_days(campaign, letters):
+def test_the_hourly_job_opens_and_closes_on_the_right_days(campaign, letters, secretariat):
+    services.letters_downloaded(user=secretariat, campaign=campaign)
     assert services.campaigns_advance(today=today()) == {"opened": 1, "closed": 0}
     assert services.campaigns_advance(today=today() + datetime.timedelta(days=31)) == {"opened": 0, "closed": 1}
     assert SurveyResult.objects.get(municipality__cbs_code=OPMEER).source == "portaal"
+
+
+def test_the_hourly_job_never_deletes_letters_nobody_downloaded(client, secretariat, login_with_mfa, campaign, letters):
+    assert services.campaigns_advance(today=today()) == {"opened": 0, "closed": 0}
+    campaign.refresh_from_db()
+    assert campaign.status == "concept" and campaign.letters_file
+    _as(client, secretariat, login_with_mfa)
+    page = client.get(f"/enquetes/{campaign.pk}/").content.decode()
+    assert 'id="wacht-op-download"' in page and "nog niet gedownload" in page
+    # Made again after a download: the new letters were not downloaded, so it still waits.
+    services.letters_downloaded(user=secretariat, campaign=campaign)
+    services.letters_make(user=secretariat, campaign=campaign, name="adressen.csv", raw=address_csv(5))
+    assert services.campaigns_advance(today=today()) == {"opened": 0, "closed": 0}
+    client.get(f"/enquetes/{campaign.pk}/brieven.pdf")  # the download is what lets it open
+    assert 'id="wacht-op-download"' not in client.get(f"/enquetes/{campaign.pk}/").content.decode()
+    assert services.campaigns_advance(today=today()) == {"opened": 1, "closed": 0}
+
+
+def test_closing_replaces_hand_figures_only_after_saying_so_and_keeps_them_in_the_log(
+    client, secretariat, login_with_mfa, open_campaign, letters
+):
+    SurveyResult.objects.create(
+        municipality=open_campaign.municipality,
+        year=today().year,
+        addresses_mailed=900,
+        responses=210,
+        willing_to_report_pct="61.5",
+        knows_signals_pct="48.0",
+        source=SurveyResult.Source.HAND,
+    )
+    _answer(client.__class__(), letters[0], FULL)
+    _as(client, secretariat, login_with_mfa)
+    confirm = client.get(f"/enquetes/{open_campaign.pk}/sluiten/").content.decode()
+    assert 'id="handmatige-cijfers"' in confirm and "900 aangeschreven, 210 ingevuld" in confirm
+    client.post(f"/enquetes/{open_campaign.pk}/sluiten/", {"confirm": "1"})
+    result = SurveyResult.objects.get(municipality=open_campaign.municipality, year=today().year)
+    assert (result.source, result.addresses_mailed, result.responses) == ("portaal", 30, 1)
+    entry = CampaignLogEntry.objects.get(campaign=open_campaign, action="gesloten")
+    assert "handmatig ingevoerde cijfers" in entry.detail and "900 aangeschreven, 210 ingevuld" in entry.detail
+    assert "61,5%" in entry.detail and "48,0%" in entry.detail
+    assert "900 aangeschreven" in client.get(f"/enquetes/{open_campaign.pk}/").content.decode()
+
+
+def test_closing_over_portal_figures_says_nothing_of_hand_figures(client, secretariat, login_with_mfa, open_campaign):
+    _as(client, secretariat, login_with_mfa)
+    assert 'id="handmatige-cijfers"' not in client.get(f"/enquetes/{open_campaign.pk}/sluiten/").content.decode()
+    client.post(f"/enquetes/{open_campaign.pk}/sluiten/", {"confirm": "1"})
+    assert "handmatig" not in CampaignLogEntry.objects.get(campaign=open_campaign, action="gesloten").detail
 
 
 # --- Answering --------------------------------------------------------------------------------------------
