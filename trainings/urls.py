@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessie/<int:pk>/wijzigen/", views.session_edit, name="session_edit"),
     path("sessie/<int:pk>/aanmelden/", views.register, name="register"),
     path("sessie/<int:pk>/presentie/", views.attendance, name="attendance"),
+    path("sessie/<int:pk>/deelnemers.csv", views.participants_csv, name="participants_csv"),
     path("aanmelding/<int:pk>/afmelden/", views.registration_cancel, name="registration_cancel"),
     path("e-learning/", views.elearning_overview, name="elearning"),
     path("e-learning/deelnemer/<int:pk>/", views.enrolment_edit, name="enrolment_edit"),

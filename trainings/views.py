@@ -1,16 +1,18 @@
 """Module 3 screens. Thin: permissions decide (out of scope is a 404), services write, selectors read."""
 
+import csv
 import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import neutralise_formula
 from stakeholders.models import Municipality
 
 from . import selectors, services
@@ -110,7 +112,10 @@ def register(request, pk: int):
     organisations = registration_organisations_for(request.user)
     form = RegistrationForm(request.POST or None, organisations=organisations)
     problems = []
-    if not organisations.exists():
+    upcoming = session.starts_at > timezone.now()
+    if not upcoming:
+        problems.append(_("Deze sessie is al begonnen of geweest; aanmelden kan niet meer."))
+    elif not organisations.exists():
         problems.append(
             _("U bent in het portaal niet gekoppeld aan een organisatie. Vraag het secretariaat u aan te melden.")
         )
@@ -169,6 +174,31 @@ def registration_cancel(request, pk: int):
                 _("Van de wachtlijst is doorgeschoven: %(names)s.") % {"names": ", ".join(str(r.user) for r in moved)},
             )
     return redirect("trainings:session", pk=registration.session_id)
+
+
+@login_required
+def participants_csv(request, pk: int):
+    """The participant list for the secretariat (name tags, the attendance sheet); formulas are neutralised."""
+    _require(user_can_manage_sessions(request.user))
+    session = _session(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deelnemers-sessie-{session.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # Excel reads the accents right with a byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Naam"), _("E-mailadres"), _("Organisatie"), _("Status"), _("Aangemeld op"), _("Aanwezig")])
+    for registration in selectors.participants(request.user, session):
+        present = {None: "", True: _("ja"), False: _("nee")}[registration.attended]
+        row = [
+            registration.user.get_full_name() or registration.user.email,
+            registration.user.email,
+            registration.organisation.name,
+            registration.get_status_display(),
+            timezone.localtime(registration.created_at).strftime("%d-%m-%Y %H:%M"),
+            present,
+        ]
+        writer.writerow([neutralise_formula(str(value)) for value in row])
+    return response
 
 
 @login_required

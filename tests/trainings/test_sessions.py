@@ -227,3 +227,18 @@ def test_malformed_forms_get_dutch_messages_and_store_nothing(client, people, ma
     assert "minstens 1 plaats" in client.post(f"/trainingen/sessie/{session.pk}/wijzigen/", edit).content.decode()
     session.refresh_from_db()
     assert session.capacity == 12
+
+
+def test_the_participant_list_downloads_without_formulas(client, people, make_user):
+    session = training_session()
+    people["partner"].first_name, people["partner"].last_name = "=HYPERLINK(1)", "Jansen"
+    people["partner"].save()
+    services.registration_create(
+        user=people["partner"], session=session, organisation=organisation_of(people["partner"])
+    )
+    sign_in(client, people["secretariat"])
+    response = client.get(f"/trainingen/sessie/{session.pk}/deelnemers.csv")
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv") and response["Cache-Control"] == "private, no-store"
+    assert text.splitlines()[0] == "Naam;E-mailadres;Organisatie;Status;Aangemeld op;Aanwezig"
+    assert "'=HYPERLINK(1) Jansen" in text and organisation_of(people["partner"]).name in text
