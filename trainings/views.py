@@ -147,6 +147,8 @@ def register(request, pk: int):
             "session": session,
             "form": form,
             "problems": problems,
+            "upcoming": upcoming,
+            "organisations": organisations,
             "places_left": max(0, session.capacity - session.confirmed_count),
         },
         status=status,

@@ -186,6 +186,8 @@ def test_past_session_refuses_registration_and_cancellation(client, people):
 def test_malformed_forms_get_dutch_messages_and_store_nothing(client, people, make_user):
     session = training_session()
     sign_in(client, people["partner"])
+    page = client.get(f"/trainingen/sessie/{session.pk}/aanmelden/").content.decode()
+    assert 'name="organisation"' in page and "U meldt zich aan namens" in page
     response = client.post(f"/trainingen/sessie/{session.pk}/aanmelden/", {"organisation": "999999"})
     assert response.status_code == 400 and "Kies een organisatie waar u nu werkt" in response.content.decode()
     stranger = make_user(Role.PARTNER, district="NHN")
