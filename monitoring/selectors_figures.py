@@ -17,6 +17,7 @@ from meetings.models import Attendance, DistrictPlatformPage, MeetingPage
 from referrals.figures import LOCATION_STATE_CHOICES, protected_figures
 from stakeholders.models import Municipality
 from stakeholders.selectors import counts_for, existed_on, view_day
+from trainings.selectors import first_record_year, module3_counts
 
 from .models import InformationEvening, PoliceFigures, SurveyResult, Training, TrendThreshold
 
@@ -204,8 +205,12 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
             figures[row].evenings += entry["n"]
             figures[row].evening_attendance += entry["people"] or 0
             figures[row].materials_handed_out += entry["materials"] or 0
+    # Module 3: from the first year the portal holds training records, the figures come from them; the figures
+    # entered by hand count for the years before (their certificates still count towards the total to date).
+    first_recorded = first_record_year()
+    hand_until = year if first_recorded is None else min(year, first_recorded - 1)
     trainings = (
-        Training.objects.filter(held_on__year__lte=year)
+        Training.objects.filter(held_on__year__lte=hand_until)
         .values("municipality_id")
         .annotate(
             elearning=Sum("participants", filter=Q(kind=Training.Kind.ELEARNING, held_on__year=year)),
@@ -222,6 +227,14 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
             figures[row].certificates += entry["issued"] or 0
             figures[row].certificates_to_date += entry["to_date"] or 0
             figures[row].training_attendance += entry["trained"] or 0
+    if first_recorded is not None and year >= first_recorded:
+        for municipality_id, recorded in module3_counts(year=year).items():
+            row = row_for.get(municipality_id)
+            if row is not None:
+                figures[row].elearning_participants += recorded.elearning_participants
+                figures[row].certificates += recorded.certificates
+                figures[row].certificates_to_date += recorded.certificates_to_date
+                figures[row].training_attendance += recorded.training_attendance
     held, attended = _meeting_attendance(year, row_for)
     for municipality in in_year:
         figures[municipality.pk].meetings_held = held.get(municipality.district_id, 0)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from stakeholders.imports import MAX_IMPORT_BYTES, ImportFileError, load_table_file
 from stakeholders.models import Municipality
+from trainings.selectors import first_record_year
 
 from .models import InformationEvening, PoliceFigures, SurveyResult, Training, TrendThreshold
 from .permissions import user_can_edit_all_figures, user_can_edit_municipality
@@ -300,6 +301,13 @@ def information_evening_save(
 
 def training_validate(*, municipality, kind, held_on, participants, certificates, training=None) -> None:
     errors = {"held_on": date_errors(held_on, municipality) if held_on else _("Vul de datum in.")}
+    first_recorded = first_record_year()
+    if held_on and not errors["held_on"] and first_recorded is not None and held_on.year >= first_recorded:
+        # From then on the portal's own records (trainings app) give the figures: typed ones would be ignored.
+        errors["held_on"] = _(
+            "Vanaf %(year)s komen de cijfers van module 3 uit de trainingen en de e-learning in het portaal "
+            "(menu Trainingen). Hier vult u alleen eerdere jaren in."
+        ) % {"year": first_recorded}
     if participants is None or participants < 0:
         errors["participants"] = _("Vul een aantal van 0 of meer in.")
     if certificates is None or certificates < 0:

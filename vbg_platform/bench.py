@@ -23,6 +23,7 @@ from search import bench as search_bench
 from search.bench import ensure_documents, query_cycle
 from stakeholders.models import Organisation
 from surveys.bench import ANSWERS, busiest_closed_campaign, fresh_open_campaign
+from trainings.bench import bench_session, organisation_for, registration_undo
 from vbg_platform.ws_bench import ws_broadcast, ws_broadcast_subject
 
 WARMUP_REQUESTS = 5
@@ -156,6 +157,30 @@ def _survey_results() -> Scenario:
     return Scenario(lambda client: client.get(url[-1]), setup=setup)
 
 
+def _training_register() -> Scenario:
+    """The partner opens a session's registration page and registers (GET and POST, goal p95 <= 60 ms); the
+    registration is then removed again (one query) so every round registers for real."""
+    state: dict = {}
+
+    def setup(client: Client) -> None:
+        logged_in_as(PARTNER)(client)
+        user = User.objects.get(email__iexact=PARTNER)
+        session = bench_session()
+        registration_undo(session=session, user=user)
+        state.update(user=user, session=session, organisation=organisation_for(user))
+
+    def request(client: Client) -> HttpResponse:
+        url = f"/trainingen/sessie/{state['session'].pk}/aanmelden/"
+        page = client.get(url)
+        if page.status_code != 200:
+            return page
+        response = client.post(url, {"organisation": state["organisation"]})
+        registration_undo(session=state["session"], user=state["user"])
+        return response
+
+    return Scenario(request, setup=setup)
+
+
 SCENARIOS: dict[str, Scenario | Measurement] = {
     "home": Scenario(lambda client: client.get("/")),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
@@ -177,6 +202,7 @@ SCENARIOS: dict[str, Scenario | Measurement] = {
     "progress_report_pdf": Scenario(_last_years_report, setup=logged_in_as(SECRETARIAT)),
     "survey_submit": _survey_submit(),
     "survey_results": _survey_results(),
+    "training_register": _training_register(),
     "search_sqlite": _search_scenario("sqlite"),
     "search_pg": _search_scenario("postgresql"),
     "search_relevance_sqlite": _search_measurement("relevance", "sqlite"),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "referrals",
+    "trainings",
     "monitoring",
     "surveys",
     "accounts.apps.WagtailUsersConfig",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("doorverwijzingen/", include("referrals.urls")),
     path("zoeken/", include("search.urls")),
+    path("trainingen/", include("trainings.urls")),
     path("voortgang/", include("monitoring.urls")),
     path("enquetes/", include("surveys.urls")),
     path("vragenlijst/", include((surveys_public_urls, "questionnaire"))),

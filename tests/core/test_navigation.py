@@ -17,6 +17,7 @@ EXPECTED = {
         "Wie is wie",
         "Integrale acties",
         "Voortgang",
+        "Trainingen",
     },
     Role.AOV: {
         "Start",
@@ -28,6 +29,7 @@ EXPECTED = {
         "Integrale acties",
         "Voortgang",
         "Doorverwijzingen",
+        "Trainingen",
     },
     Role.SECRETARIAT: {
         "Start",
@@ -42,11 +44,21 @@ EXPECTED = {
         "Uitnodigen",
         "Doorverwijzingen in cijfers",
         "Enquêtes",
+        "Trainingen",
     },
-    Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
-    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen"},
-    Role.PRIVACY_OFFICER: {"Start", "Kennisbank", "Materialen", "Roltoekenningen", "Toegangslog", "Verzoek betrokkene"},
-    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheeromgeving", "Gebruikers en rollen"},
+    # Every role reads the training sessions (design section 3); only Partners and AOVs register.
+    Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen", "Trainingen"},
+    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen", "Trainingen"},
+    Role.PRIVACY_OFFICER: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Roltoekenningen",
+        "Toegangslog",
+        "Verzoek betrokkene",
+        "Trainingen",
+    },  # fmt: skip
+    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheeromgeving", "Gebruikers en rollen", "Trainingen"},
 }
 
 

@@ -8,6 +8,7 @@ from referrals.demo import referrals_demo_load
 from search import indexing as search_indexing
 from stakeholders.demo import demo_data_load, logins_table
 from surveys.demo import survey_demo_load
+from trainings.demo import trainings_demo_load
 
 
 class Command(BaseCommand):
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         if figures:
             counts = ", ".join(f"{name}: {count}" for name, count in figures.items())
             self.stdout.write(self.style.SUCCESS(f"Programme figures demo loaded ({counts})."))
+        # After the figures: from the first year with training records, module 3's figures come from them.
+        trainings = trainings_demo_load(seed=seed)
+        if trainings:
+            counts = ", ".join(f"{name}: {count}" for name, count in trainings.items())
+            self.stdout.write(self.style.SUCCESS(f"Training and e-learning demo loaded ({counts})."))
         surveys, demo_codes = survey_demo_load(scale=scale, seed=seed)
         if surveys:
             counts = ", ".join(f"{name}: {count}" for name, count in surveys.items())

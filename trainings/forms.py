@@ -1,0 +1,114 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from core.storage import check_room_for, stage_upload
+from core.uploads import validate_document
+
+from . import services
+from .models import ELearningEnrolment, TrainingSession
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _errors_from(form, error: ValidationError) -> None:
+    """The service's Dutch messages on the fields they are about, all at once."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["title", "starts_at", "ends_at", "place", "capacity", "max_per_organisation", "programme"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "programme": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].error_messages["invalid"] = _("Vul een datum en tijd in, zoals 14-03-2027 13:30.")
+        for name in ("capacity", "max_per_organisation"):
+            self.fields[name].validators = []
+            self.fields[name].min_value = None
+            self.fields[name].widget.attrs.pop("min", None)
+            self.fields[name].error_messages["invalid"] = _("Vul een geheel getal in.")
+
+    def _post_clean(self):
+        pass  # the service gives the Dutch messages (the model's own would repeat them)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                services.session_validate(**cleaned, session=self.instance if self.instance.pk else None)
+            except ValidationError as error:
+                _errors_from(self, error)
+        return cleaned
+
+
+class RegistrationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Namens welke organisatie komt u?"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Kies een organisatie waar u nu werkt.")},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.initial.setdefault("organisation", organisations.first().pk)
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = ELearningEnrolment
+        fields = ["name", "email", "job_title"]
+
+
+class CompletionForm(forms.ModelForm):
+    class Meta:
+        model = ELearningEnrolment
+        fields = ["completed_on", "certificate_on", "certificate_file"]
+        widgets = {"completed_on": DATE, "certificate_on": DATE, "certificate_file": forms.FileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_file"].help_text = _("Optioneel: het certificaat als PDF (hoogstens 20 MB).")
+        self.fields["certificate_file"].widget.attrs["accept"] = "application/pdf,.pdf"
+
+    def clean_certificate_file(self):
+        upload = self.cleaned_data.get("certificate_file")
+        if isinstance(upload, UploadedFile):
+            if not upload.name.lower().endswith(".pdf"):
+                raise ValidationError(_("Upload het certificaat als PDF-bestand."))
+            validate_document(upload)  # checked by its bytes, as every upload in the portal
+            check_room_for(upload)
+            upload = stage_upload(upload)
+        return upload
+
+    def _post_clean(self):
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                services.enrolment_validate(
+                    enrolment=self.instance,
+                    completed_on=cleaned.get("completed_on"),
+                    certificate_on=cleaned.get("certificate_on"),
+                )
+            except ValidationError as error:
+                _errors_from(self, error)
+        return cleaned

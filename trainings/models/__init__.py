@@ -1,0 +1,4 @@
+from .elearning import ELearningEnrolment
+from .sessions import Registration, TrainingSession
+
+__all__ = ["ELearningEnrolment", "Registration", "TrainingSession"]

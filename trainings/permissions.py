@@ -1,0 +1,99 @@
+"""Who sees and does what in module 3 (design section 3, "training sessions and e-learning enrolments").
+
+Every logged-in role reads the sessions; Partners and AOVs register themselves; the secretariat manages
+sessions, waiting lists and attendance and is the only one to see who registered. E-learning enrolments hold
+names and e-mail addresses: the municipality's own AOV and the secretariat see and keep them, nobody else."""
+
+from django.db.models import QuerySet
+
+from core.roles import Role
+from stakeholders.models import Affiliation, Organisation
+from stakeholders.permissions import aov_municipality_ids_for
+
+from .models import ELearningEnrolment, Registration, TrainingSession
+
+REGISTRANT_ROLES = frozenset({Role.PARTNER, Role.AOV})
+
+
+def _is_secretariat(user) -> bool:
+    # The role decides, never is_superuser: a Beheerder may be a superuser and only reads sessions.
+    return user.is_authenticated and user.has_role(Role.SECRETARIAT)
+
+
+def user_can_view_sessions(user) -> bool:
+    return user.is_authenticated and bool(user.roles)
+
+
+def sessions_visible_to(user) -> QuerySet:
+    if not user_can_view_sessions(user):
+        return TrainingSession.objects.none()
+    return TrainingSession.objects.all()
+
+
+def user_can_view_session(user, session) -> bool:
+    return sessions_visible_to(user).filter(pk=session.pk).exists()
+
+
+def user_can_manage_sessions(user) -> bool:
+    """Create and change sessions, see participant lists and waiting lists, tick attendance."""
+    return _is_secretariat(user)
+
+
+def user_can_register(user) -> bool:
+    return user.is_authenticated and user.has_role(*REGISTRANT_ROLES)
+
+
+def registration_organisations_for(user) -> QuerySet:
+    """The organisations a person may register on behalf of: where they work now (the cap counts per one)."""
+    if not user_can_register(user) or user.contact_id is None:
+        return Organisation.objects.none()
+    working = Affiliation.objects.current().filter(contact_id=user.contact_id).values("organisation_id")
+    return Organisation.objects.filter(pk__in=working, is_active=True).order_by("name")
+
+
+def registrations_visible_to(user) -> QuerySet:
+    """The secretariat sees everyone's; anyone else only their own."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    if _is_secretariat(user):
+        return Registration.objects.all()
+    return Registration.objects.filter(user_id=user.pk)
+
+
+def user_can_cancel_registration(user, registration) -> bool:
+    if _is_secretariat(user):
+        return True
+    return user.is_authenticated and registration.user_id == user.pk and user_can_register(user)
+
+
+# --- E-learning -------------------------------------------------------------------------------------------------
+
+
+def elearning_municipality_ids_for(user) -> frozenset[int] | None:
+    """None: every municipality (the secretariat); else the AOV's own municipality (empty for everyone else)."""
+    if _is_secretariat(user):
+        return None
+    if user.is_authenticated and user.has_role(Role.AOV):
+        return aov_municipality_ids_for(user)
+    return frozenset()
+
+
+def user_can_view_elearning(user) -> bool:
+    allowed = elearning_municipality_ids_for(user)
+    return allowed is None or bool(allowed)
+
+
+def user_can_enrol_for(user, municipality) -> bool:
+    allowed = elearning_municipality_ids_for(user)
+    return allowed is None or municipality.pk in allowed
+
+
+def enrolments_visible_to(user) -> QuerySet:
+    allowed = elearning_municipality_ids_for(user)
+    if allowed is None:
+        return ELearningEnrolment.objects.all()
+    return ELearningEnrolment.objects.filter(municipality_id__in=allowed)
+
+
+def user_can_edit_enrolment(user, enrolment) -> bool:
+    return user_can_enrol_for(user, enrolment.municipality)
