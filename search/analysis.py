@@ -167,6 +167,9 @@ class Term:
     # Compounds split into their parts ("bodemsanering" -> ("bodem", "sanering")): an alternative that
     # matches when every part occurs, anywhere in the document ("sanering van de bodem").
     parts: tuple[tuple[str, ...], ...] = ()
+    # Near spellings of a word no document has as typed ("wietplantge" -> "wietplantage" and its synonyms):
+    # they find and rank documents, but a document matching only through them lacks the word as typed.
+    near: tuple[tuple[str, ...], ...] = ()
 
     @property
     def allows_parts(self) -> bool:
@@ -189,9 +192,27 @@ class ParsedQuery:
     @property
     def all_words(self) -> set[str]:
         """Every folded word that counts as a match, for highlighting."""
-        found = {w for term in self.terms for alternative in (*term.alternatives, *term.parts) for w in alternative}
+        found = {
+            w
+            for term in self.terms
+            for alternative in (*term.alternatives, *term.parts, *term.near)
+            for w in alternative
+        }
         found.update(w for phrase in self.phrases for w in phrase)
         return found
+
+    def with_near(self, corrections: dict[str, str], *, synonyms: dict | None = None) -> "ParsedQuery":
+        """The same query, each corrected word keeping its place with the correction (and its synonyms) as
+        near alternatives: the reader's own words stay, and documents with the corrected word are found."""
+        table = _synonym_table() if synonyms is None else synonyms
+        terms = []
+        for term in self.terms:
+            corrected = corrections.get(term.text)
+            if corrected and len(term.alternatives[0]) == 1:
+                (found,) = _terms_with_synonyms([corrected], table)
+                term = Term(text=term.text, alternatives=term.alternatives, parts=term.parts, near=found.alternatives)
+            terms.append(term)
+        return ParsedQuery(raw=self.raw, terms=tuple(terms), phrases=self.phrases, excluded=self.excluded)
 
     def replacing(self, corrections: dict[str, str], *, synonyms: dict | None = None) -> "ParsedQuery":
         """The same query with some words corrected (for "bedoelde u")."""

@@ -15,6 +15,7 @@ B = 0.75
 TITLE_WEIGHT = 4
 SYNONYM_FACTOR = 0.8  # the word the user typed ranks above its synonyms
 PARTS_FACTOR = 0.9  # "sanering van de bodem" for "bodemsanering": a little below the compound itself
+NEAR_FACTOR = 0.6  # a near spelling of a word no document has as typed
 
 
 def alternative_stems(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -30,6 +31,7 @@ class Matcher:
     stems: tuple[str, ...]
     adjacent: bool
     factor: float
+    as_typed: bool = True  # False for near spellings: they rank, but the word as typed is still missing
 
 
 def term_matchers(query: analysis.ParsedQuery) -> list[list[Matcher]]:
@@ -41,6 +43,7 @@ def term_matchers(query: analysis.ParsedQuery) -> list[list[Matcher]]:
             for position, a in enumerate(term.alternatives)
         ]
         ways += [Matcher(alternative_stems(p), False, PARTS_FACTOR) for p in term.parts]
+        ways += [Matcher(alternative_stems(a), True, NEAR_FACTOR, as_typed=False) for a in term.near]
         matchers.append(ways)
     matchers += [[Matcher(alternative_stems(p), True, 1.0)] for p in query.phrases]
     return matchers
@@ -92,20 +95,23 @@ def rank(
             tf = TITLE_WEIGHT * title_counts.get(stem, 0) + body_counts.get(stem, 0)
             return idf(stem) * tf * (K1 + 1) / (tf + norm) if tf else 0.0
 
-        total, matched = 0.0, 0
+        total, matched, typed = 0.0, 0, 0
         for ways in matchers:
-            best = 0.0
+            best, best_typed = 0.0, False
             for way in ways:
                 if not all(s in title_counts or s in body_counts for s in way.stems):
                     continue
                 if way.adjacent and len(way.stems) > 1:
                     if not (_in_a_row(title_stems, way.stems) or _in_a_row(body_stems, way.stems)):
                         continue
-                best = max(best, way.factor * sum(bm25(s) for s in way.stems) / len(way.stems))
+                score = way.factor * sum(bm25(s) for s in way.stems) / len(way.stems)
+                best_typed = best_typed or way.as_typed
+                best = max(best, score)
             if best > 0:
                 matched += 1
+                typed += best_typed
                 total += best
         share = matched / len(matchers)
-        ranked.append(Ranked(pk, matched == len(matchers), total * share * share * weight))
+        ranked.append(Ranked(pk, typed == len(matchers), total * share * share * weight))
     ranked.sort(key=lambda r: (not r.complete, -round(r.score, 9), ties[r.id], r.id))
     return ranked

@@ -60,6 +60,7 @@ def _fts_term(term: analysis.Term) -> str:
     """A term's alternatives (words, phrases) or all of a compound's parts."""
     ways = [_fts_phrase(a) for a in term.alternatives]
     ways += ["(" + " AND ".join(_fts_phrase((part,)) for part in parts) + ")" for parts in term.parts]
+    ways += [_fts_phrase(a) for a in term.near]
     return " OR ".join(ways)
 
 
@@ -76,6 +77,7 @@ def _ts_phrase(words: tuple[str, ...]) -> str:
 def _ts_term(term: analysis.Term) -> str:
     ways = [f"({_ts_phrase(a)})" for a in term.alternatives]
     ways += ["(" + " & ".join(_ts_lexeme(analysis.stem(p)) for p in parts) + ")" for parts in term.parts]
+    ways += [f"({_ts_phrase(a)})" for a in term.near]
     return " | ".join(ways)
 
 
