@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -30,6 +31,12 @@ STOP_WORDS = frozenset(
     kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over
     reeds te tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie wil worden wordt
     zal ze zelf zich zij zijn zo zonder zou
+    """.split()
+) | frozenset(
+    # Question and filler words people type around what they look for (issue #21): never required.
+    """
+    waar waarom wanneer welke welk hoeveel hoelang kun kunt kunnen mag mogen moeten wij we jij jullie onze
+    jouw zijn word gaat ga doe doet krijg krijgt vind vindt zoek zoeken iets graag even
     """.split()
 )
 
@@ -54,9 +61,101 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def index_terms(text: str) -> str:
-    """The stems of a text, space separated, stop words left out (what the SQLite full-text index holds)."""
-    return " ".join(stem(w) for w in words(text) if w not in STOP_WORDS)
+def index_terms(text: str, lexicon: "Lexicon | None" = None) -> str:
+    """The stems of a text, space separated, stop words left out, the parts of its compounds after them
+    (what both databases index: SQLite's FTS5 and PostgreSQL's tsvector hold these same stems)."""
+    return " ".join(stems_of(words(text), lexicon))
+
+
+def stems_of(folded: list[str], lexicon: "Lexicon | None" = None) -> list[str]:
+    """Stems of folded words without stop words; then, when a lexicon is given, the stems of the parts of
+    every compound (at the end, so phrases still see the words as written next to each other)."""
+    found = [stem(w) for w in folded if w not in STOP_WORDS]
+    if lexicon is not None:
+        found += [stem(part) for w in dict.fromkeys(folded) for part in lexicon.split(w)]
+    return found
+
+
+# --- Compounds ----------------------------------------------------------------------------------------
+# Dutch writes compounds as one word ("bodemsanering", "hennepschuur", "drugslab"). A compound is split only
+# at a real boundary: a known head, an optional linking -s-, -e- or -en-, and a known tail (itself split
+# again when it is a compound). Known means: a word of the index's own vocabulary of at least four letters,
+# or a word of the shipped list (search/data/compound_parts.txt), which alone supplies the three-letter parts
+# ("lab", "erf"). So "stal" never matches "installatie" (no known head "in") and "erf" never "werf".
+
+MIN_COMPOUND_CHARS = 6
+MIN_VOCABULARY_PART = 4
+LINKERS = ("", "s", "en", "e")
+COMPOUND_DATA = Path(__file__).resolve().parent / "data" / "compound_parts.txt"
+
+
+def _data_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in words(line))
+
+
+@lru_cache(maxsize=1)
+def shipped_parts() -> frozenset[str]:
+    return _data_words(COMPOUND_DATA)
+
+
+# Words that look like compounds of known words but are not used as such: "diefstal" is no kind of "stal",
+# "meestal" no "tal", "kasstroom" (cash flow) no greenhouse ("kas").
+NOT_COMPOUNDS = frozenset(
+    """
+    diefstal meestal kasstroom kassa kasten installatie achterstallig programma bevat eventueel tenminste
+    misschien werkelijk eigenlijk natuurlijk afspraak gesprek verslag bestuur bedrijf gebied
+    """.split()
+)
+
+
+class Lexicon:
+    """The known words compounds are split into: the index vocabulary (folded words) and the shipped list."""
+
+    def __init__(self, vocabulary=()):
+        self.vocabulary = vocabulary if isinstance(vocabulary, (set, frozenset, dict)) else set(vocabulary)
+        self.parts = shipped_parts()
+        self._splits: dict[str, tuple[str, ...]] = {}
+
+    def known(self, word: str) -> bool:
+        if word in STOP_WORDS:
+            return False
+        return word in self.parts or (len(word) >= MIN_VOCABULARY_PART and word in self.vocabulary)
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """The parts of a compound, longest known head first; () when the word is no compound of known words."""
+        found = self._splits.get(word)
+        if found is None:
+            found = self._split(word, 0)
+            if len(self._splits) > 100_000:
+                self._splits.clear()
+            self._splits[word] = found
+        return found
+
+    def _split(self, word: str, depth: int) -> tuple[str, ...]:
+        if len(word) < MIN_COMPOUND_CHARS or word in NOT_COMPOUNDS or not word.isalpha() or depth > 3:
+            return ()
+        for cut in range(len(word) - 3, 2, -1):
+            head, rest = word[:cut], word[cut:]
+            if not self.known(head):
+                continue
+            for linker in LINKERS:
+                if not rest.startswith(linker) or len(rest) - len(linker) < 3:
+                    continue
+                tail = rest[len(linker) :]
+                if self.known(tail):
+                    return (head, tail)
+                deeper = self._split(tail, depth + 1)
+                if deeper:
+                    return (head, *deeper)
+        return ()
+
+    @staticmethod
+    def candidates(word: str) -> set[str]:
+        """Every head and tail a split of this word could ask about (to look up in the vocabulary at once)."""
+        if len(word) < MIN_COMPOUND_CHARS:
+            return set()
+        return {word[:i] for i in range(3, len(word) - 2)} | {word[i:] for i in range(3, len(word) - 2)}
 
 
 @dataclass(frozen=True)
@@ -65,10 +164,16 @@ class Term:
 
     text: str
     alternatives: tuple[tuple[str, ...], ...]
+    # Compounds split into their parts ("bodemsanering" -> ("bodem", "sanering")): an alternative that
+    # matches when every part occurs, anywhere in the document ("sanering van de bodem").
+    parts: tuple[tuple[str, ...], ...] = ()
+    # Near spellings of a word no document has as typed ("wietplantge" -> "wietplantage" and its synonyms):
+    # they find and rank documents, but a document matching only through them lacks the word as typed.
+    near: tuple[tuple[str, ...], ...] = ()
 
     @property
     def allows_parts(self) -> bool:
-        """Single words long enough may also match inside a compound (drugslab for lab)."""
+        """A single word that may be split into parts when it is a compound."""
         return len(self.alternatives[0]) == 1 and len(self.text) >= MIN_PART_CHARS
 
 
@@ -87,9 +192,27 @@ class ParsedQuery:
     @property
     def all_words(self) -> set[str]:
         """Every folded word that counts as a match, for highlighting."""
-        found = {w for term in self.terms for alternative in term.alternatives for w in alternative}
+        found = {
+            w
+            for term in self.terms
+            for alternative in (*term.alternatives, *term.parts, *term.near)
+            for w in alternative
+        }
         found.update(w for phrase in self.phrases for w in phrase)
         return found
+
+    def with_near(self, corrections: dict[str, str], *, synonyms: dict | None = None) -> "ParsedQuery":
+        """The same query, each corrected word keeping its place with the correction (and its synonyms) as
+        near alternatives: the reader's own words stay, and documents with the corrected word are found."""
+        table = _synonym_table() if synonyms is None else synonyms
+        terms = []
+        for term in self.terms:
+            corrected = corrections.get(term.text)
+            if corrected and len(term.alternatives[0]) == 1:
+                (found,) = _terms_with_synonyms([corrected], table)
+                term = Term(text=term.text, alternatives=term.alternatives, parts=term.parts, near=found.alternatives)
+            terms.append(term)
+        return ParsedQuery(raw=self.raw, terms=tuple(terms), phrases=self.phrases, excluded=self.excluded)
 
     def replacing(self, corrections: dict[str, str], *, synonyms: dict | None = None) -> "ParsedQuery":
         """The same query with some words corrected (for "bedoelde u")."""
@@ -171,6 +294,7 @@ def _matcher(query: ParsedQuery):
     exact = query.all_words
     stems = {stem(w) for w in exact}
     parts = {term.text for term in query.terms if term.allows_parts}
+    lexicon = Lexicon()  # the shipped parts: marks "drugslab" for "lab", never "installatie" for "stal"
 
     seen: dict[str, bool] = {}  # a passage repeats its words: fold and stem each word once
 
@@ -180,7 +304,7 @@ def _matcher(query: ParsedQuery):
             if len(seen) > 20_000:  # the matcher is kept per query (lru_cache): stay small
                 seen.clear()
             folded = fold(word)
-            found = folded in exact or stem(folded) in stems or any(part in folded for part in parts)
+            found = folded in exact or stem(folded) in stems or bool(parts.intersection(lexicon.split(folded)))
             seen[word] = found
         return found
 

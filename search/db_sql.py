@@ -103,3 +103,19 @@ class VendorRunSQL(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+# One analysis chain (issue #21): PostgreSQL indexes the stems search.analysis makes, as SQLite does, with the
+# `simple` configuration (no stemming or stop words of its own): title stems A, text stems B; the folded words
+# as written C, for "bedoelde u" (is this word in a document?). Queries name the weights they look in.
+POSTGRES_PYTHON_STEMS = [
+    """CREATE OR REPLACE FUNCTION portal_search_vector_update() RETURNS trigger AS $$
+    BEGIN
+        NEW.search_vector := setweight(to_tsvector('simple', coalesce(NEW.title_stems, '')), 'A')
+            || setweight(to_tsvector('simple', coalesce(NEW.body_stems, '')), 'B')
+            || setweight(to_tsvector('simple', coalesce(NEW.text_folded, '')), 'C');
+        RETURN NEW;
+    END
+    $$ LANGUAGE plpgsql""",
+]
+POSTGRES_PYTHON_STEMS_REVERSE = POSTGRES[2:3]

@@ -103,6 +103,16 @@ def _portal_search(request: SearchRequest, database, engines: _Engines, *, corre
     corrections = database.corrections(request.query, request.scope, synonyms=synonyms)
     if not corrections:
         return response
+    if response.partial:
+        # Some words found, a misspelt one not: the typed words stay, their near spellings join them, so the
+        # page the reader meant is found too (a document that has only the near spelling does not count as
+        # having every word, so the page still says it shows some of them).
+        near = dataclasses.replace(request, query=request.query.with_near(corrections, synonyms=synonyms))
+        nearer, near_notice = _answer(near, "search", engines)
+        if nearer.total:
+            nearer.notice = near_notice
+            nearer.partial = True
+            response = nearer
     # The same page of the corrected query: the page links carry the typed query, which is corrected again.
     corrected = dataclasses.replace(request, query=request.query.replacing(corrections, synonyms=synonyms))
     if correct and not response.total:

@@ -7,6 +7,7 @@ Every statement starts from `selectors.visible_documents(scope, filters)`, compi
 import dataclasses
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
@@ -17,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from rapidfuzz.distance import Levenshtein
 
-from .. import analysis
+from .. import analysis, ranking
 from ..access import AccessScope
 from ..contract import (
     DOC_TYPE_LABELS,
@@ -36,6 +37,9 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
+RERANKED = 300  # the best candidates by the database's own score that search.ranking orders
+STATISTICS_SECONDS = 60.0
+_STATISTICS: dict = {"at": -1e9, "vendor": None, "frequencies": {}, "documents": None}
 MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
 MAX_PARTS = 25  # longer words taken as alternatives of a typed word (the most frequent first)
 MAX_WORD_CHARS = 40
@@ -52,8 +56,29 @@ def _fts_phrase(words: tuple[str, ...]) -> str:
     return '"' + " ".join(stems) + '"'
 
 
+def _fts_term(term: analysis.Term) -> str:
+    """A term's alternatives (words, phrases) or all of a compound's parts."""
+    ways = [_fts_phrase(a) for a in term.alternatives]
+    ways += ["(" + " AND ".join(_fts_phrase((part,)) for part in parts) + ")" for parts in term.parts]
+    ways += [_fts_phrase(a) for a in term.near]
+    return " OR ".join(ways)
+
+
+def _ts_lexeme(stem: str) -> str:
+    """A stem as a tsquery lexeme of the title (A) or text (B); stems are letters and digits only."""
+    return "'" + stem.replace("'", "") + "':AB"
+
+
 def _ts_phrase(words: tuple[str, ...]) -> str:
-    return " <-> ".join(words) if len(words) > 1 else words[0]
+    stems = ranking.alternative_stems(words)
+    return " <-> ".join(_ts_lexeme(s) for s in stems) if len(stems) > 1 else _ts_lexeme(stems[0])
+
+
+def _ts_term(term: analysis.Term) -> str:
+    ways = [f"({_ts_phrase(a)})" for a in term.alternatives]
+    ways += ["(" + " & ".join(_ts_lexeme(analysis.stem(p)) for p in parts) + ")" for parts in term.parts]
+    ways += [f"({_ts_phrase(a)})" for a in term.near]
+    return " | ".join(ways)
 
 
 class SqliteFullText:
@@ -72,13 +97,21 @@ class SqliteFullText:
         """FTS5 merges its own segments."""
 
     def expression(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
-        terms = [" OR ".join(_fts_phrase(a) for a in term.alternatives) for term in query.terms]
+        terms = [_fts_term(term) for term in query.terms]
         parts = [f"({' OR '.join(f'({t})' for t in terms)})"] if any_term and terms else [f"({t})" for t in terms]
         parts += [_fts_phrase(phrase) for phrase in query.phrases]
         expression = " AND ".join(parts)
         if query.excluded:
             expression = f"({expression}) NOT ({' OR '.join(_fts_phrase((w,)) for w in query.excluded)})"
         return expression
+
+    def document_frequencies(self, stems: list[str]) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            found = {}
+            for stem in stems:
+                cursor.execute("SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{stem}"'])
+                found[stem] = cursor.fetchone()[0]
+            return found
 
     def found(self, query: analysis.ParsedQuery, *, any_term: bool, where: tuple[str, list]) -> tuple[str, list]:
         """(id, doc_type, date, year, weight, text score) of the matching rows that pass `where`: the
@@ -118,114 +151,45 @@ class SqliteFullText:
         )
 
 
-_LEXEMES: dict[str, str | None] = {}
-
-
 class PostgresFullText:
-    """tsvector with the `dutch` configuration (GIN index) ranked by ts_rank_cd; the whole query is one
-    tsquery; pg_trgm on the vocabulary for parts of words and typos."""
+    """tsvector of the Python stems (`simple` configuration: title A, text B) and of the folded words (C,
+    for "bedoelde u"), GIN index; the whole query is one tsquery; pg_trgm on the vocabulary for typos."""
 
     term_table = SearchTerm._meta.db_table
     # pg_trgm's default, set explicitly so a server setting cannot change which words are suggested.
     SIMILARITY_THRESHOLD = 0.3
 
     def tsquery(self, query: analysis.ParsedQuery, *, any_term: bool) -> str:
-        terms = [" | ".join(f"({_ts_phrase(a)})" for a in term.alternatives) for term in query.terms]
+        """The same query as SQLite's MATCH, over the same Python stems (title A, text B)."""
+        terms = [_ts_term(term) for term in query.terms]
         parts = [" | ".join(f"({t})" for t in terms)] if any_term and terms else terms
         parts += [_ts_phrase(phrase) for phrase in query.phrases]
-        parts += [f"!{word}" for word in query.excluded]
+        parts += [f"!{_ts_lexeme(analysis.stem(word))}" for word in query.excluded]
         return " & ".join(f"({part})" for part in parts)
 
     def found(self, query: analysis.ParsedQuery, *, any_term: bool, where: tuple[str, list]) -> tuple[str, list]:
-        """One scan: the GIN index finds the matches, the access filter and the rank are computed on them.
-        The rank looks at every alternative, so a partial match (second try) still ranks."""
+        """One scan: the GIN index finds the matches, the access filter and a first rank (ts_rank, which only
+        chooses the candidates search.ranking orders) are computed on them."""
         where_sql, where_params = where
-        alternatives = [a for t in query.terms for a in t.alternatives] + list(query.phrases)
-        rank_sql, rank_lateral, rank_params = self.rank(alternatives)
         sql = (
-            f"SELECT id, doc_type, date, year, weight, {rank_sql} FROM {DOC}{rank_lateral} "
-            f"WHERE search_vector @@ to_tsquery('dutch', %s) AND ({where_sql})"
+            f"SELECT id, doc_type, date, year, weight, ts_rank(search_vector, q) FROM {DOC}, "
+            f"CAST(%s AS tsquery) q WHERE search_vector @@ q AND ({where_sql})"
         )
-        return sql, [*rank_params, self.tsquery(query, any_term=any_term), *where_params]
+        return sql, [self.tsquery(query, any_term=any_term), *where_params]
 
-    # ts_rank_cd with these weights ({D, C, B, A}) gives, for one lexeme, nA + nB / 512: its number of title (A)
-    # and text (B) positions, exact in a float4 (a lexeme keeps at most 256 positions).
-    _COUNTS_WEIGHTS = "'{0, 0, 0.001953125, 1}'"
+    def found_ids(self, found: list[tuple], query, *, any_term: bool, where) -> tuple[str, list]:
+        return "SELECT unnest(%s::bigint[])", [[row[0] for row in found]]
 
-    def rank(self, alternatives: list[tuple[str, ...]]) -> tuple[str, str, list]:
-        """ts_rank_cd(search_vector, alternative | alternative | ...) as (select expression, lateral join,
-        params), computed the same, bit for bit, but 3-4 times faster when every alternative is one word.
-
-        ts_rank_cd of an OR of lexemes is slow (it looks for covers of the whole query at every position),
-        but its value is simple: every position of any of the lexemes is a cover of its own and adds its
-        weight, so the rank is the sum over positions of 1.0 (title, A) or 0.4 (text, B; the only classes
-        portal_search_vector_update writes). That sum is computed in float8 from each distinct lexeme's
-        counts of A and B positions (one cheap single-lexeme ts_rank_cd each) and rounded to float4 once, as
-        ts_rank_cd rounds its own float8 sum; all terms are exact in float8, so the order of adding does not
-        matter. Phrases (covers longer than one position) and words that make several lexemes keep the
-        plain ts_rank_cd. tests/search/test_fast_paths.py compares both on every document."""
-        lexemes = self.lexemes([a[0] for a in alternatives if len(a) == 1])
-        decomposable = all(len(a) == 1 for a in alternatives) and None not in lexemes.values()
-        if not decomposable:
-            rank_query = " | ".join(f"({_ts_phrase(a)})" for a in alternatives) or "''"
-            return "ts_rank_cd(search_vector, to_tsquery('dutch', %s))", "", [rank_query]
-        distinct = sorted({lexeme for lexeme in lexemes.values() if lexeme})
-        if not distinct:  # only stop words: to_tsquery is empty and so is the rank
-            return "0::real", "", []
-        columns = ", ".join(
-            f"ts_rank_cd({self._COUNTS_WEIGHTS}, search_vector, %s::tsquery)::float8 AS c{i}"
-            for i in range(len(distinct))
-        )
-        total = " + ".join(
-            f"floor(r.c{i}) + (r.c{i} - floor(r.c{i})) * 512 * 0.4::real::float8" for i in range(len(distinct))
-        )
-        # OFFSET 0 keeps the lateral subquery as it is, so each ts_rank_cd runs once per row.
-        return f"({total})::real", f" CROSS JOIN LATERAL (SELECT {columns} OFFSET 0) r", distinct
-
-    def lexemes(self, words: list[str]) -> dict[str, str | None]:
-        """Each word's tsquery in the `dutch` configuration: "'lexeme'", "" for a stop word, or None when it
-        makes more than one lexeme. Read from the database once per word and process (they depend only on
-        the configuration)."""
-        missing = [w for w in dict.fromkeys(words) if w not in _LEXEMES]
-        if missing:
-            with self.cursor() as cursor:
-                cursor.execute(
-                    "SELECT w, numnode(q), q::text FROM unnest(%s::text[]) AS w, to_tsquery('dutch', w) AS q",
-                    [missing],
-                )
-                found = {word: ("" if nodes == 0 else text if nodes == 1 else None) for word, nodes, text in cursor}
-            if len(_LEXEMES) > 50_000:
-                _LEXEMES.clear()
-            _LEXEMES.update(found)
-        return {w: _LEXEMES.get(w) for w in words}
-
-    def found_page(
-        self, query, *, any_term: bool, where: tuple[str, list], by_date: bool, offset: int, limit: int
-    ) -> tuple[str, list]:
-        """Everything a result page needs in one statement: the match and the access filter run once, in a
-        materialised CTE; only the requested page is ordered out and read in full, the rest is counted.
-        Rows by kind: 0 = a hit of the page (id, doc_type, title, body, url, object_id, date, position);
-        1 = a tag count (facet, key, label, count); 2 = a type count (doc_type, count); 3 = a year count.
-        The order is the one `DatabaseEngine._page_ids` applies in Python (score × weight, then newest, then
-        id): the same float8 product, so the same hits in the same order."""
-        found_sql, params = self.found(query, any_term=any_term, where=where)
-        order = "date DESC NULLS LAST, id" if by_date else "score::float8 * weight DESC, date DESC NULLS LAST, id"
-        sql = (
-            f"WITH m (id, doc_type, date, year, weight, score) AS MATERIALIZED ({found_sql}), "
-            f"p AS (SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM m "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) "
-            "SELECT 0, d.id, d.doc_type, d.title, d.body, d.url, d.object_id, d.date, p.position::float8 "
-            f"FROM p JOIN {DOC} d ON d.id = p.id "
-            "UNION ALL "
-            "SELECT 1, NULL, t.facet, t.key, MAX(t.label), NULL, NULL, NULL, COUNT(*)::float8 "
-            f"FROM {TAG} t WHERE t.document_id = ANY(ARRAY(SELECT id FROM m)) GROUP BY t.facet, t.key "
-            "UNION ALL "
-            "SELECT 2, NULL, doc_type, NULL, NULL, NULL, NULL, NULL, COUNT(*)::float8 FROM m GROUP BY doc_type "
-            "UNION ALL "
-            "SELECT 3, NULL, year::text, NULL, NULL, NULL, NULL, NULL, COUNT(*)::float8 FROM m "
-            "WHERE year IS NOT NULL GROUP BY year"
-        )
-        return sql, [*params, limit, offset]
+    def document_frequencies(self, stems: list[str]) -> dict[str, int]:
+        if not stems:
+            return {}
+        with self.cursor() as cursor:
+            cursor.execute(
+                "SELECT s, (SELECT COUNT(*) FROM "
+                f"{DOC} WHERE search_vector @@ CAST(quote_literal(s) || ':AB' AS tsquery)) FROM unnest(%s::text[]) s",
+                [list(stems)],
+            )
+            return dict(cursor.fetchall())
 
     def session(self):
         return _postgres_session(self.SIMILARITY_THRESHOLD)
@@ -276,7 +240,7 @@ class PostgresFullText:
         typed = list(limits)
         sql = (
             "SELECT t.word, c.word, c.documents, EXISTS (SELECT 1 FROM "
-            f"{DOC} WHERE search_vector @@ to_tsquery('dutch', c.word) AND ({where_sql})) "
+            f"{DOC} WHERE search_vector @@ CAST(quote_literal(c.word) || ':C' AS tsquery) AND ({where_sql})) "
             "FROM unnest(%s::text[], %s::int[]) AS t(word, edits) CROSS JOIN LATERAL ("
             f"(SELECT word, documents FROM {self.term_table} WHERE word %% t.word "
             "AND length(word) BETWEEN length(t.word) - t.edits AND length(t.word) + t.edits "
@@ -322,6 +286,16 @@ def _new_postgres_session(similarity_threshold: float):
             connection._portal_search_session = False
 
 
+def _analysed(doc: DocumentData) -> tuple[DocumentData, list[str], list[str]]:
+    """A document with its folded title words and body words (the body, then the type's keywords)."""
+    return doc, analysis.words(doc.title), analysis.words(doc.body) + analysis.words(doc.keywords)
+
+
+def statistics_changed() -> None:
+    """The documents changed: the ranking statistics (document frequencies, count) are read again."""
+    _STATISTICS["at"] = -1e9
+
+
 def full_text_for_vendor():
     return PostgresFullText() if connection.vendor == "postgresql" else SqliteFullText()
 
@@ -354,6 +328,7 @@ class _Result:
     types: Counter = dataclasses.field(default_factory=Counter)
     years: Counter = dataclasses.field(default_factory=Counter)
     tags: dict[str, list[FacetValue]] = dataclasses.field(default_factory=dict)
+    partial: bool = False  # no document has every term
 
 
 class DatabaseEngine:
@@ -364,16 +339,29 @@ class DatabaseEngine:
 
     # Reading -----------------------------------------------------------------------------------------
 
-    def with_parts(self, query: analysis.ParsedQuery) -> analysis.ParsedQuery:
-        """Words of the index that contain a typed word become alternatives of it: "lab" also looks for
-        "drugslab". Taken from the vocabulary (trigram index), so matching stays one full-text query."""
-        parts = list(dict.fromkeys(term.text for term in query.terms if term.allows_parts))
-        containing = self.fts.words_containing_many(parts, MAX_PARTS) if parts else {}
+    def lexicon_for(self, words: Iterable[str]) -> analysis.Lexicon:
+        """The lexicon compounds are split with, narrowed to what these words could be split into: the
+        vocabulary words among their possible heads and tails (one lookup)."""
+        candidates = sorted({c for word in words for c in analysis.Lexicon.candidates(word)})
+        known: set[str] = set()
+        for start in range(0, len(candidates), 500):
+            chunk = candidates[start : start + 500]
+            known.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
+        return analysis.Lexicon(known)
+
+    def with_compounds(self, query: analysis.ParsedQuery) -> analysis.ParsedQuery:
+        """A compound the user typed also matches its parts anywhere in a text ("bodemsanering" finds
+        "sanering van de bodem"), split at real boundaries with the index's own vocabulary, as the index
+        split the compounds of the documents (search.analysis.Lexicon)."""
+        splittable = [term.text for term in query.terms if term.allows_parts]
+        if not splittable:
+            return query
+        lexicon = self.lexicon_for(splittable)
         terms = []
         for term in query.terms:
-            if term.allows_parts:
-                longer = [w for w in containing[term.text] if w != term.text]
-                term = dataclasses.replace(term, alternatives=(*term.alternatives, *((w,) for w in longer)))
+            parts = lexicon.split(term.text) if term.allows_parts else ()
+            if parts:
+                term = dataclasses.replace(term, parts=(*term.parts, parts))
             terms.append(term)
         return dataclasses.replace(query, terms=tuple(terms))
 
@@ -383,21 +371,69 @@ class DatabaseEngine:
         sql, params = _compiled_where(connection.vendor, request.scope, tuple(sorted(request.filters.items())))
         return sql, list(params)
 
-    def _result(self, request: SearchRequest, *, any_term: bool) -> "_Result":
-        """The requested page of hits, the number of matches this user may see and their facet counts."""
+    def _result(self, request: SearchRequest) -> "_Result":
+        """The requested page of hits, the number of matches this user may see and their facet counts.
+        Every document with at least one of the terms is a match (stop and question words are no terms);
+        search.ranking puts those with every term first."""
         if request.query.is_empty:
             return _Result()
-        where = self._where(request)
-        if hasattr(self.fts, "found_page"):
-            return self._result_in_one_statement(request, any_term=any_term, where=where)
-        found, tags = self._found(request, any_term=any_term, where=where)
+        found, tags = self._found(request, any_term=True, where=self._where(request))
+        if not found:
+            return _Result()
+        ordered, complete = self._ordered(request, found)
+        page = ordered[request.offset : request.offset + request.page_size]
         return _Result(
             total=len(found),
-            hits=self._hits(self._page_ids(request, found), request.query),
+            hits=self._hits(page, request.query),
             types=Counter(row[1] for row in found),
             years=Counter(row[3] for row in found if row[3] is not None),
             tags=tags,
+            partial=len(request.query.terms) > 1 and not complete,
         )
+
+    def _ordered(self, request: SearchRequest, found: list[tuple]) -> tuple[list[int], bool]:
+        """The ids best first (or newest first), and whether any document has every term. The database's own
+        score only picks the RERANKED best candidates; search.ranking orders them, the same on both databases."""
+
+        def by_date(row):
+            return (row[2] is None, -(row[2].toordinal() if row[2] else 0), row[0])
+
+        by_score = sorted(found, key=lambda row: (-round(row[5] * row[4], 6), *by_date(row)))
+        candidates = by_score[:RERANKED]
+        stems = {
+            pk: (title, body)
+            for pk, title, body in SearchDocument.objects.filter(pk__in=[row[0] for row in candidates]).values_list(
+                "pk", "title_stems", "body_stems"
+            )
+        }
+        ranked = ranking.rank(
+            request.query,
+            [(row[0], *stems.get(row[0], ("", "")), row[4], by_date(row)) for row in candidates],
+            self.document_frequencies(sorted(ranking.query_stems(request.query))),
+            self.document_count(),
+        )
+        complete = {r.id for r in ranked if r.complete}
+        if request.sort == "date":
+            rows = sorted(found, key=lambda row: (row[0] not in complete, *by_date(row)))
+            return [row[0] for row in rows], bool(complete)
+        return [r.id for r in ranked] + [row[0] for row in by_score[RERANKED:]], bool(complete)
+
+    def document_frequencies(self, stems: list[str]) -> dict[str, int]:
+        """How many documents hold each stem (kept a minute: ranking statistics need not be exact)."""
+        now = time.monotonic()
+        if now - _STATISTICS["at"] > STATISTICS_SECONDS or _STATISTICS["vendor"] != connection.vendor:
+            _STATISTICS.update(at=now, vendor=connection.vendor, frequencies={}, documents=None)
+        frequencies = _STATISTICS["frequencies"]
+        missing = [s for s in stems if s not in frequencies]
+        if missing:
+            frequencies.update(self.fts.document_frequencies(missing))
+        return {s: frequencies.get(s, 0) for s in stems}
+
+    def document_count(self) -> int:
+        self.document_frequencies([])
+        if _STATISTICS["documents"] is None:
+            _STATISTICS["documents"] = SearchDocument.objects.count()
+        return _STATISTICS["documents"]
 
     def _found(self, request: SearchRequest, *, any_term: bool, where) -> tuple[list[tuple], dict]:
         """(id, doc_type, date, year, weight, score) of every match this user may see, and their tag facets."""
@@ -418,42 +454,6 @@ class DatabaseEngine:
                 tags.setdefault(facet, []).append(FacetValue(key=key, label=label or key, count=count))
         return found, tags
 
-    def _result_in_one_statement(self, request: SearchRequest, *, any_term: bool, where) -> "_Result":
-        sql, params = self.fts.found_page(
-            request.query,
-            any_term=any_term,
-            where=where,
-            by_date=request.sort == "date",
-            offset=request.offset,
-            limit=request.page_size,
-        )
-        with self.fts.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        result = _Result()
-        page = []  # (position, hit)
-        for kind, _pk, name, second, third, url, object_id, date, number in rows:
-            if kind == 0:  # name = doc_type, second = title, third = body
-                hit = Hit(
-                    doc_type=name,
-                    object_id=object_id,
-                    title=second,
-                    url=url,
-                    snippet_html=analysis.snippet(third, request.query),
-                    date=date,
-                )
-                page.append((number, hit))
-            elif kind == 1:  # name = facet, second = key, third = label
-                facet = result.tags.setdefault(name, [])
-                facet.append(FacetValue(key=second, label=third or second, count=int(number)))
-            elif kind == 2:  # name = doc_type
-                result.types[name] = int(number)
-            else:  # name = year
-                result.years[int(name)] = int(number)
-        result.total = sum(result.types.values())
-        result.hits = [hit for _position, hit in sorted(page, key=lambda item: item[0])]
-        return result
-
     def _facets(self, result: "_Result") -> dict[str, list[FacetValue]]:
         facets = {
             "type": [FacetValue(key=k, label=str(DOC_TYPE_LABELS.get(k, k)), count=n) for k, n in result.types.items()],
@@ -466,18 +466,6 @@ class DatabaseEngine:
             else:
                 values.sort(key=lambda v: (-v.count, v.label))
         return {facet: values for facet, values in facets.items() if values}
-
-    def _page_ids(self, request: SearchRequest, found: list[tuple]) -> list[int]:
-        """Best first (text score × document weight) or newest first; then the requested page."""
-
-        def by_date(row):
-            return (row[2] is None, -(row[2].toordinal() if row[2] else 0), row[0])
-
-        if request.sort == "date":
-            ordered = sorted(found, key=by_date)
-        else:
-            ordered = sorted(found, key=lambda row: (-row[5] * row[4], *by_date(row)))
-        return [row[0] for row in ordered[request.offset : request.offset + request.page_size]]
 
     def _hits(self, ids: list[int], query: analysis.ParsedQuery) -> list[Hit]:
         documents = SearchDocument.objects.only("doc_type", "object_id", "title", "body", "url", "date").in_bulk(ids)
@@ -499,23 +487,19 @@ class DatabaseEngine:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         with self.session():
-            request = dataclasses.replace(request, query=self.with_parts(request.query))
-            result = self._result(request, any_term=False)
-            partial = not result.total and len(request.query.terms) > 1
-            if partial:
-                # Nothing has every word: show what has some of them, best first.
-                result = self._result(request, any_term=True)
+            request = dataclasses.replace(request, query=self.with_compounds(request.query))
+            result = self._result(request)
         return SearchResponse(
             hits=result.hits,
             total=result.total,
             facets=self._facets(result),
             engine=self.name,
-            partial=partial and bool(result.total),
+            partial=result.partial,
         )
 
     def count(self, request: SearchRequest) -> int:
         with self.session():
-            request = dataclasses.replace(request, query=self.with_parts(request.query))
+            request = dataclasses.replace(request, query=self.with_compounds(request.query))
             if request.query.is_empty:
                 return 0
             sql, params = self.fts.found(request.query, any_term=False, where=self._where(request))
@@ -643,15 +627,21 @@ class DatabaseEngine:
         documents = list(documents)
         if not documents:
             return 0
+        analysed = [_analysed(doc) for doc in documents]
+        new_words = {w for _doc, title, body in analysed for w in title + body}
         with transaction.atomic():
             self._delete_keys([d.key for d in documents])
-            self._insert(documents)
+            lexicon = analysis.Lexicon(set(SearchTerm.objects.values_list("word", flat=True)) | new_words)
+            self._insert(analysed, lexicon=lexicon)
             self.fts.merge_pending()
+        statistics_changed()
         return len(documents)
 
     def delete(self, keys: Iterable[tuple[str, str]]) -> int:
         with transaction.atomic():
-            return self._delete_keys(list(keys))
+            deleted = self._delete_keys(list(keys))
+        statistics_changed()
+        return deleted
 
     def _delete_keys(self, keys: list[tuple[str, str]]) -> int:
         deleted = 0
@@ -686,11 +676,12 @@ class DatabaseEngine:
                 if not {row[0] for row in cursor.fetchall()} - ids:
                     SearchTerm.objects.filter(word=word).delete()
 
-    def _insert(self, documents: list[DocumentData], vocabulary: Counter | None = None) -> None:
+    def _insert(self, analysed: list[tuple], *, lexicon: analysis.Lexicon, add_vocabulary: bool = True) -> None:
+        """Write documents (with their folded title and body words, see `_analysed`); their stems, and the
+        stems of the parts of their compounds split with `lexicon`, are what both databases index."""
         rows = []
-        for doc in documents:
-            title_words = analysis.words(doc.title)
-            body_words = analysis.words(doc.body) + analysis.words(doc.keywords)
+        documents = [doc for doc, _title, _body in analysed]
+        for doc, title_words, body_words in analysed:
             rows.append(
                 SearchDocument(
                     doc_type=doc.doc_type,
@@ -707,12 +698,10 @@ class DatabaseEngine:
                     scope_changes_on=doc.access.scope_changes_on,
                     title_folded=" ".join(title_words),
                     text_folded=" ".join(title_words + body_words),
-                    title_stems=" ".join(analysis.stem(w) for w in title_words if w not in analysis.STOP_WORDS),
-                    body_stems=" ".join(analysis.stem(w) for w in body_words if w not in analysis.STOP_WORDS),
+                    title_stems=" ".join(analysis.stems_of(title_words, lexicon)),
+                    body_stems=" ".join(analysis.stems_of(body_words, lexicon)),
                 )
             )
-            if vocabulary is not None:
-                vocabulary.update({w for w in title_words + body_words if 3 <= len(w) <= MAX_WORD_CHARS})
         created = SearchDocument.objects.bulk_create(rows, batch_size=500)
         access_rows, tags = [], []
         for row, doc in zip(created, documents, strict=True):
@@ -726,7 +715,7 @@ class DatabaseEngine:
                 )
         SearchDocumentAccess.objects.bulk_create(access_rows, batch_size=1000)
         SearchTag.objects.bulk_create(tags, batch_size=1000)
-        if vocabulary is None:
+        if add_vocabulary:
             new_words = {w for row in rows for w in row.text_folded.split() if 3 <= len(w) <= MAX_WORD_CHARS}
             SearchTerm.objects.bulk_create(
                 (SearchTerm(word=w, documents=1) for w in new_words), batch_size=1000, ignore_conflicts=True
@@ -742,27 +731,28 @@ class DatabaseEngine:
         """Replace the documents (of the given types) in one transaction: searches meanwhile see the old set."""
         written = 0
         vocabulary: Counter = Counter()
+        # Every document is read first: its words make the vocabulary its compounds are split with.
+        analysed = [_analysed(doc) for doc in documents]
+        for _doc, title_words, body_words in analysed:
+            vocabulary.update({w for w in title_words + body_words if 3 <= len(w) <= MAX_WORD_CHARS})
         with transaction.atomic():
             existing = SearchDocument.objects.all()
             if doc_types is not None:
                 existing = existing.filter(doc_type__in=list(doc_types))
             existing.delete()
-            batch: list[DocumentData] = []
-            for doc in documents:
-                batch.append(doc)
-                if len(batch) >= 500:
-                    self._insert(batch, vocabulary)
-                    written += len(batch)
-                    if progress:
-                        progress(len(batch))
-                    batch = []
-            if batch:
-                self._insert(batch, vocabulary)
+            known = set(vocabulary)
+            if doc_types is not None:
+                known.update(SearchTerm.objects.values_list("word", flat=True))
+            lexicon = analysis.Lexicon(known)
+            for start in range(0, len(analysed), 500):
+                batch = analysed[start : start + 500]
+                self._insert(batch, lexicon=lexicon, add_vocabulary=False)
                 written += len(batch)
                 if progress:
                     progress(len(batch))
             self._vocabulary_merge(vocabulary, replace=doc_types is None)
             self.fts.merge_pending()
+        statistics_changed()
         return written
 
     def _vocabulary_merge(self, vocabulary: Counter, *, replace: bool) -> None:

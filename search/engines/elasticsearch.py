@@ -9,6 +9,7 @@ without a cluster; the engine class only sends those bodies. Any failure of the 
 The live name (`index_name`) is an alias: a full rebuild fills a new timestamped index and moves the alias in
 one atomic step, so searches never see a half-filled index."""
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -44,7 +45,7 @@ from ..contract import (
     SearchResponse,
     TitleSuggestion,
 )
-from ..models import SynonymGroup
+from ..models import SearchTerm, SynonymGroup
 from .base import SearchUnavailable
 
 logger = logging.getLogger("search.elasticsearch")
@@ -80,9 +81,13 @@ DUTCH = analyzer(INDEX_ANALYZER, tokenizer="standard", filter=[*FOLD, DUTCH_STOP
 
 SEARCH_ANALYZER = "vbg_dutch_search"
 
-# Parts of compound words: every 3- and 4-letter piece of every word ("drugslab" -> dru, drug, rug, ... lab).
-# A tokenizer rather than a token filter, so the pieces get positions of their own and a query word longer
-# than four letters must have all its pieces present (operator "and") instead of any one of them.
+# Parts of compound words are split in Python (search.analysis.Lexicon, as the database engine splits them,
+# at real part boundaries only) and sent in the `parts` field, analysed like the text. Elasticsearch's own
+# decompounders cannot do that here: dictionary_decompounder matches any dictionary word anywhere inside a word
+# ("stal" in "installatie"), and hyphenation_decompounder needs a hyphenation grammar file on the cluster.
+#
+# Title suggestions still match inside a word ("lab" in "Drugslab") with every 3- and 4-letter piece of the
+# title's words: a tokenizer rather than a token filter, so the pieces get positions of their own.
 PARTS = analyzer(
     "vbg_parts",
     tokenizer=tokenizer("vbg_parts", "ngram", min_gram=3, max_gram=4, token_chars=["letter", "digit"]),
@@ -157,8 +162,9 @@ def portal_mapping() -> Mapping:
             },
         ),
     )
-    mapping.field("body", Text(**text, fields={"parts": Text(analyzer=PARTS)}))
+    mapping.field("body", Text(**text))
     mapping.field("keywords", Text(**text))
+    mapping.field("parts", Text(**text))
     mapping.field("weight", Float())
     mapping.field("url", Keyword(index=False))
     mapping.field("date", Date(format="strict_date"))
@@ -195,7 +201,16 @@ def _tag_value(key: str, label: str) -> str:
     return f"{key.replace(TAG_SEPARATOR, '')}{TAG_SEPARATOR}{label.replace(TAG_SEPARATOR, '')}"
 
 
-def document_to_source(doc: DocumentData) -> dict:
+def compound_parts(doc: DocumentData, lexicon: analysis.Lexicon | None) -> str:
+    """The parts of the compounds of a document's title, text and keywords, as the database engine indexes
+    them ("drugslab" -> "drugs lab"), each compound once."""
+    if lexicon is None:
+        return ""
+    folded = analysis.words(f"{doc.title} {doc.body} {doc.keywords}")
+    return " ".join(part for word in dict.fromkeys(folded) for part in lexicon.split(word))
+
+
+def document_to_source(doc: DocumentData, lexicon: analysis.Lexicon | None = None) -> dict:
     """The _source of a document. needs_district / needs_group say whether a requirement exists at all: an
     empty set of districts is a requirement nobody meets, not the absence of one (as in search.access)."""
     access = doc.access
@@ -205,6 +220,7 @@ def document_to_source(doc: DocumentData) -> dict:
         "title": doc.title,
         "body": doc.body,
         "keywords": doc.keywords,
+        "parts": compound_parts(doc, lexicon),
         "weight": doc.weight,
         "url": doc.url,
         "date": doc.date.isoformat() if doc.date else None,
@@ -223,10 +239,12 @@ def document_to_source(doc: DocumentData) -> dict:
 
 # --- Queries ----------------------------------------------------------------------------------------------
 
-TEXT_FIELDS = ["title^3", "body", "keywords"]
-PART_FIELDS = ["title.parts^3", "body.parts"]
+TEXT_FIELDS = ["title^3", "body", "keywords", "parts^0.5"]
 SYNONYM_BOOST = 0.8  # the word the user typed ranks above its synonyms
-PARTS_BOOST = 0.3
+NEAR_BOOST = 0.6  # a near spelling of a word no document has as typed (search.ranking.NEAR_FACTOR)
+PARTS_BOOST = 0.9  # "sanering van de bodem" for "bodemsanering" (search.ranking.PARTS_FACTOR)
+ALL_TERMS = "all_terms"  # the named clause a document matches when it has every term
+ALL_TERMS_BOOST = 2.0  # documents with every term first, as far as scores allow (search.ranking is strict)
 FUZZY_BOOST = 0.2  # typos only help when nothing better matches
 NOTHING = {"match_none": {}}
 BY_DATE = {"date": {"order": "desc", "missing": "_last"}}
@@ -293,9 +311,9 @@ def facet_filters(filters: dict[str, str]) -> list[dict]:
 
 
 def _term_clause(term: analysis.Term) -> dict:
-    """A term matches when any of its alternatives does, a part of a compound does, or (weakly) a word one or
-    two typos away does. Fuzzy matching uses the index analyzer: Elasticsearch does not expand fuzzy terms
-    that synonyms have expanded."""
+    """A term matches when any of its alternatives does, all parts of the compound typed do (anywhere), or
+    (weakly) a word one or two typos away does. Fuzzy matching uses the index analyzer: Elasticsearch does
+    not expand fuzzy terms that synonyms have expanded."""
     should = []
     for position, alternative in enumerate(term.alternatives):
         match = {"query": " ".join(alternative), "fields": TEXT_FIELDS}
@@ -306,9 +324,20 @@ def _term_clause(term: analysis.Term) -> dict:
         else:
             match["operator"] = "and"  # a synonym may expand one word into several: all of them
         should.append({"multi_match": match})
-    if term.allows_parts:
+    for alternative in term.near:
         should.append(
-            {"multi_match": {"query": term.text, "fields": PART_FIELDS, "operator": "and", "boost": PARTS_BOOST}}
+            {
+                "multi_match": {
+                    "query": " ".join(alternative),
+                    "fields": TEXT_FIELDS,
+                    "operator": "and",
+                    "boost": NEAR_BOOST,
+                }
+            }
+        )
+    for parts in term.parts:
+        should.append(
+            {"multi_match": {"query": " ".join(parts), "fields": TEXT_FIELDS, "operator": "and", "boost": PARTS_BOOST}}
         )
     should.append(
         {
@@ -326,34 +355,37 @@ def _term_clause(term: analysis.Term) -> dict:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def build_query(request: SearchRequest, *, any_term: bool = False) -> dict:
-    """The query part shared by search and count. Every term must match, or with `any_term` at least one
-    (the database engine's second try when nothing has every word). A query with nothing to look for finds
-    nothing, as in the database engine; the access filter is there regardless."""
+def build_query(request: SearchRequest) -> dict:
+    """The query part shared by search and count: at least one term (stop and question words are none) and
+    every quoted phrase; a document with every term also matches the named clause ALL_TERMS, which adds
+    to its score (search.ranking puts such documents strictly first; here the scores decide). A query with
+    nothing to look for finds nothing, as in the database engine; the access filter is there regardless."""
     query = request.query
     terms = [_term_clause(term) for term in query.terms]
     phrases = [{"multi_match": {"query": " ".join(p), "fields": TEXT_FIELDS, "type": "phrase"}} for p in query.phrases]
     clauses: dict = {"filter": [access_filter(request.scope), *facet_filters(request.filters)]}
-    if any_term and terms:
-        clauses["should"] = terms
+    must = phrases
+    if terms:
+        should = list(terms)
+        if len(terms) > 1:
+            should.append({"bool": {"must": terms, "boost": ALL_TERMS_BOOST, "_name": ALL_TERMS}})
+        clauses["should"] = should
         clauses["minimum_should_match"] = 1
-        must = phrases
-    else:
-        must = terms + phrases
     if not (query.terms or query.phrases or query.excluded):
         must = [NOTHING]
     if must:
         clauses["must"] = must
     if query.excluded:
-        # The word itself, not its synonyms (index analyzer): "-wiet" should not also drop "hennep".
+        # The word itself and the compounds it is a part of, not its synonyms (index analyzer): "-wiet" should
+        # not also drop "hennep", "-lab" drops "drugslab".
         clauses["must_not"] = [
-            {"multi_match": {"query": word, "fields": ["title", "body"], "analyzer": INDEX_ANALYZER}}
+            {"multi_match": {"query": word, "fields": ["title", "body", "parts"], "analyzer": INDEX_ANALYZER}}
             for word in query.excluded
         ]
     return {"bool": clauses}
 
 
-def build_search_body(request: SearchRequest, *, any_term: bool = False) -> dict:
+def build_search_body(request: SearchRequest) -> dict:
     """Query, order, page, highlighted body fragments and one terms aggregation per facet (counted over the
     hits, chosen facet values included, as the database engine counts)."""
     offset = min(max(request.offset, 0), MAX_WINDOW)
@@ -363,7 +395,7 @@ def build_search_body(request: SearchRequest, *, any_term: bool = False) -> dict
         # database engine.
         "query": {
             "function_score": {
-                "query": build_query(request, any_term=any_term),
+                "query": build_query(request),
                 "functions": [{"field_value_factor": {"field": "weight", "missing": 1.0}}],
                 "boost_mode": "multiply",
             }
@@ -502,18 +534,28 @@ class ElasticsearchEngine:
 
     # Reading -----------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _with_compounds(request: SearchRequest) -> SearchRequest:
+        """The compounds typed, split with the database's vocabulary as the documents' were (see
+        DatabaseEngine.with_compounds)."""
+        from .database import DatabaseEngine  # here: the database engine is only needed for its vocabulary
+
+        return dataclasses.replace(request, query=DatabaseEngine().with_compounds(request.query))
+
     def search(self, request: SearchRequest) -> SearchResponse:
+        request = self._with_compounds(request)
         with self._cluster("search") as client:
             raw = client.search(index=self.index_name, body=build_search_body(request)).body
-            partial = raw["hits"]["total"]["value"] == 0 and len(request.query.terms) > 1
-            if partial:
-                # Nothing has every word: show what has some of them, best first (as the database engine).
-                raw = client.search(index=self.index_name, body=build_search_body(request, any_term=True)).body
         response = map_response(raw, request)
-        response.partial = partial and response.total > 0
+        # No hit on the page has every word (the best ones would): the page says it shows some of them.
+        response.partial = len(request.query.terms) > 1 and not any(
+            ALL_TERMS in hit.get("matched_queries", ()) for hit in raw["hits"]["hits"]
+        )
+        response.partial = response.partial and response.total > 0
         return response
 
     def count(self, request: SearchRequest) -> int:
+        request = self._with_compounds(request)
         with self._cluster("count") as client:
             return client.count(index=self.index_name, query=build_query(request))["count"]
 
@@ -657,12 +699,14 @@ class ElasticsearchEngine:
 
     @staticmethod
     def _index_actions(documents: Iterable[DocumentData], index: str) -> Iterator[dict]:
+        """Compounds are split with the database's vocabulary (written before Elasticsearch, see indexing)."""
+        lexicon = analysis.Lexicon(set(SearchTerm.objects.values_list("word", flat=True)))
         for doc in documents:
             yield {
                 "_op_type": "index",
                 "_index": index,
                 "_id": document_id(doc.doc_type, doc.object_id),
-                "_source": document_to_source(doc),
+                "_source": document_to_source(doc, lexicon),
             }
 
     @staticmethod

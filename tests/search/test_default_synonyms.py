@@ -26,5 +26,30 @@ def test_seeding_keeps_the_groups_the_secretariat_edited():
 
     counts = platform_seed()
 
-    assert counts["synonym groups"] == 0
-    assert list(SynonymGroup.objects.values_list("terms", flat=True)) == ["erf, erfbezoek"]
+    # The secretariat's group is kept as it is; the default group that shares a word with it is not added.
+    assert SynonymGroup.objects.get(note="eigen lijst").terms == "erf, erfbezoek"
+    assert not SynonymGroup.objects.filter(terms__contains="integrale actie").exists()
+    assert counts["synonym groups"] == len(DEFAULT_SYNONYMS) - 1 == SynonymGroup.objects.count() - 1
+
+
+def test_seeding_adds_the_new_default_groups_beside_an_older_list_and_changes_none():
+    SynonymGroup.objects.all().delete()
+    SynonymGroup.objects.create(terms="hennepkwekerij, wietplantage", note="ingekort door het secretariaat")
+
+    platform_seed()
+    again = platform_seed()
+
+    assert again["synonym groups"] == 0
+    assert SynonymGroup.objects.get(note="ingekort door het secretariaat").terms == "hennepkwekerij, wietplantage"
+    assert ("land", "en", "tuinbouworganisatie") in synonym_table()[("lto",)]
+
+
+def test_there_are_at_least_forty_default_groups_each_a_real_group_without_shared_words():
+    assert len(DEFAULT_SYNONYMS) >= 40
+    seen = set()
+    for terms, _note in DEFAULT_SYNONYMS:
+        group = SynonymGroup(terms=terms)
+        group.clean()  # as the admin validates: two members or more, letters in each
+        members = {member.lower() for member in group.members()}
+        assert not members & seen, members & seen
+        seen |= members

@@ -3,6 +3,7 @@ checked against search.access.document_visible by evaluating the clause in Pytho
 mapping, index management against an in-memory stand-in for the REST API, and the fallback when the cluster
 is unreachable. The live tests at the end run only when ELASTICSEARCH_URL is set."""
 
+import dataclasses
 import datetime
 import itertools
 import json
@@ -124,7 +125,11 @@ def test_index_definition_has_dutch_analysis_parts_autocomplete_and_synonyms():
     assert fields["title"]["search_analyzer"] == "vbg_dutch_search"
     assert fields["title"]["fields"]["parts"]["analyzer"] == "vbg_parts"
     assert fields["title"]["fields"]["autocomplete"]["analyzer"] == "vbg_autocomplete"
-    assert fields["body"]["fields"]["parts"]["analyzer"] == "vbg_parts"
+    # Compound parts are split in Python (search.analysis.Lexicon) and analysed like the text; the body has no
+    # n-gram pieces any more ("stal" must not match "installatie").
+    assert "fields" not in fields["body"]
+    assert fields["parts"]["analyzer"] == "vbg_dutch"
+    assert fields["parts"]["search_analyzer"] == "vbg_dutch_search"
     assert fields["url"] == {"type": "keyword", "index": False}
     assert {name: fields[name]["type"] for name in ("date", "year", "scope_changes_on")} == {
         "date": "date",
@@ -203,6 +208,7 @@ def test_document_to_source():
         "title": "Drugslab opgerold",
         "body": "Een drugslab in de schuur.",
         "keywords": "",
+        "parts": "",
         "weight": 1.0,
         "url": "/kennisbank/42/",
         "date": "2024-05-01",
@@ -218,6 +224,15 @@ def test_document_to_source():
         "municipality": ["0796\u001f's-Hertogenbosch", "0855\u001fTilburg"],
         "module": [],
     }
+
+
+def test_document_to_source_carries_the_parts_of_compounds_split_at_real_boundaries():
+    from search.analysis import Lexicon
+
+    doc = document("7", title="Drugslab in een installatie", body="Bodemsanering bij een jachtwerf.")
+    lexicon = Lexicon({"bodem", "sanering", "jacht", "werf", "stal"})
+
+    assert document_to_source(doc, lexicon)["parts"] == "drugs lab bodem sanering jacht werf"
 
 
 def test_document_to_source_empty_district_set_is_a_requirement_nobody_meets():
@@ -346,7 +361,6 @@ def test_every_query_is_filtered_by_access(scope_name, text):
     scope = SCOPES[scope_name]
     for body in (
         build_search_body(request(text, scope)),
-        build_search_body(request(text, scope), any_term=True),
         {"query": build_query(request(text, scope))},
         build_autocomplete_body("drugs", scope, 8),
     ):
@@ -358,8 +372,12 @@ def test_every_query_is_filtered_by_access(scope_name, text):
 
 
 def test_search_body_terms_with_synonyms_parts_and_typos():
-    body = build_search_body(request("wietplantage lab", PARTNER))
-    plantage, lab = body["query"]["function_score"]["query"]["bool"]["must"]
+    search = request("wietplantage bodemsanering", PARTNER)
+    plantage_term, compound_term = search.query.terms
+    compound_term = dataclasses.replace(compound_term, parts=(("bodem", "sanering"),))
+    search = dataclasses.replace(search, query=dataclasses.replace(search.query, terms=(plantage_term, compound_term)))
+    query = build_search_body(search)["query"]["function_score"]["query"]["bool"]
+    plantage, compound, every = query["should"]
 
     should = plantage["bool"]["should"]
     assert plantage["bool"]["minimum_should_match"] == 1
@@ -367,47 +385,55 @@ def test_search_body_terms_with_synonyms_parts_and_typos():
     assert {
         "multi_match": {"query": "hennepkwekerij", "fields": TEXT_FIELDS, "operator": "and", "boost": 0.8}
     } in should
-    assert {
-        "multi_match": {
-            "query": "wietplantage",
-            "fields": ["title.parts^3", "body.parts"],
-            "operator": "and",
-            "boost": 0.3,
-        }
-    } in should
+    assert "title^3" in TEXT_FIELDS and "parts^0.5" in TEXT_FIELDS  # "lab" finds the part of "drugslab"
     fuzzy = should[-1]["multi_match"]
     assert (fuzzy["fuzziness"], fuzzy["prefix_length"], fuzzy["analyzer"]) == ("AUTO", 1, "vbg_dutch")
     assert fuzzy["boost"] < 0.8
+    # The compound's parts, anywhere in the text ("sanering van de bodem").
+    assert {
+        "multi_match": {"query": "bodem sanering", "fields": TEXT_FIELDS, "operator": "and", "boost": 0.9}
+    } in compound["bool"]["should"]
+    # Ranked retrieval: one term is enough, every term scores higher (a named clause says which hits have all).
+    assert query["minimum_should_match"] == 1
+    assert every == {"bool": {"must": [plantage, compound], "boost": 2.0, "_name": "all_terms"}}
+    assert "must" not in query
 
-    # "lab" is long enough for parts of compounds (drugslab).
-    assert any(c["multi_match"]["fields"] == ["title.parts^3", "body.parts"] for c in lab["bool"]["should"])
+
+def test_search_body_near_spellings_of_a_misspelt_word_are_alternatives():
+    search = request("wietplantge schuur", PARTNER)
+    search = dataclasses.replace(search, query=search.query.with_near({"wietplantge": "wietplantage"}, synonyms={}))
+    misspelt = build_search_body(search)["query"]["function_score"]["query"]["bool"]["should"][0]
+    assert {
+        "multi_match": {"query": "wietplantage", "fields": TEXT_FIELDS, "operator": "and", "boost": 0.6}
+    } in misspelt["bool"]["should"]
 
 
-def test_search_body_short_words_do_not_match_parts_and_synonym_phrases_match_as_phrases():
+def test_search_body_synonym_phrases_match_as_phrases():
     body = build_search_body(request("om", MEMBER))
-    (om,) = body["query"]["function_score"]["query"]["bool"]["must"]
+    (om,) = body["query"]["function_score"]["query"]["bool"]["should"]
     should = om["bool"]["should"]
-    assert all("parts" not in json.dumps(c) for c in should)
     assert {
         "multi_match": {"query": "openbaar ministerie", "fields": TEXT_FIELDS, "boost": 0.8, "type": "phrase"}
     } in should
 
 
 def test_search_body_phrases_and_excluded_words():
-    body = build_search_body(request('"illegale lozing" mest -varkens', AOV))
+    body = build_search_body(request('"illegale lozing" mest -varkens -lab', AOV))
     query = body["query"]["function_score"]["query"]["bool"]
-    assert {"multi_match": {"query": "illegale lozing", "fields": TEXT_FIELDS, "type": "phrase"}} in query["must"]
-    assert len(query["must"]) == 2
+    assert query["must"] == [{"multi_match": {"query": "illegale lozing", "fields": TEXT_FIELDS, "type": "phrase"}}]
+    assert len(query["should"]) == 1
+    # A minus word also drops the compounds it is a part of ("-lab": "drugslab", through the parts field).
     assert query["must_not"] == [
-        {"multi_match": {"query": "varkens", "fields": ["title", "body"], "analyzer": "vbg_dutch"}}
+        {"multi_match": {"query": "varkens", "fields": ["title", "body", "parts"], "analyzer": "vbg_dutch"}},
+        {"multi_match": {"query": "lab", "fields": ["title", "body", "parts"], "analyzer": "vbg_dutch"}},
     ]
 
 
-def test_search_body_any_term_needs_one_term_and_every_phrase():
-    query = build_search_body(request('mest lozing "illegale dumping"', AOV), any_term=True)["query"]["function_score"][
-        "query"
-    ]["bool"]
-    assert len(query["should"]) == 2 and query["minimum_should_match"] == 1
+def test_search_body_needs_one_term_and_every_phrase():
+    query = build_search_body(request('mest lozing "illegale dumping"', AOV))["query"]["function_score"]["query"][
+        "bool"
+    ]
+    assert len(query["should"]) == 3 and query["minimum_should_match"] == 1
     assert [c["multi_match"]["type"] for c in query["must"]] == ["phrase"]
 
 
@@ -752,7 +778,9 @@ def test_full_rebuild_fills_a_new_index_then_moves_the_alias_and_drops_the_old_o
         "hennepkwekerij, wietplantage, kwekerij"
     ]
     assert definition["mappings"]["dynamic"] == "strict"
-    assert cluster.docs("vbg-test")["lesson:7"] == document_to_source(document("7"))
+    # With the parts of its compounds, split as the database engine splits them ("drugslab": drugs, lab).
+    source = cluster.docs("vbg-test")["lesson:7"]
+    assert source == {**document_to_source(document("7")), "parts": "drugs lab"}
     # Filled and refreshed before the alias points at it.
     paths = cluster.paths()
     assert paths.index(f"POST /{first}/_refresh") < paths.index("POST /_aliases")
@@ -879,16 +907,20 @@ def _response(*hits, total=None):
     }
 
 
-def test_search_sends_the_body_and_tries_any_term_when_nothing_has_every_word(cluster, engine):
-    cluster.search_responses = [_response(), _response(_hit("1", 2.0, body="mest"))]
+@pytest.mark.django_db  # the compounds typed are split with the database's vocabulary
+def test_search_sends_one_body_and_says_partial_when_no_hit_has_every_word(cluster, engine):
+    every = _hit("2", 3.0, body="mest lozing")
+    every["matched_queries"] = ["all_terms"]
+    cluster.search_responses = [_response(_hit("1", 2.0, body="mest")), _response(every, _hit("1", 2.0, body="mest"))]
     req = request("mest lozing", PARTNER)
 
-    response = engine.search(req)
+    some = engine.search(req)
+    both = engine.search(req)
 
-    assert [h.object_id for h in response.hits] == ["1"]
+    assert [h.object_id for h in some.hits] == ["1"] and some.partial
+    assert [h.object_id for h in both.hits] == ["2", "1"] and not both.partial
     first, second = [data for _, path, _, data in cluster.requests if path == "/vbg-test/_search"]
-    assert first == build_search_body(req)
-    assert second == build_search_body(req, any_term=True)
+    assert first == second == build_search_body(req)
 
 
 def test_search_with_one_term_and_no_hits_asks_once(cluster, engine):
@@ -932,6 +964,7 @@ def test_ping(cluster, engine):
     assert engine.ping() is False
 
 
+@pytest.mark.django_db  # the compounds typed are split with the database's vocabulary
 def test_cluster_errors_become_search_unavailable(cluster, engine, caplog):
     cluster.fail = ("POST", "_search")
     with caplog.at_level(logging.WARNING, logger="search.elasticsearch"):
@@ -946,6 +979,7 @@ def test_cluster_errors_become_search_unavailable(cluster, engine, caplog):
         engine.index([document("1")])
 
 
+@pytest.mark.django_db  # the compounds typed are split with the database's vocabulary
 def test_rejected_documents_become_search_unavailable(cluster, engine):
     """require_alias refuses the write when the alias has gone (someone deleted it): no guessed index."""
     engine._live_index_ready = True
@@ -1098,7 +1132,7 @@ def test_a_search_during_an_update_or_after_its_worker_died_is_answered_by_the_d
 
 
 @pytest.mark.django_db
-def test_choosing_the_engine_costs_one_small_query(portal_cluster, wide_page):
+def test_choosing_the_engine_costs_one_small_query_and_compounds_one_vocabulary_lookup(portal_cluster, wide_page):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -1109,8 +1143,11 @@ def test_choosing_the_engine_costs_one_small_query(portal_cluster, wide_page):
     with CaptureQueriesContext(connection) as queries:
         response = portal_search(search)
     assert response.engine == "elasticsearch" and response.total
-    (query,) = queries.captured_queries
-    assert "searchindexfailure" in query["sql"].lower()
+    # Is Elasticsearch behind (one small query)? And which heads and tails of the typed compound are words of
+    # the vocabulary (search.analysis.Lexicon, issue #21): the same split as the documents' parts.
+    choice, vocabulary = queries.captured_queries
+    assert "searchindexfailure" in choice["sql"].lower()
+    assert "searchterm" in vocabulary["sql"].lower()
 
 
 @pytest.mark.django_db
@@ -1175,6 +1212,7 @@ def test_unreachable_cluster_fails_fast_with_search_unavailable(caplog):
     assert len(ours) == 7 and all(r.levelno == logging.WARNING for r in ours)
 
 
+@pytest.mark.django_db  # the compounds typed are split with the database's vocabulary
 def test_malformed_url_is_unavailable_not_an_exception():
     engine = ElasticsearchEngine("not a url")
     with pytest.raises(SearchUnavailable):
