@@ -62,6 +62,7 @@ class InviteForm(forms.Form):
         label=_("Contactpersoon"),
         queryset=None,
         help_text=_("Alleen contactpersonen met een e-mailadres en nog zonder account."),
+        empty_label=_("Kies een contactpersoon"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -28,7 +28,40 @@ HOME_BODY = (
     "<p>Ziet u iets verdachts? Bel de politie via 0900-8844 of meld anoniem bij Meld Misdaad Anoniem: "
     "0800-7000.</p>"
 )
+# The statement in the Dutch model format (digitoegankelijk.nl): compliance status, date and method of the last
+# test, known issues, contact and the ombudsman. Editable in Wagtail; seeding only fills it where it is untouched.
 ACCESSIBILITY_BODY = (
+    "<p>Noord-Holland Samen Veilig wil dat iedereen het portaal Veilig Buitengebied kan gebruiken. Het portaal "
+    "moet voldoen aan de Web Content Accessibility Guidelines (WCAG) 2.1 op niveau A en AA, zoals het Besluit "
+    "digitale toegankelijkheid overheid vraagt.</p>"
+    "<h2>Nalevingsstatus</h2>"
+    "<p>Status C: eerste maatregelen genomen. Het portaal voldoet voor zover wij het zelf hebben getoetst aan "
+    "WCAG 2.1 AA, met de afwijkingen hieronder. Een onderzoek door een onafhankelijke deskundige volgens de "
+    "WCAG-EM-methode is nog niet gedaan; daarom claimen we geen volledige naleving.</p>"
+    "<h2>Datum en methode van het laatste onderzoek</h2>"
+    "<p>7 december 2026, door het ontwikkelteam zelf. Automatisch: elke soort pagina voor elke rol, op een "
+    "scherm van 320 en van 1.280 pixels breed, met axe-core (WCAG 2.1 A en AA) en een controle dat geen pagina "
+    "zijwaarts scrolt. Met de hand: bediening met alleen het toetsenbord, zichtbare focus, het menu op een "
+    "smal scherm en de taal van onderdelen.</p>"
+    "<h2>Bekende problemen</h2><ul>"
+    "<li>De beheeromgeving voor het secretariaat (Wagtail) is niet door ons getoetst.</li>"
+    "<li>PDF-bestanden die het portaal maakt (agenda, notulen, enquêtebrieven en rapporten) en documenten die "
+    "partners uploaden zijn niet getoetst op toegankelijkheid (PDF/UA).</li>"
+    "<li>Teksten, afbeeldingen en video's van partners en het secretariaat controleren we niet automatisch op "
+    "alternatieve tekst, ondertiteling of duidelijke koppen.</li>"
+    "<li>Brede tabellen (cijfers, voortgang, actiepunten, versies van notulen) scrollen op een smal scherm "
+    "binnen hun eigen kader zijwaarts.</li>"
+    "<li>Kiest u Engels, dan blijft de inhoud Nederlands. Die inhoud is gemarkeerd als Nederlands, behalve de "
+    "titel van het browsertabblad.</li></ul>"
+    "<h2>Contact</h2><p>Werkt iets niet, of heeft u een vraag over de toegankelijkheid? Neem contact op met "
+    "het secretariaat van Noord-Holland Samen Veilig. U krijgt binnen vijf werkdagen een ontvangstbevestiging "
+    "en binnen drie weken een inhoudelijke reactie.</p>"
+    "<h2>Handhaving</h2><p>Bent u niet tevreden over de manier waarop uw verzoek of klacht is behandeld? Dan "
+    "kunt u contact opnemen met de Nationale ombudsman (www.nationaleombudsman.nl) of met de ombudsman van uw "
+    "gemeente.</p>"
+)
+# The body seeded before the model format; a statement still holding it exactly is brought up to date.
+ACCESSIBILITY_BODY_BEFORE_MODEL = (
     "<p>Noord-Holland Samen Veilig wil dat iedereen dit portaal kan gebruiken. We bouwen het volgens de "
     "Web Content Accessibility Guidelines (WCAG) 2.1 op niveau AA, zoals het Besluit digitale "
     "toegankelijkheid overheid vraagt.</p>"
@@ -82,7 +115,20 @@ def site_pages_ensure() -> HomePage:
                 title="Toegankelijkheidsverklaring", slug="toegankelijkheidsverklaring", body=ACCESSIBILITY_BODY
             )
         )
+    _statements_publish()
     return home
+
+
+def _statements_publish() -> None:
+    """A statement shows "Laatst bijgewerkt" from its last publication: one never published through Wagtail (seeded
+    by add_child) gets a published revision, and an accessibility statement still holding the old seeded text gets
+    the model-format text. Idempotent: a published statement edited by the secretariat is left alone."""
+    for statement in StatementPage.objects.specific():
+        if statement.slug == "toegankelijkheidsverklaring" and statement.body == ACCESSIBILITY_BODY_BEFORE_MODEL:
+            statement.body = ACCESSIBILITY_BODY
+        elif statement.last_published_at is not None:
+            continue
+        statement.save_revision().publish()
 
 
 # The secretariat edits and publishes every page and manages documents and images.

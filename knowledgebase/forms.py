@@ -121,6 +121,7 @@ class JointActionForm(forms.ModelForm):
         if municipality_ids is not None:
             municipalities = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
         self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("Kies een gemeente")
         # Only organisations the user may see in the directory: the form must not list other districts'.
         # Setting the queryset fills the widget's choices, so the widget (Meta.widgets) is never replaced
         # afterwards: a new widget would render an empty list (issue #19.1).

@@ -68,9 +68,14 @@ class DecisionAddForm(_MeetingForm):
 class ActionAddForm(_MeetingForm):
     description = forms.CharField(label=_("Actiepunt"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     owner_organisation = forms.ModelChoiceField(
-        label=_("Organisatie"), queryset=Organisation.objects.none(), required=False
+        label=_("Organisatie"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Kies een organisatie"),
     )
-    owner_contact = forms.ModelChoiceField(label=_("Eigenaar"), queryset=Contact.objects.none(), required=False)
+    owner_contact = forms.ModelChoiceField(
+        label=_("Eigenaar"), queryset=Contact.objects.none(), required=False, empty_label=_("Kies een persoon")
+    )
     due_date = forms.DateField(label=_("Klaar op"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, meeting, **kwargs):

@@ -40,6 +40,7 @@ class ParticipationForm(forms.ModelForm):
         ).distinct()
         self.fields["responsible_aov"].queryset = aovs.select_related("contact")
         self.fields["responsible_aov"].required = False
+        self.fields["responsible_aov"].empty_label = _("Nog geen AOV gekozen")
 
     def clean(self):
         cleaned = super().clean()
@@ -185,6 +186,7 @@ class TrainingForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.fields["kind"].choices = Training.Kind.choices  # radio buttons: no "---------" choice
         _counts_without_browser_minimum(self, ("participants", "certificates"))
         self.fields["certificates"].help_text = _("Alleen bij e-learning; hoogstens %(max)s per gemeente.") % {
             "max": Training.MAX_CERTIFICATES

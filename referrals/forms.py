@@ -12,7 +12,9 @@ TEXT_LIMIT = 5000
 
 
 class LocationForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.none())
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"), queryset=Municipality.objects.none(), empty_label=_("Kies een gemeente")
+    )
     premises_kind = forms.ChoiceField(label=_("Soort pand"), choices=VulnerableLocation.Premises.choices)
     signals = forms.MultipleChoiceField(
         label=_("Signalen"), choices=VulnerableLocation.Signal.choices, widget=forms.CheckboxSelectMultiple
@@ -37,7 +39,7 @@ class ReferralForm(forms.Form):
 
 class AssignForm(forms.Form):
     prefix = "assign"  # three forms share the referral page: unique ids and labels
-    coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none())
+    coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none(), empty_label=_("Kies een coach"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

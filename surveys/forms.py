@@ -20,6 +20,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["letter_text"].required = False
         if self.instance._state.adding:
             self.fields["municipality"].queryset = municipalities
+            self.fields["municipality"].empty_label = _("Kies een gemeente")
         else:
             del self.fields["municipality"]  # a campaign stays with its municipality
 

@@ -68,3 +68,47 @@ def test_secretariat_can_edit_pages_and_beheerder_cannot(client, make_user, logi
 def test_dutch_even_when_the_browser_asks_for_english(client, reference_data):
     response = client.get("/account/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="nl">' in response.text and response["Content-Language"] == "nl"
+
+
+def _last_updated(html: str) -> str:
+    import re
+
+    found = re.search(r"Laatst bijgewerkt: ([^<]*)</p>", html)
+    assert found, "no 'Laatst bijgewerkt' line"
+    return found.group(1).strip()
+
+
+def test_accessibility_statement_follows_the_dutch_model_and_says_when_it_was_updated(client, reference_data):
+    from django.utils import formats, timezone
+
+    html = client.get("/toegankelijkheidsverklaring/").text
+    for part in (
+        "Nalevingsstatus",
+        "Datum en methode van het laatste onderzoek",
+        "axe-core",
+        "Bekende problemen",
+        "Contact",
+        "Nationale ombudsman",
+    ):
+        assert part in html, part
+    assert _last_updated(html) == formats.date_format(timezone.localdate(), "j F Y")
+
+
+def test_privacy_statement_says_when_it_was_updated(client, reference_data):
+    assert _last_updated(client.get("/privacyverklaring/").text)
+
+
+def test_an_untouched_old_accessibility_statement_is_brought_to_the_model_format(reference_data):
+    from core.models import StatementPage
+    from core.services import ACCESSIBILITY_BODY, ACCESSIBILITY_BODY_BEFORE_MODEL, site_pages_ensure
+
+    statement = StatementPage.objects.get(slug="toegankelijkheidsverklaring")
+    StatementPage.objects.filter(pk=statement.pk).update(body=ACCESSIBILITY_BODY_BEFORE_MODEL, last_published_at=None)
+    site_pages_ensure()
+    statement.refresh_from_db()
+    assert statement.body == ACCESSIBILITY_BODY and statement.last_published_at is not None
+
+    StatementPage.objects.filter(pk=statement.pk).update(body="<p>Eigen tekst van het secretariaat.</p>")
+    site_pages_ensure()
+    statement.refresh_from_db()
+    assert statement.body == "<p>Eigen tekst van het secretariaat.</p>"
