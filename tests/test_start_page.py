@@ -397,7 +397,7 @@ def test_the_admin_dashboard_shows_the_secretariats_work_under_the_portals_name(
     soup = BeautifulSoup(response.content, "html.parser")
     assert "Veilig Buitengebied" in soup.title.get_text() and "Wagtail" not in soup.title.get_text()
     assert "Beheer van Veilig Buitengebied" in soup.h1.get_text()
-    panels = {panel["id"]: panel for panel in soup.select("[id^=start-]") if panel.name == "section"}
+    panels = {panel["id"].removesuffix("-section"): panel for panel in soup.select("section[id^=start-]")}
     assert {
         "start-meetings_to_prepare",
         "start-overdue_actions",
