@@ -161,6 +161,17 @@ def _start_page_examples(*, slugs: list[str]) -> dict[str, int]:
         )
         services.contribution_submit(user=partner, page=waiting)
         counts["bijdragen"] = 2
+    if aov is not None:
+        draft = services.contribution_create(
+            user=aov,
+            kind="lesson",
+            title="Erfbezoeken plannen met de omgevingsdienst",
+            intro="Eén planning voor gemeente, politie en omgevingsdienst scheelde dubbele bezoeken.",
+            text="## Aanpak\n\nWe plannen de erfbezoeken per kwartaal samen.",
+            taxonomy={},
+        )
+        services.contribution_submit(user=aov, page=draft)
+        counts["bijdragen"] += 1
     overdue = timezone.localdate() - datetime.timedelta(days=30)
     counts["te herzien"] = KnowledgePage.objects.filter(slug__in=slugs[:2]).update(review_by=overdue)
     haarlem = Municipality.objects.filter(cbs_code=AOV_MUNICIPALITY_CODE).first()

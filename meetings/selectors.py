@@ -320,8 +320,9 @@ def own_open_actions(*, user, limit: int = START_LIMIT * 2) -> list[ActionItem]:
 
 
 def meetings_to_prepare(*, user, limit: int = START_LIMIT * 2) -> list[tuple[MeetingPage, str]]:
-    """The secretariat's meeting work, each with what it waits for: coming meetings whose agenda is not
-    published, minutes in their comment period, and published concept-notulen whose period is over (to adopt)."""
+    """The secretariat's meeting work, each with what it waits for: the next meeting of each platform whose
+    agenda is not published, minutes in their comment period, and published concept-notulen whose period is
+    over (to adopt)."""
     if not user_can_manage_meetings(user):
         return []
     now = timezone.now()
@@ -332,7 +333,11 @@ def meetings_to_prepare(*, user, limit: int = START_LIMIT * 2) -> list[tuple[Mee
         .annotate(comments_until=F("minutes__comments_until"))
         .order_by("minutes__comments_until", "pk")
     )
-    work = [(meeting, "agenda") for meeting in agenda[:limit]]
+    # The next unpublished meeting of each platform: those after it are not yet work for today.
+    next_per_platform: dict[str, MeetingPage] = {}
+    for meeting in agenda[: limit * 5]:
+        next_per_platform.setdefault(meeting.path[: -MeetingPage.steplen], meeting)
+    work = [(meeting, "agenda") for meeting in list(next_per_platform.values())[:limit]]
     for meeting in published[:limit]:
         in_period = meeting.comments_until is not None and meeting.comments_until >= now
         work.append((meeting, "comments" if in_period else "adopt"))
