@@ -1,11 +1,19 @@
 """What the home page shows besides its own text, offered by the apps (ARCHITECTURE.md, registries).
 
-An app registers a function of the request in its ready(); the home page puts each result in its context under
-the registered name. The function builds its list through the app's own permissions module, so the home page
-never decides who sees what."""
+Two registries, both filled in the apps' ready(), so the home page never imports an app and never decides who
+sees what:
+
+- `register_home_section(name, build)`: a part of the public home page; `build(request)` lands in its context
+  under `name`.
+- `register_start_section(StartSection(...))`: a list on a logged-in person's start page ("Mijn overzicht")
+  and on the secretariat's admin dashboard. `applies(user)` says whose start page shows it (a role check from
+  the owning app's permissions module); `build(request)` returns the items, built through that same module."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.functional import Promise
 
 _sections: dict[str, Callable[[Any], Any]] = {}
 
@@ -17,3 +25,59 @@ def register_home_section(name: str, build: Callable[[Any], Any]) -> None:
 
 def home_sections(request) -> dict[str, Any]:
     return {name: build(request) for name, build in _sections.items()}
+
+
+# --- The start page of logged-in people ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartItem:
+    """One line of a start-page list: always a link to something the reader may open."""
+
+    title: str
+    url: str
+    detail: str = ""  # a status or a date, plain text
+    urgent: bool = False  # overdue, returned: shown with a marker and a word, never by colour alone
+
+
+@dataclass(frozen=True)
+class StartSection:
+    key: str
+    title: str | Promise
+    empty_hint: str | Promise  # what the reader can do next when the list is empty, in plain Dutch
+    applies: Callable[[Any], bool]  # whose start page shows this list
+    build: Callable[[Any], list[StartItem]]  # build(request): the items, through the owning app's permissions
+    order: int = 100
+    more_url: Callable[[], str] | None = None  # the full list, when there is one
+    more_label: str | Promise = ""
+    on_dashboard: bool = False  # also a panel on the secretariat's Wagtail dashboard (/beheer/)
+
+
+@dataclass
+class BuiltSection:
+    section: StartSection
+    items: list[StartItem] = field(default_factory=list)
+
+    @property
+    def more_url(self) -> str:
+        return self.section.more_url() if self.section.more_url else ""
+
+
+_start_sections: dict[str, StartSection] = {}
+
+
+def register_start_section(section: StartSection) -> None:
+    _start_sections[section.key] = section
+
+
+def start_sections(request, *, dashboard: bool = False) -> list[BuiltSection]:
+    """The lists of this person's start page in their order (on the dashboard only those meant for it);
+    a list that does not apply to the person is not built at all."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    chosen = sorted(
+        (s for s in _start_sections.values() if (s.on_dashboard or not dashboard) and s.applies(user)),
+        key=lambda s: (s.order, s.key),
+    )
+    return [BuiltSection(section, list(section.build(request))) for section in chosen]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -8,7 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from .home import home_sections
+from .home import home_sections, start_sections
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -27,8 +28,19 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(request))
+        if request.user.is_authenticated:
+            context["start_sections"] = start_sections(request)
+        else:
+            context.update(home_sections(request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """A logged-in person's start page is theirs alone and may list referrals: never kept by a browser or
+        proxy, like the referral screens themselves."""
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
     def route(self, request, path_components):
         """The page at the end of the path and its parent in one query, where Wagtail's default asks two per

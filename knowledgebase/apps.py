@@ -19,11 +19,13 @@ class KnowledgebaseConfig(AppConfig):
         from .permissions import knowledge_pages_visible_to, user_can_view_joint_actions
         from .search_documents import register_search
         from .selectors import latest_pages
+        from .start_page import register_start_sections
 
         register_subject_scope(KnowledgePage, knowledge_pages_visible_to)
         register_search()
 
         register_home_section("latest_pages", lambda request: latest_pages(user=request.user))
+        register_start_sections()
 
         register(NavItem("knowledge", _("Kennisbank"), "/kennisbank/", lambda user: True, order=100))
         register(NavItem("materials", _("Materialen"), "/materialen/", lambda user: True, order=110))

@@ -16,13 +16,16 @@ from wagtail.rich_text import RichText
 from accounts.models import User
 from core.roles import Role
 from core.sanitize import clean_rich_text
+from stakeholders.demo import AOV_MUNICIPALITY_CODE, DEMO_EMAILS
 from stakeholders.models import District, Module, Municipality, Organisation, PartnerType, Theme
 
+from . import services
 from .models import (
     FINDING_FIELDS,
     BestPracticePage,
     JointAction,
     KnowledgeIndexPage,
+    KnowledgePage,
     LessonPage,
     MaterialPage,
     MaterialsIndexPage,
@@ -123,7 +126,69 @@ def knowledge_demo_load(*, scale: int = 1, seed: int = 2021, progress: bool = Fa
         )
     actions = _joint_actions(rng=rng, count=JOINT_ACTIONS_PER_SCALE * scale, progress=progress)
     bulk = _bulk_pages(rng=rng, parent=knowledge, count=BULK_PAGES_PER_SCALE * scale, progress=progress)
-    return {"artikelen": len(articles), "extra pagina's": bulk, "integrale acties": actions}
+    examples = _start_page_examples(slugs=[article["slug"] for article in articles])
+    return {"artikelen": len(articles), "extra pagina's": bulk, "integrale acties": actions, **examples}
+
+
+def _start_page_examples(*, slugs: list[str]) -> dict[str, int]:
+    """Something in every start-page list of the demo logins: the partner's contribution returned with a
+    comment and one waiting for review (the secretariat's queue), the oldest articles past their review
+    date, and integrale acties of the demo AOV's municipality. Runs with the rest of this demo: once."""
+    users = {role: User.objects.filter(email=email).first() for role, email in DEMO_EMAILS.items()}
+    partner, secretariat, aov = users.get(Role.PARTNER), users.get(Role.SECRETARIAT), users.get(Role.AOV)
+    counts = {"bijdragen": 0}
+    if partner is not None and secretariat is not None:
+        returned = services.contribution_create(
+            user=partner,
+            kind="best_practice",
+            title="Buurtapp met agrariërs in de polder",
+            intro="Een appgroep van boeren en de wijkagent leverde in een jaar drie meldingen op.",
+            text="## Aanpak\n\nWe startten een appgroep met de wijkagent en LTO.",
+            taxonomy={},
+        )
+        state = services.contribution_submit(user=partner, page=returned)
+        task_state = state.current_task_state
+        task_state.task.specific.on_action(
+            task_state, secretariat, "reject", comment="Mooi voorbeeld! Noem ook hoeveel meldingen het opleverde."
+        )
+        waiting = services.contribution_create(
+            user=partner,
+            kind="lesson",
+            title="Wat we leerden van de drugsdumping bij de dijk",
+            intro="Snel melden bij de omgevingsdienst scheelde de grondeigenaar veel kosten.",
+            text="## Wat er gebeurde\n\nEen vat met drugsafval lag langs de dijk.",
+            taxonomy={},
+        )
+        services.contribution_submit(user=partner, page=waiting)
+        counts["bijdragen"] = 2
+    if aov is not None:
+        draft = services.contribution_create(
+            user=aov,
+            kind="lesson",
+            title="Erfbezoeken plannen met de omgevingsdienst",
+            intro="Eén planning voor gemeente, politie en omgevingsdienst scheelde dubbele bezoeken.",
+            text="## Aanpak\n\nWe plannen de erfbezoeken per kwartaal samen.",
+            taxonomy={},
+        )
+        services.contribution_submit(user=aov, page=draft)
+        counts["bijdragen"] += 1
+    overdue = timezone.localdate() - datetime.timedelta(days=30)
+    counts["te herzien"] = KnowledgePage.objects.filter(slug__in=slugs[:2]).update(review_by=overdue)
+    haarlem = Municipality.objects.filter(cbs_code=AOV_MUNICIPALITY_CODE).first()
+    counts["integrale acties gemeente AOV"] = 0
+    if haarlem is not None:
+        for days, area, premises in ((21, "Spaarnwoude", 9), (120, "De Vijfhuizer polder", 14)):
+            JointAction.objects.create(
+                date=timezone.localdate() - datetime.timedelta(days=days),
+                municipality=haarlem,
+                area=area,
+                lead_aov=aov,
+                premises_visited=premises,
+                found_vacancy=1,
+                found_nothing=premises - 1,
+            )
+            counts["integrale acties gemeente AOV"] += 1
+    return counts
 
 
 def _bulk_pages(*, rng: random.Random, parent, count: int, progress: bool) -> int:

@@ -1,6 +1,8 @@
 """Who sees and writes what in the knowledge base and the integrale acties register (design section 3)."""
 
-from wagtail.models import WorkflowState
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from wagtail.models import WorkflowState, get_default_page_content_type
 
 from core.permissions import pages_visible_to, user_can_view_page
 from core.roles import Role
@@ -73,3 +75,19 @@ def user_can_edit_contribution(user, page) -> bool:
 def user_can_give_feedback(user, page) -> bool:
     """Votes and update flags: any logged-in reader of the (live) page."""
     return user.is_authenticated and user_can_view_page(user, page)
+
+
+def user_can_review_contributions(user) -> bool:
+    """Reviewing contributions and keeping pages current: the secretariat, in the Wagtail admin."""
+    return _is_secretariat(user)
+
+
+def contributions_in_review_visible_to(user):
+    """Pages waiting for the secretariat's review: only the secretariat sees that queue."""
+    if not user_can_review_contributions(user):
+        return KnowledgePage.objects.none()
+    # object_id is text in Wagtail's workflow table: compared as text, so PostgreSQL need not cast a column.
+    waiting = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS, base_content_type=get_default_page_content_type()
+    ).values("object_id")
+    return KnowledgePage.objects.annotate(pk_text=Cast("pk", CharField())).filter(pk_text__in=waiting)

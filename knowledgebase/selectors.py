@@ -2,22 +2,28 @@
 count of each screen is fixed, whatever the amount of content."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from wagtail.models import TaskState, WorkflowState, get_default_page_content_type
 
 from core import page_cache
+from notifications.selectors import followed_scopes
 from stakeholders.models import District, Module, Municipality, PartnerType, Theme
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
 from .models import FINDING_FIELDS, HelpfulVote, JointAction, KnowledgePage
 from .permissions import (
+    contributions_in_review_visible_to,
+    contributions_of,
     joint_actions_visible_to,
     knowledge_pages_visible_to,
+    municipality_ids_user_can_record_for,
     user_can_contribute,
     user_can_give_feedback,
+    user_can_review_contributions,
 )
 
 INDEX_PAGE_SIZE = 20
@@ -352,4 +358,107 @@ def joint_action_years(*, user) -> list[int]:
     return sorted(
         {d.year for d in joint_actions_visible_to(user).dates("date", "year")},
         reverse=True,
+    )
+
+
+# --- The start page ("Mijn overzicht") ------------------------------------------------------------------------
+
+START_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    page: KnowledgePage
+    state: str  # "returned", "waiting", "published" or "draft"
+    comment: str = ""  # the secretariat's comment when returned
+    can_edit: bool = False
+
+
+CONTRIBUTION_ORDER = {"returned": 0, "draft": 1, "waiting": 2, "published": 3}
+
+
+def contribution_rows(*, user, limit: int = START_LIMIT * 2) -> list[ContributionRow]:
+    """The author's own contributions, returned ones first: three queries whatever their number (states and
+    the secretariat's comments are read for all pages at once, not per page)."""
+    pages = list(contributions_of(user).only(*CARD_FIELDS, "owner").order_by("-latest_revision_created_at")[:limit])
+    if not pages:
+        return []
+    states = {
+        int(state.object_id): state
+        for state in WorkflowState.objects.active().filter(
+            base_content_type=get_default_page_content_type(), object_id__in=[str(page.pk) for page in pages]
+        )
+    }
+    returned = [s.pk for s in states.values() if s.status == WorkflowState.STATUS_NEEDS_CHANGES]
+    comments: dict[int, str] = {}
+    for task_state in (
+        TaskState.objects.filter(workflow_state_id__in=returned).exclude(comment="").order_by("finished_at", "pk")
+    ):
+        comments[task_state.workflow_state_id] = task_state.comment  # the latest wins
+    rows = []
+    for page in pages:
+        state = states.get(page.pk)
+        if page.live:
+            kind = "published"
+        elif state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            kind = "returned"
+        elif state is not None:
+            kind = "waiting"
+        else:
+            kind = "draft"
+        rows.append(
+            ContributionRow(
+                page=page,
+                state=kind,
+                comment=comments.get(state.pk, "") if kind == "returned" else "",
+                # The rule of permissions.user_can_edit_contribution, with the state already read.
+                can_edit=page.first_published_at is None and kind in ("returned", "draft"),
+            )
+        )
+    return sorted(rows, key=lambda row: CONTRIBUTION_ORDER[row.state])
+
+
+NEW_PAGE_EVENT = "knowledge.new_page"
+
+
+def new_pages_for(*, user, limit: int = START_LIMIT) -> tuple[list[KnowledgePage], bool]:
+    """The newest pages the reader may see in the themes and districts they follow (their notification
+    preferences for new pages), and whether they follow any; following nothing gives the newest pages."""
+    themes, districts = followed_scopes(user, NEW_PAGE_EVENT)
+    pages = knowledge_pages_visible_to(user)
+    if themes or districts:
+        pages = pages.filter(Q(themes__in=themes) | Q(districts__in=districts) | Q(visible_districts__in=districts))
+    ids = list(pages.order_by("-first_published_at", "-pk").values_list("pk", flat=True).distinct()[: limit * 3])
+    found = {page.pk: page for page in KnowledgePage.objects.filter(pk__in=ids).only(*CARD_FIELDS)}
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found][:limit], bool(themes or districts)
+
+
+def contributions_to_review(*, user, limit: int = START_LIMIT * 2) -> list[KnowledgePage]:
+    return list(
+        contributions_in_review_visible_to(user).only(*CARD_FIELDS).order_by("latest_revision_created_at")[:limit]
+    )
+
+
+def pages_past_review_date(*, user, limit: int = START_LIMIT * 2) -> list[KnowledgePage]:
+    """Live pages whose review date has passed, longest overdue first (the secretariat keeps them current)."""
+    if not user_can_review_contributions(user):
+        return []
+    return list(
+        knowledge_pages_visible_to(user)
+        .filter(review_by__lt=date.today())
+        .only(*CARD_FIELDS, "review_by")
+        .order_by("review_by", "pk")[:limit]
+    )
+
+
+def own_municipality_joint_actions(*, user, limit: int = START_LIMIT) -> list[JointAction]:
+    """The integrale acties of the AOV's own municipalities, newest first."""
+    municipalities = municipality_ids_user_can_record_for(user)
+    if not municipalities:
+        return []
+    return list(
+        joint_actions_visible_to(user)
+        .filter(municipality_id__in=municipalities)
+        .select_related("municipality")
+        .order_by("-date", "-pk")[:limit]
     )

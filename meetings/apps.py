@@ -17,10 +17,12 @@ class MeetingsConfig(AppConfig):
         from .models import ActionItem, MeetingPage
         from .permissions import action_items_visible_to, meetings_visible_to, platform_district_ids_for
         from .search_documents import register_search
+        from .start_page import register_start_sections
 
         register_subject_scope(MeetingPage, meetings_visible_to)
         register_subject_scope(ActionItem, action_items_visible_to)
         register_search()
+        register_start_sections()
 
         def has_platforms(user) -> bool:
             districts = platform_district_ids_for(user)

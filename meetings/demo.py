@@ -103,6 +103,10 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
     login_employers = {}
     for affiliation in Affiliation.objects.current().filter(contact__in=with_login).order_by("pk"):
         login_employers.setdefault(affiliation.contact_id, affiliation.organisation_id)
+    # Every member with a demo login, for the lists of their start page.
+    logins = list(
+        platform_contacts(district.pk).filter(user__groups__name__in=["Partner", "AOV"]).distinct().order_by("pk")
+    )
     past = [d for d in dates if d < today]
     recent = set(past[-RECENT_WITH_INVITATIONS:])
     action_count = 0
@@ -151,6 +155,7 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
         platform.add_child(instance=meeting)
         if is_next:
             _invited_with_answers(meeting, rng=rng)
+            _logins_still_to_answer(meeting, logins)
         if not is_past:
             continue
         items = list(meeting.agenda_items.all())
@@ -186,7 +191,42 @@ def _platform_demo(platform, *, rng, dates, today) -> dict[str, int]:
                 Attendance.objects.create(
                     meeting=meeting, contact=contact, organisation_id=login_employers.get(contact.pk), present=True
                 )
+    action_count += _overdue_for_logins(platform, logins, today=today)
     return {"overleggen": len(dates), "actiepunten": action_count}
+
+
+def _logins_still_to_answer(meeting: MeetingPage, contacts) -> None:
+    """The members with a demo login have not answered the next meeting yet: their start page asks them.
+    Invited only with their consent and an address, as agenda_publish does."""
+    for contact in contacts:
+        if not (contact.invitation_consent and contact.email):
+            continue
+        Invitation.objects.update_or_create(
+            meeting=meeting,
+            contact=contact,
+            defaults={"response": Invitation.Response.PENDING, "deputy_name": "", "responded_at": None},
+        )
+
+
+def _overdue_for_logins(platform, contacts, *, today) -> int:
+    """Each member with a demo login owns one action item of the last meeting that is past its date, so
+    'Mijn open actiepunten' shows what overdue looks like."""
+    last = MeetingPage.objects.child_of(platform).filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
+    if last is None:
+        return 0
+    employers = {}
+    for affiliation in Affiliation.objects.current().filter(contact__in=contacts).order_by("pk"):
+        employers.setdefault(affiliation.contact_id, affiliation.organisation_id)
+    for contact in contacts:
+        ActionItem.objects.create(
+            meeting=last,
+            description="Stuurt de lijst met contactpersonen voor drugsafval rond aan de andere partners.",
+            owner_contact=contact,
+            owner_organisation_id=employers.get(contact.pk),
+            due_date=today - datetime.timedelta(days=14),
+            status=ActionItem.Status.OPEN,
+        )
+    return len(contacts)
 
 
 def _invited_with_answers(meeting: MeetingPage, *, rng) -> None:

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from notifications.events import event_for
@@ -14,7 +14,7 @@ from stakeholders.models import Affiliation, Contact, District
 from stakeholders.permissions import contacts_visible_to
 from stakeholders.selectors import platform_contacts, platform_users
 
-from .models import ActionItem, AgendaItem, Invitation, MeetingPage
+from .models import ActionItem, AgendaItem, Invitation, MeetingPage, Minutes
 from .permissions import (
     action_items_visible_to,
     meetings_visible_to,
@@ -283,3 +283,78 @@ def agenda_audience(*, meeting: MeetingPage) -> AgendaAudience:
         1 for c in contacts if not (c.invitation_consent and c.email) and c.pk not in member_ids and c.pk not in already
     )
     return AgendaAudience(invite, notify, portal_only, not_reached, len(already))
+
+
+# --- The start page ("Mijn overzicht") ------------------------------------------------------------------------
+
+START_LIMIT = 5
+
+
+def open_invitations(*, user, limit: int = START_LIMIT):
+    """The reader's own unanswered invitations to meetings still to come that they may see, soonest first."""
+    if not (user.is_authenticated and user.contact_id):
+        return []
+    return list(
+        Invitation.objects.filter(
+            contact_id=user.contact_id,
+            response=Invitation.Response.PENDING,
+            meeting__in=meetings_visible_to(user).filter(starts_at__gte=timezone.now()),
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")[:limit]
+    )
+
+
+def next_meetings(*, user, limit: int = START_LIMIT) -> list[MeetingPage]:
+    """The coming meetings of the reader's platforms (the secretariat: of every platform)."""
+    return list(meetings_visible_to(user).filter(starts_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+
+
+def own_open_actions(*, user, limit: int = START_LIMIT * 2) -> list[ActionItem]:
+    """Open items of the reader or their organisation on platforms they may see; overdue first (earliest due
+    date first, items without a date last)."""
+    if not (user.is_authenticated and user.contact_id):
+        return []
+    items = action_list(user=user, filters=ActionFilters(mine=True))
+    return list(items.order_by(F("due_date").asc(nulls_last=True), "pk")[:limit])
+
+
+def meetings_to_prepare(*, user, limit: int = START_LIMIT * 2) -> list[tuple[MeetingPage, str]]:
+    """The secretariat's meeting work, each with what it waits for: the next meeting of each platform whose
+    agenda is not published, minutes in their comment period, and published concept-notulen whose period is
+    over (to adopt)."""
+    if not user_can_manage_meetings(user):
+        return []
+    now = timezone.now()
+    visible = meetings_visible_to(user)
+    agenda = visible.filter(starts_at__gte=now, status=MeetingPage.Status.PLANNED).order_by("starts_at", "pk")
+    published = (
+        visible.filter(minutes__status=Minutes.Status.PUBLISHED)
+        .annotate(comments_until=F("minutes__comments_until"))
+        .order_by("minutes__comments_until", "pk")
+    )
+    # The next unpublished meeting of each platform: those after it are not yet work for today.
+    next_per_platform: dict[str, MeetingPage] = {}
+    for meeting in agenda[: limit * 5]:
+        next_per_platform.setdefault(meeting.path[: -MeetingPage.steplen], meeting)
+    work = [(meeting, "agenda") for meeting in list(next_per_platform.values())[:limit]]
+    for meeting in published[:limit]:
+        in_period = meeting.comments_until is not None and meeting.comments_until >= now
+        work.append((meeting, "comments" if in_period else "adopt"))
+    return work
+
+
+def overdue_actions_per_district(*, user) -> list[dict]:
+    """Open items past their due date, counted per platform of the meeting they belong to now."""
+    rows = (
+        action_items_visible_to(user)
+        .open()
+        .filter(due_date__lt=timezone.localdate())
+        .with_district()
+        .values("district_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["district_id"]: row["n"] for row in rows if row["district_id"] is not None}
+    districts = District.objects.filter(pk__in=counts).order_by("name")
+    return [{"district": district, "count": counts[district.pk]} for district in districts]

@@ -13,5 +13,8 @@ class MonitoringConfig(AppConfig):
         from core.navigation import NavItem, register
 
         from .permissions import user_can_view_progress
+        from .start_page import register_start_sections
+
+        register_start_sections()
 
         register(NavItem("progress", _("Voortgang"), "monitoring:dashboard", user_can_view_progress, order=400))

@@ -11,6 +11,7 @@ from stakeholders.models import District, Module, Municipality
 from stakeholders.selectors import view_day  # reference data: who existed in a view year
 
 from .models import Participation, ParticipationChange
+from .permissions import municipality_ids_user_can_edit
 from .services import PROGRAMME_START
 
 Status = Participation.Status
@@ -115,3 +116,13 @@ def municipality_progress(municipality: Municipality):
         .order_by("-changed_at", "-pk")[:200]
     )
     return cells, timeline
+
+
+def own_municipality_progress(*, user) -> list[tuple[Municipality, list[Cell]]]:
+    """The AOV's own current municipalities with today's cell per module (the start page): the municipalities
+    they may edit, never all (the secretariat's None is not listed here)."""
+    municipality_ids = municipality_ids_user_can_edit(user)
+    if not municipality_ids:
+        return []
+    municipalities = Municipality.objects.current().filter(pk__in=municipality_ids).order_by("name")
+    return [(municipality, municipality_progress(municipality)[0]) for municipality in municipalities]

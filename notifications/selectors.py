@@ -93,3 +93,20 @@ def already_notified(*, kind: str, subject) -> set[int]:
             "recipient_id", flat=True
         )
     )
+
+
+def followed_scopes(user, event_code: str) -> tuple[set[int], set[int]]:
+    """The themes and districts this person follows for an event (scoped preferences not switched off):
+    the start page's 'new in the themes you follow'."""
+    themes, districts = set(), set()
+    rows = (
+        Preference.objects.filter(user_id=user.pk, event=event_code)
+        .exclude(delivery=Delivery.OFF)
+        .values_list("theme_id", "district_id")
+    )
+    for theme_id, district_id in rows:
+        if theme_id:
+            themes.add(theme_id)
+        if district_id:
+            districts.add(district_id)
+    return themes, districts

@@ -18,9 +18,11 @@ class ReferralsConfig(AppConfig):
 
         from .models import Referral
         from .permissions import referrals_visible_to, user_can_handle_data_subject_requests, user_can_read_access_log
+        from .start_page import register_start_sections
 
         # A coach's referrals name the person: their scope is decided per recipient, never per audience.
         register_subject_scope(Referral, referrals_visible_to, by_audience=False)
+        register_start_sections()
 
         def works_referrals(user) -> bool:
             return user.is_authenticated and user.has_role(Role.AOV, Role.COACH, Role.COACH_COORDINATOR)

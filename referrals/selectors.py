@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
-from .models import VulnerableLocation
-from .permissions import referrals_visible_to, with_intake_flag
+from .models import Referral, VulnerableLocation
+from .permissions import referrals_visible_to, user_can_assign_coach, with_intake_flag
 
 # The object types the views write to the access log, by their names on the privacy officer's screen.
 OBJECT_TYPE_LABELS = {
@@ -44,3 +44,41 @@ def role_labels(stored: str) -> str:
     """The access log stores role codes (they are part of the hashed entry); the screen shows their names."""
     names = dict(Role.choices)
     return ", ".join(str(names.get(code, code)) for code in stored.split(",") if code)
+
+
+# --- The start page ("Mijn overzicht"): status only, nothing encrypted is loaded --------------------------------
+
+START_LIMIT = 10
+_STATUS_ONLY = ("pk", "status", "created_at", "updated_at", "coach_id", "referred_by_id", "municipality_id")
+
+
+def referrals_sent_by(user, *, limit: int = START_LIMIT):
+    """The AOV's own referrals (those they sent, in their municipality): the status, nothing else."""
+    return list(
+        referrals_visible_to(user)
+        .filter(referred_by_id=user.pk)
+        .only(*_STATUS_ONLY)
+        .order_by("-created_at", "pk")[:limit]
+    )
+
+
+def referrals_needing_next_step(user, *, limit: int = START_LIMIT):
+    """Assigned referrals that are not closed, the least recently moved first: the coach's own, or for the
+    coördinator every assigned one (they see the status of all)."""
+    referrals = referrals_visible_to(user).filter(coach__isnull=False).exclude(status=Referral.Status.CLOSED)
+    if not user_can_assign_coach(user):
+        referrals = referrals.filter(coach_id=user.pk)
+    return list(referrals.only(*_STATUS_ONLY).order_by("updated_at", "pk")[:limit])
+
+
+def referrals_unassigned(user, *, limit: int = START_LIMIT):
+    """Waiting for a coach: the coördinator's queue, oldest first."""
+    if not user_can_assign_coach(user):
+        return []
+    return list(
+        referrals_visible_to(user)
+        .filter(coach__isnull=True)
+        .exclude(status=Referral.Status.CLOSED)
+        .only(*_STATUS_ONLY)
+        .order_by("created_at", "pk")[:limit]
+    )

@@ -13,5 +13,8 @@ class SurveysConfig(AppConfig):
         from core.navigation import NavItem, register
 
         from .permissions import user_can_use_surveys
+        from .start_page import register_start_sections
+
+        register_start_sections()
 
         register(NavItem("surveys", _("Enquêtes"), "surveys:campaign_list", user_can_use_surveys, order=410))

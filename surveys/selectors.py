@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from monitoring.models import SurveyResult
 
 from .models import Campaign, CampaignLogEntry, OpenAnswer, Question
+from .permissions import campaigns_visible_to
 from .questions import RESPONDENT_TYPE, respondent_type_label
 
 MIN_RESPONSES = 10
@@ -250,3 +251,13 @@ def open_answers(campaign: Campaign, *, quotable_only: bool):
         .order_by("question__position", "id")
     )
     return answers.filter(quotable=True) if quotable_only else answers
+
+
+def running_campaigns(*, user, limit: int = 10) -> list[Campaign]:
+    """Open campaigns the reader may manage, the first to close first (the start page)."""
+    return list(
+        campaigns_visible_to(user)
+        .filter(status=Campaign.Status.OPEN)
+        .select_related("municipality")
+        .order_by("closes_on", "pk")[:limit]
+    )
