@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import notify
 from stakeholders.models import Municipality
@@ -102,9 +103,12 @@ def registration_create(*, user, session: TrainingSession, organisation) -> Regi
     same_organisation = active.filter(organisation=organisation).count()
     if same_organisation >= session.max_per_organisation:
         raise ValidationError(
-            _(
+            ngettext(
+                "Van %(organisation)s is al %(n)s persoon aangemeld voor deze sessie; meer kan niet, zodat de "
+                "groep gemengd blijft. Kies een andere sessie.",
                 "Van %(organisation)s zijn al %(n)s mensen aangemeld voor deze sessie; meer kan niet, zodat de "
-                "groep gemengd blijft. Kies een andere sessie."
+                "groep gemengd blijft. Kies een andere sessie.",
+                same_organisation,
             )
             % {"organisation": organisation.name, "n": same_organisation}
         )
