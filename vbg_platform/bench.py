@@ -183,6 +183,9 @@ def _training_register() -> Scenario:
 
 SCENARIOS: dict[str, Scenario | Measurement] = {
     "home": Scenario(lambda client: client.get("/")),
+    # The start pages ("Mijn overzicht") with the most lists: a partner's and the secretariat's.
+    "start_partner": Scenario(lambda client: client.get("/"), setup=logged_in_as(PARTNER)),
+    "start_secretariat": Scenario(lambda client: client.get("/"), setup=logged_in_as(SECRETARIAT)),
     "login": Scenario(lambda client: client.get("/account/inloggen/")),
     "directory": Scenario(lambda client: client.get("/wie-is-wie/"), setup=logged_in_as(PARTNER)),
     "directory_search": Scenario(

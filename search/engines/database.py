@@ -37,7 +37,7 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
-RERANKED = 300  # the best candidates by the database's own score that search.ranking orders
+RERANKED = 120  # the best candidates by the database's own score that search.ranking orders
 STATISTICS_SECONDS = 60.0
 _STATISTICS: dict = {"at": -1e9, "vendor": None, "frequencies": {}, "documents": None}
 MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
@@ -553,7 +553,16 @@ class DatabaseEngine:
         """Does this word (its stem) occur in a document the scope may see?"""
         query = analysis.ParsedQuery(raw=word, terms=(analysis.Term(text=word, alternatives=((word,),)),))
         request = SearchRequest(query=query, scope=scope)
-        sql, params = self.fts.found(query, any_term=False, where=self._where(request))
+        if connection.vendor == "postgresql":
+            # As correction_candidates checks in one statement: the word as written (weight C).
+            where_sql, where_params = self._where(request)
+            sql = (
+                f"SELECT id FROM {DOC} WHERE search_vector @@ CAST(quote_literal(%s) || ':C' AS tsquery) "
+                f"AND ({where_sql})"
+            )
+            params = [word, *where_params]
+        else:
+            sql, params = self.fts.found(query, any_term=False, where=self._where(request))
         with self.fts.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM ({sql}) found LIMIT 1", params)
             return cursor.fetchone() is not None
