@@ -397,6 +397,8 @@ def test_the_admin_dashboard_shows_the_secretariats_work_under_the_portals_name(
     soup = BeautifulSoup(response.content, "html.parser")
     assert "Veilig Buitengebied" in soup.title.get_text() and "Wagtail" not in soup.title.get_text()
     assert "Beheer van Veilig Buitengebied" in soup.h1.get_text()
+    # The menu's labels wrap instead of ending in "..." (vbg_platform/static/css/admin.css).
+    assert any(link["href"].endswith("css/admin.css") for link in soup.select("link[rel=stylesheet]"))
     panels = {panel["id"].removesuffix("-section"): panel for panel in soup.select("section[id^=start-]")}
     assert {
         "start-meetings_to_prepare",
