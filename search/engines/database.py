@@ -37,7 +37,7 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
-RERANKED = 120  # the best candidates by the database's own score that search.ranking orders
+RERANKED = 300  # the best candidates by the database's own score that search.ranking orders
 STATISTICS_SECONDS = 60.0
 _STATISTICS: dict = {"at": -1e9, "vendor": None, "frequencies": {}, "documents": None}
 MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
