@@ -37,11 +37,10 @@ from ..synonyms import synonym_table
 logger = logging.getLogger(__name__)
 
 TITLE_WEIGHT = 4.0
-RERANKED = 120  # the best candidates by the database's own score that search.ranking orders
+RERANKED = 300  # the best candidates by the database's own score that search.ranking orders
 STATISTICS_SECONDS = 60.0
 _STATISTICS: dict = {"at": -1e9, "vendor": None, "frequencies": {}, "documents": None}
 MAX_CANDIDATE_CHECKS = 5  # nearest vocabulary words checked against the user's documents
-MAX_PARTS = 25  # longer words taken as alternatives of a typed word (the most frequent first)
 MAX_WORD_CHARS = 40
 INFIX_MIN_CHARS = 3  # a title suggestion matches inside a word from this many letters ("lab" in "drugslab")
 DOC = SearchDocument._meta.db_table
@@ -128,19 +127,6 @@ class SqliteFullText:
         """The found ids as a subquery: one JSON parameter (no limit on the number of SQL variables)."""
         return "SELECT value FROM json_each(%s)", [json.dumps([row[0] for row in found])]
 
-    def words_containing(self, part: str, limit: int) -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT word FROM {self.term_table} WHERE id IN "
-                "(SELECT rowid FROM search_term_parts WHERE search_term_parts MATCH %s) "
-                "ORDER BY documents DESC, word LIMIT %s",
-                [f'"{part}"', limit],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def words_containing_many(self, parts: list[str], limit: int) -> dict[str, list[str]]:
-        return {part: self.words_containing(part, limit) for part in parts}
-
     def vocabulary_candidates(self, word: str) -> tuple[str, list]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}
         expression = " OR ".join(f'"{g}"' for g in sorted(grams))
@@ -208,26 +194,6 @@ class PostgresFullText:
                 cursor.execute(POSTGRES_GIN_MERGE)
         except DatabaseError as exc:
             logger.warning("Could not merge the search indexes' pending entries: %s", exc)
-
-    def words_containing(self, part: str, limit: int) -> list[str]:
-        return self.words_containing_many([part], limit)[part]
-
-    def words_containing_many(self, parts: list[str], limit: int) -> dict[str, list[str]]:
-        """For each part, the vocabulary words containing it (most frequent first): one statement for all.
-        Parts are words of letters and digits (analysis.words), so they hold no LIKE wildcards."""
-        found: dict[str, list[str]] = {part: [] for part in parts}
-        if not parts:
-            return found
-        with self.cursor() as cursor:
-            cursor.execute(
-                "SELECT t.part, w.word FROM unnest(%s::text[]) WITH ORDINALITY AS t(part, n) CROSS JOIN LATERAL "
-                f"(SELECT word, documents FROM {self.term_table} WHERE word LIKE '%%' || t.part || '%%' "
-                "ORDER BY documents DESC, word LIMIT %s) w ORDER BY t.n, w.documents DESC, w.word",
-                [list(parts), limit],
-            )
-            for part, word in cursor.fetchall():
-                found[part].append(word)
-        return found
 
     def correction_candidates(
         self, limits: dict[str, int], where: tuple[str, list]
