@@ -69,6 +69,13 @@ def access_scope_for(user) -> AccessScope:
     )
 
 
+def open_to_everyone_signed_in(level: str, *, districts=None, groups=None, scope_changes_on=None) -> bool:
+    """A document every signed-in person may read, whatever their role or platform. Only such documents'
+    words split compounds (search.models.SearchTerm.public): whoever can write an indexed text is signed in,
+    so these words tell them nothing they could not read."""
+    return level == PUBLIC or (level == LOGGED_IN and districts is None and groups is None and scope_changes_on is None)
+
+
 def anonymous_scope() -> AccessScope:
     return AccessScope(False, frozenset(), frozenset(), frozenset(), timezone.localdate())
 

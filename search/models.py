@@ -79,6 +79,11 @@ class SearchTerm(models.Model):
 
     word = models.CharField(max_length=100, unique=True)
     documents = models.PositiveIntegerField(default=0)
+    # The word occurs in a document every signed-in person may read (search.access.open_to_everyone_signed_in).
+    # Only such words split compounds (search.analysis.Lexicon): a part known from a hidden document would change
+    # what a visible document matches, and so tell anyone who can write a visible one ("kooimanlab" in their own
+    # profile) whether a hidden text holds a word.
+    public = models.BooleanField(default=False)
 
     def __str__(self):
         return self.word

@@ -272,7 +272,12 @@ def enrolment_complete(*, user, enrolment: ELearningEnrolment, completed_on, cer
         raise ValidationError({"certificate_on": _("Vul de datum van het certificaat in.")})
     enrolment.completed_on, enrolment.certificate_on = completed_on, certificate_on
     if certificate_file:
+        replaced = enrolment.certificate_file.name if enrolment.certificate_file else ""
+        storage = enrolment.certificate_file.storage
         enrolment.certificate_file = certificate_file
+        if replaced:
+            # A replaced certificate names a person: removed once the new one is stored, never before.
+            transaction.on_commit(lambda: storage.delete(replaced))
     enrolment.save()
     return enrolment
 

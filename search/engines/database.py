@@ -19,7 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from rapidfuzz.distance import Levenshtein
 
 from .. import analysis, ranking
-from ..access import AccessScope
+from ..access import AccessScope, open_to_everyone_signed_in
 from ..contract import (
     DOC_TYPE_LABELS,
     DocumentData,
@@ -297,6 +297,35 @@ class _Result:
     partial: bool = False  # no document has every term
 
 
+def _open_document(doc: DocumentData) -> bool:
+    access = doc.access
+    return open_to_everyone_signed_in(
+        access.level, districts=access.districts, groups=access.groups, scope_changes_on=access.scope_changes_on
+    )
+
+
+def _open(level: str, needs_district: bool, needs_group: bool, scope_changes_on) -> bool:
+    """`_open_document` for a stored row."""
+    return open_to_everyone_signed_in(
+        level,
+        districts=() if needs_district else None,
+        groups=() if needs_group else None,
+        scope_changes_on=scope_changes_on,
+    )
+
+
+def public_words() -> set[str]:
+    """The words compounds are split with besides the shipped list: those of documents everyone may read
+    (SearchTerm.public says why never the others)."""
+    return set(SearchTerm.objects.filter(public=True).values_list("word", flat=True))
+
+
+def _mark_public(words: set[str]) -> None:
+    ordered = sorted(words)
+    for start in range(0, len(ordered), 500):
+        SearchTerm.objects.filter(word__in=ordered[start : start + 500], public=False).update(public=True)
+
+
 class DatabaseEngine:
     name = "database"
 
@@ -312,7 +341,7 @@ class DatabaseEngine:
         known: set[str] = set()
         for start in range(0, len(candidates), 500):
             chunk = candidates[start : start + 500]
-            known.update(SearchTerm.objects.filter(word__in=chunk).values_list("word", flat=True))
+            known.update(SearchTerm.objects.filter(word__in=chunk, public=True).values_list("word", flat=True))
         return analysis.Lexicon(known)
 
     def with_compounds(self, query: analysis.ParsedQuery) -> analysis.ParsedQuery:
@@ -590,10 +619,17 @@ class DatabaseEngine:
         """Rebuild the vocabulary from the documents there are now, so words of removed documents (an
         anonymised contact's name) do not linger. Returns the number of words."""
         vocabulary: Counter = Counter()
-        for text in SearchDocument.objects.values_list("text_folded", flat=True).iterator(chunk_size=2000):
-            vocabulary.update({w for w in text.split() if 3 <= len(w) <= MAX_WORD_CHARS})
+        public: set[str] = set()
+        rows = SearchDocument.objects.values_list(
+            "text_folded", "access_level", "needs_district", "needs_group", "scope_changes_on"
+        )
+        for text, level, needs_district, needs_group, changes_on in rows.iterator(chunk_size=2000):
+            words = {w for w in text.split() if 3 <= len(w) <= MAX_WORD_CHARS}
+            vocabulary.update(words)
+            if _open(level, needs_district, needs_group, changes_on):
+                public |= words
         with transaction.atomic():
-            self._vocabulary_merge(vocabulary, replace=True)
+            self._vocabulary_merge(vocabulary, public=public, replace=True)
         return len(vocabulary)
 
     # Writing -----------------------------------------------------------------------------------------
@@ -603,10 +639,10 @@ class DatabaseEngine:
         if not documents:
             return 0
         analysed = [_analysed(doc) for doc in documents]
-        new_words = {w for _doc, title, body in analysed for w in title + body}
+        new_public_words = {w for doc, title, body in analysed if _open_document(doc) for w in title + body}
         with transaction.atomic():
             self._delete_keys([d.key for d in documents])
-            lexicon = analysis.Lexicon(set(SearchTerm.objects.values_list("word", flat=True)) | new_words)
+            lexicon = analysis.Lexicon(public_words() | new_public_words)
             self._insert(analysed, lexicon=lexicon)
             self.fts.merge_pending()
         statistics_changed()
@@ -692,9 +728,19 @@ class DatabaseEngine:
         SearchTag.objects.bulk_create(tags, batch_size=1000)
         if add_vocabulary:
             new_words = {w for row in rows for w in row.text_folded.split() if 3 <= len(w) <= MAX_WORD_CHARS}
+            public = {
+                w
+                for row in rows
+                if _open(row.access_level, row.needs_district, row.needs_group, row.scope_changes_on)
+                for w in row.text_folded.split()
+                if 3 <= len(w) <= MAX_WORD_CHARS
+            }
             SearchTerm.objects.bulk_create(
-                (SearchTerm(word=w, documents=1) for w in new_words), batch_size=1000, ignore_conflicts=True
+                (SearchTerm(word=w, documents=1, public=w in public) for w in new_words),
+                batch_size=1000,
+                ignore_conflicts=True,
             )
+            _mark_public(public)
 
     def rebuild(
         self,
@@ -706,18 +752,22 @@ class DatabaseEngine:
         """Replace the documents (of the given types) in one transaction: searches meanwhile see the old set."""
         written = 0
         vocabulary: Counter = Counter()
-        # Every document is read first: its words make the vocabulary its compounds are split with.
+        public: set[str] = set()
+        # Every document is read first: the words of those everyone may read split the compounds of all.
         analysed = [_analysed(doc) for doc in documents]
-        for _doc, title_words, body_words in analysed:
-            vocabulary.update({w for w in title_words + body_words if 3 <= len(w) <= MAX_WORD_CHARS})
+        for doc, title_words, body_words in analysed:
+            words = {w for w in title_words + body_words if 3 <= len(w) <= MAX_WORD_CHARS}
+            vocabulary.update(words)
+            if _open_document(doc):
+                public |= words
         with transaction.atomic():
             existing = SearchDocument.objects.all()
             if doc_types is not None:
                 existing = existing.filter(doc_type__in=list(doc_types))
             existing.delete()
-            known = set(vocabulary)
+            known = set(public)
             if doc_types is not None:
-                known.update(SearchTerm.objects.values_list("word", flat=True))
+                known |= public_words()
             lexicon = analysis.Lexicon(known)
             for start in range(0, len(analysed), 500):
                 batch = analysed[start : start + 500]
@@ -725,21 +775,19 @@ class DatabaseEngine:
                 written += len(batch)
                 if progress:
                     progress(len(batch))
-            self._vocabulary_merge(vocabulary, replace=doc_types is None)
+            self._vocabulary_merge(vocabulary, public=public, replace=doc_types is None)
             self.fts.merge_pending()
         statistics_changed()
         return written
 
-    def _vocabulary_merge(self, vocabulary: Counter, *, replace: bool) -> None:
+    def _vocabulary_merge(self, vocabulary: Counter, *, public: set[str], replace: bool) -> None:
+        terms = (SearchTerm(word=w, documents=n, public=w in public) for w, n in vocabulary.items())
         if replace:
             SearchTerm.objects.all().delete()
-            SearchTerm.objects.bulk_create(
-                (SearchTerm(word=w, documents=n) for w, n in vocabulary.items()), batch_size=2000
-            )
+            SearchTerm.objects.bulk_create(terms, batch_size=2000)
         else:
-            SearchTerm.objects.bulk_create(
-                (SearchTerm(word=w, documents=n) for w, n in vocabulary.items()), batch_size=2000, ignore_conflicts=True
-            )
+            SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
+            _mark_public(public)
 
     def ping(self) -> bool:
         with connection.cursor() as cursor:

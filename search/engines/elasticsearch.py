@@ -700,7 +700,7 @@ class ElasticsearchEngine:
     @staticmethod
     def _index_actions(documents: Iterable[DocumentData], index: str) -> Iterator[dict]:
         """Compounds are split with the database's vocabulary (written before Elasticsearch, see indexing)."""
-        lexicon = analysis.Lexicon(set(SearchTerm.objects.values_list("word", flat=True)))
+        lexicon = analysis.Lexicon(set(SearchTerm.objects.filter(public=True).values_list("word", flat=True)))
         for doc in documents:
             yield {
                 "_op_type": "index",

@@ -134,3 +134,54 @@ def test_both_databases_give_the_same_top_three(corpus, text, top):
     """The expected order holds on SQLite and on PostgreSQL alike: both index the Python stems and
     search.ranking orders what either finds."""
     assert found(text)[: len(top)] == top
+
+
+# Splitting never tells what a hidden document holds ----------------------------------------------------------
+
+
+def _scoped(level: str, key: str, title: str, body: str) -> DocumentData:
+    return DocumentData(
+        doc_type="lesson",
+        object_id=key,
+        title=title,
+        body=body,
+        url=f"/test/{key}/",
+        date=datetime.date(2026, 1, 1),
+        access=DocumentAccess(level, districts=frozenset({1})) if level == "platform" else DocumentAccess(level),
+    )
+
+
+def _found_by_partner_elsewhere(text: str) -> list[str]:
+    """A reader of district 2: the district-1 documents are hidden from them."""
+    from search.access import LOGGED_IN, PLATFORM
+
+    scope = AccessScope(False, frozenset({LOGGED_IN, PLATFORM}), frozenset({2}), frozenset(), timezone.localdate())
+    request = SearchRequest(query=parse_query(text, synonyms={}), scope=scope, page_size=10)
+    return [hit.object_id for hit in portal_search(request, correct=False).hits]
+
+
+@pytest.mark.parametrize("how", ["rebuild", "index"])
+def test_a_word_only_a_hidden_document_holds_splits_no_compound(how):
+    from search.access import PLATFORM
+
+    hidden = _scoped(PLATFORM, "verborgen", "Notulen district 1", "Gesprek met de familie Kooiman over de schuur.")
+    planted = _scoped(PUBLIC, "geplant", "Mijn profiel", "Functie: kooimanlab")
+    engine = database_engine()
+    if how == "rebuild":
+        engine.rebuild([hidden, planted])
+    else:
+        engine.rebuild([])
+        engine.index([hidden])
+        engine.index([planted])
+    # Were "kooiman" used to split "kooimanlab", the planted public page would answer "kooiman" and tell that
+    # some hidden text holds the name.
+    assert _found_by_partner_elsewhere("kooiman") == []
+    assert _found_by_partner_elsewhere("kooimanlab") == ["geplant"]
+
+
+@pytest.mark.parametrize("level", [PUBLIC, "logged_in"])
+def test_a_word_every_signed_in_reader_may_see_still_splits_compounds(level):
+    public = _scoped(level, "openbaar", "Bodem", "Over de bodem van het erf.")
+    compound = _scoped(PUBLIC, "samenstelling", "Bodemsanering", "Bodemsanering na een dumping.")
+    database_engine().rebuild([public, compound])
+    assert "samenstelling" in _found_by_partner_elsewhere("bodem")

@@ -2,6 +2,7 @@
 the municipality row; completion and certificate (a date, optionally a PDF checked by its bytes)."""
 
 import datetime
+import os
 import threading
 
 import pytest
@@ -101,7 +102,9 @@ def test_same_person_twice_is_refused_at_the_field(client, people):
     assert ELearningEnrolment.objects.count() == 1
 
 
-def test_completion_and_certificate_with_a_checked_pdf(client, people, settings, tmp_path):
+def test_completion_and_certificate_with_a_checked_pdf(
+    client, people, settings, tmp_path, django_capture_on_commit_callbacks
+):
     haarlem = Municipality.objects.get(cbs_code=HAARLEM)
     enrolment = services.enrolment_create(user=people["aov"], municipality=haarlem, name="Anna", email="a@h.nl")
     sign_in(client, people["aov"])
@@ -134,6 +137,15 @@ def test_completion_and_certificate_with_a_checked_pdf(client, people, settings,
     assert enrolment.certificate_file.name.startswith("private/elearning-certificates/")
     download = client.get(f"/trainingen/e-learning/deelnemer/{enrolment.pk}/certificaat/")
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
+    # A replaced certificate names a person: its file goes once the new one is stored.
+    first = enrolment.certificate_file.path
+    again = SimpleUploadedFile("nieuw.pdf", b"%PDF-1.4\n% tweede certificaat\n", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"completed_on": today.isoformat(), "certificate_on": today.isoformat(), "certificate_file": again}
+        )
+    enrolment.refresh_from_db()
+    assert not os.path.exists(first) and os.path.exists(enrolment.certificate_file.path)
     # With a certificate, the enrolment stays (the programme paid for it).
     client.post(f"/trainingen/e-learning/deelnemer/{enrolment.pk}/verwijderen/")
     assert ELearningEnrolment.objects.filter(pk=enrolment.pk).exists()
