@@ -304,6 +304,14 @@ def test_organisations_of_another_district_are_only_counted(client, make_user):
     assert "en 1 andere partner" in detail
 
 
+def test_only_organisations_of_another_district_read_as_a_count_without_a_dash(client, make_user):
+    action = _action(HAARLEM, organisations=[_organisation_in("NHN", "Woonstichting Noorderkwartier")])
+    client.force_login(make_user(Role.PARTNER, district="KEN"))
+    detail = client.get(f"/integrale-acties/{action.pk}/").text
+    assert "1 andere partner" in detail
+    assert "- (en" not in detail and "Woonstichting Noorderkwartier" not in detail
+
+
 def test_the_secretariat_sees_every_organisation_name(client, make_user, login_with_mfa):
     nhn_org = _organisation_in("NHN", "Woonstichting Noorderkwartier")
     action = _action(HAARLEM, organisations=[nhn_org])
