@@ -3,6 +3,8 @@ and analyse every stored document again with them, so no stored stem comes from 
 
 from django.db import migrations, models
 
+from search.db_sql import SQLITE_TRIGGERS, VendorRunSQL
+
 OPEN_LEVELS = ["public", "logged_in"]  # search.access.open_to_everyone_signed_in, as stored
 
 
@@ -46,5 +48,7 @@ class Migration(migrations.Migration):
             name="public",
             field=models.BooleanField(default=False),
         ),
+        # Adding a column makes SQLite remake the vocabulary table, which drops its triggers (search.db_sql).
+        VendorRunSQL("sqlite", SQLITE_TRIGGERS, migrations.RunSQL.noop),
         migrations.RunPython(mark_public_and_restem, migrations.RunPython.noop),
     ]
