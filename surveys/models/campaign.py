@@ -20,12 +20,30 @@ class Campaign(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "gesloten", _("Gesloten")
 
+    class Area(models.TextChoices):
+        """Module 1 asks the rural area; a municipality without one but with business parks asks the owners,
+        landlords and tenants of business premises there. The two are never compared or counted together."""
+
+        RURAL = "buitengebied", _("Buitengebied: bewoners en ondernemers")
+        BUSINESS_PARK = "bedrijventerrein", _("Bedrijventerrein: eigenaren, verhuurders en huurders van bedrijfspanden")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         "stakeholders.Municipality",
         on_delete=models.PROTECT,
         related_name="survey_campaigns",
         verbose_name=_("gemeente"),
+    )
+    area = models.CharField(
+        _("soort enquête"),
+        max_length=20,
+        choices=Area.choices,
+        default=Area.RURAL,
+        help_text=_(
+            "Kies bedrijventerrein voor een gemeente zonder buitengebied maar met bedrijventerreinen: dan krijgt de "
+            "enquête eigen standaardvragen, gaan de brieven naar de bedrijven en telt de uitkomst niet mee in de "
+            "cijfers van module 1 (buitengebied). Na het aanmaken ligt de soort vast."
+        ),
     )
     title = models.CharField(_("titel"), max_length=200)
     opens_on = models.DateField(_("opent op"))
@@ -59,6 +77,10 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_business_park(self) -> bool:
+        return self.area == self.Area.BUSINESS_PARK
 
     @property
     def closed_on(self) -> datetime.date | None:
