@@ -320,10 +320,15 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
         raise ValidationError(_("Maak eerst de brieven: zonder codes kan niemand de vragenlijst invullen."))
     if campaign.opens_on > timezone.localdate():
         raise ValidationError(_("Deze enquête opent pas op %(date)s.") % {"date": day(campaign.opens_on)})
-    campaign.status = Campaign.Status.OPEN
-    campaign.save(update_fields=["status"])
+    campaign.status, campaign.opened_at = Campaign.Status.OPEN, timezone.now()
+    campaign.save(update_fields=["status", "opened_at"])
     _delete_letters(campaign, user)
-    _log(campaign, CampaignLogEntry.Action.OPENED, user)
+    late = (
+        _("later geopend dan gepland; gepland vanaf %(date)s") % {"date": day(campaign.opens_on)}
+        if campaign.opened_late
+        else ""
+    )
+    _log(campaign, CampaignLogEntry.Action.OPENED, user, late)
     return campaign
 
 

@@ -63,6 +63,7 @@ class Campaign(models.Model):
     tallies = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)  # the real opening; opens_on stays the planned one
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -81,6 +82,21 @@ class Campaign(models.Model):
     @property
     def is_business_park(self) -> bool:
         return self.area == self.Area.BUSINESS_PARK
+
+    @property
+    def opened_on(self) -> datetime.date | None:
+        """The day it was actually opened (by hand, by the hourly job or by the first code), in Amsterdam."""
+        return timezone.localdate(self.opened_at) if self.opened_at else None
+
+    @property
+    def opened_late(self) -> bool:
+        """Opened after its planned first day, e.g. because the letters waited to be downloaded."""
+        return self.opened_on is not None and self.opened_on > self.opens_on
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The first day answers were (or will be) accepted; `opens_on` stays the planned one."""
+        return self.opened_on if self.opened_late else self.opens_on
 
     @property
     def closed_on(self) -> datetime.date | None:
@@ -104,14 +120,20 @@ class Campaign(models.Model):
 
     @property
     def period_display(self) -> str:
-        """The real period, for every place that shows it (campaign pages, results, the report): after an early
-        close the real last day, with the planned one beside it, e.g. "1 maart t/m 10 maart 2026 (eerder
-        gesloten; gepland t/m 31 maart 2026)"."""
-        start = formats.date_format(self.opens_on, "j F" if self.opens_on.year == self.last_day.year else "j F Y")
+        """The real period, for every place that shows it (campaign pages, results, the report): after a late
+        opening the real first day and after an early close the real last day, each with the planned one beside
+        it, e.g. "1 maart t/m 10 maart 2026 (eerder gesloten; gepland t/m 31 maart 2026)"."""
+        first = self.first_day
+        start = formats.date_format(first, "j F" if first.year == self.last_day.year else "j F Y")
         period = gettext("%(start)s t/m %(end)s") % {
             "start": start,
             "end": formats.date_format(self.last_day, "j F Y"),
         }
+        if self.opened_late:
+            period = gettext("%(period)s (later geopend; gepland vanaf %(planned)s)") % {
+                "period": period,
+                "planned": formats.date_format(self.opens_on, "j F Y"),
+            }
         if not self.closed_early:
             return period
         return gettext("%(period)s (eerder gesloten; gepland t/m %(planned)s)") % {
