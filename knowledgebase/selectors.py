@@ -349,6 +349,35 @@ def joint_actions_filtered(*, user, filters: JointActionFilters):
     return actions.with_related()
 
 
+def joint_action_facets(*, user, filters: JointActionFilters, query) -> list:
+    """District and year with the number of integrale acties the reader may see under the other filters:
+    links that choose one (the form's "district" and "jaar")."""
+    by_district = (
+        joint_actions_filtered(user=user, filters=replace(filters, district=""))
+        .order_by()
+        .values("district__code", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("district__name")
+    )
+    by_year = (
+        joint_actions_filtered(user=user, filters=replace(filters, year=None))
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [
+        facet_group(
+            query,
+            name="district",
+            title=_("District"),
+            values=[(r["district__code"], r["district__name"], r["n"]) for r in by_district],
+        ),
+        facet_group(query, name="jaar", title=_("Jaar"), values=[(r["year"], r["year"], r["n"]) for r in by_year]),
+    ]
+
+
 def with_visible_organisations(actions, *, user) -> list[JointAction]:
     """Participating organisations the reader may see by name; the others only as a number."""
     actions = list(actions)
