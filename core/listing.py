@@ -5,6 +5,7 @@ live-search switch `fragment`. Used by `core.templatetags.listing` and by views 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django import forms
 from django.utils.http import urlencode
 
 DROPPED = ("fragment",)
@@ -43,7 +44,7 @@ class FacetGroup:
 @dataclass(frozen=True)
 class ActiveFilter:
     title: str  # the filter's name, "Thema"
-    label: str  # the chosen value, "Hennep"
+    label: str  # the chosen value, "Hennep" (empty for a tick box)
     remove_url: str
 
 
@@ -84,6 +85,10 @@ def active_filters_of_form(query, form, *, reset: Iterable[str] = PAGE_PARAMS) -
         raw = form.data.get(name, "")
         if raw in ("", None):
             continue
-        label = dict((str(k), v) for k, v in getattr(form_field, "choices", ())).get(str(raw), raw)
+        if isinstance(form_field, forms.BooleanField):
+            label = ""  # a tick box in use is named by its own label: "Alleen te laat"
+        else:
+            # The first choice with this value: a form may list a value twice ("open" as a group and a status).
+            label = next((v for k, v in getattr(form_field, "choices", ()) if str(k) == str(raw)), raw)
         active.append(ActiveFilter(str(form_field.label), str(label), query_url(query, {name: []}, reset=reset)))
     return active

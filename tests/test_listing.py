@@ -74,10 +74,11 @@ class _Filters(forms.Form):
     q = forms.CharField(label="Zoek", required=False)
     thema = forms.ChoiceField(label="Thema", required=False, choices=[("", "Alle"), ("hennep", "Hennep")])
     jaar = forms.TypedChoiceField(label="Jaar", required=False, coerce=int, choices=[("", "Alle"), ("2024", "2024")])
+    te_laat = forms.BooleanField(label="Alleen te laat", required=False)
 
 
 def test_active_filters_show_each_filter_by_its_label_with_a_link_that_removes_it_alone():
-    query = "/kennisbank/?q=schuur&thema=hennep&jaar=1999&pagina=3"
+    query = "/kennisbank/?q=schuur&thema=hennep&jaar=1999&te_laat=on&pagina=3"
     form = _Filters(RequestFactory().get(query).GET)
     soup = _render("{% active_filters_of form %}", query, form=form)
 
@@ -86,8 +87,13 @@ def test_active_filters_show_each_filter_by_its_label_with_a_link_that_removes_i
     assert [chip.get_text(" ", strip=True) for chip in chips] == [
         "Filter verwijderen: Zoek: schuur ✕",
         "Filter verwijderen: Thema: Hennep ✕",
+        "Filter verwijderen: Alleen te laat ✕",  # a tick box by its own label, not "Alleen te laat: on"
     ]
-    assert [chip["href"] for chip in chips] == ["?thema=hennep&jaar=1999", "?q=schuur&jaar=1999"]
+    assert [chip["href"] for chip in chips] == [
+        "?thema=hennep&jaar=1999&te_laat=on",
+        "?q=schuur&jaar=1999&te_laat=on",
+        "?q=schuur&thema=hennep&jaar=1999",
+    ]
     assert soup.find("a", string="Alle filters wissen")["href"] == "?"
     assert not _render("{% active_filters_of form %}", "/kennisbank/", form=_Filters()).select("a")
 
@@ -152,3 +158,17 @@ def test_the_button_colours_keep_the_contrast_and_every_button_shows_the_focus_r
     assert {name: round(_contrast(*pair), 1) for name, pair in pairs.items() if _contrast(*pair) < 4.5} == {}
     focus = re.search(r"\.btn:focus-visible, ([^{]*)\{([^}]*)\}", css)
     assert ".btn-link:focus-visible" in focus.group(1) and "outline: 3px solid" in focus.group(2)
+
+
+def test_a_value_listed_twice_shows_its_first_label():
+    class _Status(forms.Form):
+        status = forms.ChoiceField(
+            label="Status", required=False, choices=[("open", "Open en in uitvoering"), ("open", "Open")]
+        )
+
+    query = "/actiepunten/?status=open"
+    soup = _render("{% active_filters_of form %}", query, form=_Status(RequestFactory().get(query).GET))
+    assert (
+        soup.select_one("a.filter-chip").get_text(" ", strip=True)
+        == "Filter verwijderen: Status: Open en in uitvoering ✕"
+    )
