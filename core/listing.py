@@ -34,11 +34,26 @@ class FacetValue:
     selected: bool
 
 
+FACET_SHOWN = 6  # values shown at first; the rest behind "Meer", so a phone reaches the results
+
+
 @dataclass(frozen=True)
 class FacetGroup:
     name: str
     title: str
     values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        return self.values[:FACET_SHOWN]
+
+    @property
+    def more(self) -> list[FacetValue]:
+        return self.values[FACET_SHOWN:]
+
+    @property
+    def more_selected(self) -> bool:
+        return any(value.selected for value in self.more)
 
 
 @dataclass(frozen=True)

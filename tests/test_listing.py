@@ -172,3 +172,17 @@ def test_a_value_listed_twice_shows_its_first_label():
         soup.select_one("a.filter-chip").get_text(" ", strip=True)
         == "Filter verwijderen: Status: Open en in uitvoering ✕"
     )
+
+
+def test_a_long_facet_shows_six_values_and_the_rest_behind_a_summary_open_when_one_of_them_is_chosen():
+    from core.listing import facet_group
+
+    values = [(f"t{n}", f"Thema {n}", 20 - n) for n in range(9)]
+    closed = facet_group(RequestFactory().get("/").GET, name="thema", title="Thema", values=values)
+    chosen = facet_group(RequestFactory().get("/?thema=t8").GET, name="thema", title="Thema", values=values)
+
+    soup = _render("{% facets groups %}", "/", groups=[closed])
+    assert len(soup.select("section > ul > li")) == 6 and len(soup.select("details li")) == 3
+    assert soup.select_one("details summary").get_text(strip=True) == "Nog 3 tonen"
+    assert not soup.select_one("details").has_attr("open")
+    assert _render("{% facets groups %}", "/", groups=[chosen]).select_one("details").has_attr("open")
