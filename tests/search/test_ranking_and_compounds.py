@@ -237,13 +237,28 @@ def test_a_query_with_every_word_in_enough_documents_asks_the_database_once():
     calls = []
     original = engine._found
 
-    def counting(request, *, any_term, where):
-        calls.append(any_term)
-        return original(request, any_term=any_term, where=where)
+    def counting(request, *, minimum, where):
+        calls.append(minimum)
+        return original(request, minimum=minimum, where=where)
 
     engine._found = counting
     try:
         engine._result(request)
     finally:
         del engine._found
-    assert calls == [False]
+    assert calls == [2]
+
+
+def test_with_three_words_the_documents_missing_one_come_before_those_with_one_word():
+    """Fewer than a page with all three words: a page's worth with two of them are the matches (every word
+    first), and the many documents with just one word are not."""
+    database_engine().rebuild(
+        _lessons("three", "Mestopslag", "Mestopslag in een loods bij de dijk.", 2)
+        + _lessons("two", "Mestopslag", "Mestopslag in een loods.", ENOUGH_COMPLETE)
+        + _lessons("one", "Loods", "Een loods zonder meer.", 20)
+    )
+    response = _response("mestopslag loods dijk")
+    assert response.total == 2 + ENOUGH_COMPLETE and not response.partial
+    assert [hit.object_id[:5] for hit in response.hits[:2]] == ["three", "three"]
+    assert not any(hit.object_id.startswith("one") for hit in response.hits)
+    assert _response("mestopslag loods dijk fietspad").total == 2 + ENOUGH_COMPLETE + 20
