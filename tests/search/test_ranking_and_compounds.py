@@ -249,16 +249,12 @@ def test_a_query_with_every_word_in_enough_documents_asks_the_database_once():
     assert calls == [2]
 
 
-def test_with_three_words_the_documents_missing_one_come_before_those_with_one_word():
-    """Fewer than a page with all three words: a page's worth with two of them are the matches (every word
-    first), and the many documents with just one word are not."""
+def test_a_question_whose_page_has_one_of_its_words_still_finds_it():
+    """Fewer than a page with every word: every document with one of them is a match, also when a page's
+    worth has two of the three (the page a question means may share just one word with it)."""
     database_engine().rebuild(
-        _lessons("three", "Mestopslag", "Mestopslag in een loods bij de dijk.", 2)
-        + _lessons("two", "Mestopslag", "Mestopslag in een loods.", ENOUGH_COMPLETE)
-        + _lessons("one", "Loods", "Een loods zonder meer.", 20)
+        _lessons("two", "Mestopslag", "Mestopslag in een loods.", ENOUGH_COMPLETE)
+        + _lessons("one", "Dijk", "Een dijk zonder meer.", 3)
     )
     response = _response("mestopslag loods dijk")
-    assert response.total == 2 + ENOUGH_COMPLETE and not response.partial
-    assert [hit.object_id[:5] for hit in response.hits[:2]] == ["three", "three"]
-    assert not any(hit.object_id.startswith("one") for hit in response.hits)
-    assert _response("mestopslag loods dijk fietspad").total == 2 + ENOUGH_COMPLETE + 20
+    assert response.total == ENOUGH_COMPLETE + 3 and response.partial
