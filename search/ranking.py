@@ -5,7 +5,6 @@ square of the share matched). SQLite and PostgreSQL only find the candidates; th
 rank the same documents the same way."""
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from . import analysis
@@ -80,31 +79,30 @@ def rank(
     parsed = [(pk, title.split(), body.split(), weight, tie) for pk, title, body, weight, tie in candidates]
     average = sum(TITLE_WEIGHT * len(t) + len(b) for _pk, t, b, _w, _tie in parsed) / len(parsed) or 1.0
     documents = max(documents, 1)
-
-    def idf(stem: str) -> float:
+    stems = {s for ways in matchers for way in ways for s in way.stems}
+    idf = {}
+    for stem in stems:
         found = document_frequency.get(stem, 0)
-        return math.log(1 + (documents - found + 0.5) / (found + 0.5))
+        idf[stem] = math.log(1 + (documents - found + 0.5) / (found + 0.5))
 
     ranked, ties = [], {}
     for pk, title_stems, body_stems, weight, tie in parsed:
         ties[pk] = tie
-        title_counts, body_counts = Counter(title_stems), Counter(body_stems)
+        # Only the query's stems are counted (list.count runs in C; a Counter of every stem cost twice as much).
+        tf = {s: TITLE_WEIGHT * title_stems.count(s) + body_stems.count(s) for s in stems}
         norm = K1 * (1 - B + B * (TITLE_WEIGHT * len(title_stems) + len(body_stems)) / average)
-
-        def bm25(stem: str, title_counts=title_counts, body_counts=body_counts, norm=norm) -> float:
-            tf = TITLE_WEIGHT * title_counts.get(stem, 0) + body_counts.get(stem, 0)
-            return idf(stem) * tf * (K1 + 1) / (tf + norm) if tf else 0.0
+        bm25 = {s: idf[s] * n * (K1 + 1) / (n + norm) if n else 0.0 for s, n in tf.items()}
 
         total, matched, typed = 0.0, 0, 0
         for ways in matchers:
             best, best_typed = 0.0, False
             for way in ways:
-                if not all(s in title_counts or s in body_counts for s in way.stems):
+                if not all(tf[s] for s in way.stems):
                     continue
                 if way.adjacent and len(way.stems) > 1:
                     if not (_in_a_row(title_stems, way.stems) or _in_a_row(body_stems, way.stems)):
                         continue
-                score = way.factor * sum(bm25(s) for s in way.stems) / len(way.stems)
+                score = way.factor * sum(bm25[s] for s in way.stems) / len(way.stems)
                 best_typed = best_typed or way.as_typed
                 best = max(best, score)
             if best > 0:

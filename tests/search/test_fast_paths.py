@@ -114,7 +114,8 @@ def test_a_correction_that_still_misses_a_word_is_not_offered(client, typo_porta
 @pytest.mark.parametrize("text", ["platformoverleg", "drugsafval", "schuur", "kennemerland voorjaar"])
 def test_pages_are_slices_of_one_order_and_count_every_match(portal, people, text, sort):
     """search.ranking orders every match once (issue #21): page two continues page one, and the total and
-    type counts are those of every document with at least one of the words."""
+    type counts are those of every match (here, with fewer than a page of documents holding every word, every
+    document with at least one of the words)."""
     engine = DatabaseEngine()
     scope = access_scope_for(people["secretariat"])
 

@@ -12,6 +12,7 @@ from search.access import LEVELS, PUBLIC, AccessScope
 from search.analysis import Lexicon, parse_query
 from search.contract import DocumentAccess, DocumentData, SearchRequest
 from search.engines import database_engine
+from search.engines.database import ENOUGH_COMPLETE
 from search.services import portal_search
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,75 @@ def test_a_word_every_signed_in_reader_may_see_still_splits_compounds(level):
     compound = _scoped(PUBLIC, "samenstelling", "Bodemsanering", "Bodemsanering na een dumping.")
     database_engine().rebuild([public, compound])
     assert "samenstelling" in _found_by_partner_elsewhere("bodem")
+
+
+# Speed (issue #21): documents with every term first, the others only when too few have every term ---------------
+
+
+def _lessons(prefix: str, title: str, body: str, count: int) -> list[DocumentData]:
+    return [
+        DocumentData(
+            doc_type="lesson",
+            object_id=f"{prefix}{n}",
+            title=f"{title} {n}",
+            body=body,
+            url=f"/test/{prefix}{n}/",
+            date=datetime.date(2026, 1, 1),
+            access=DocumentAccess(PUBLIC),
+        )
+        for n in range(count)
+    ]
+
+
+def _response(text: str):
+    scope = AccessScope(True, frozenset(LEVELS), frozenset(), frozenset(), timezone.localdate())
+    return portal_search(SearchRequest(query=parse_query(text, synonyms={}), scope=scope), correct=False)
+
+
+@pytest.mark.parametrize(("complete", "expected_total"), [(ENOUGH_COMPLETE, ENOUGH_COMPLETE), (3, 3 + 20)])
+def test_partial_matches_count_only_when_fewer_than_a_page_have_every_word(complete, expected_total):
+    """A page's worth of documents with every word make those with one of them no match (the statement for
+    "any word" is not even run: thousands of documents hold one common word); fewer, and the documents with
+    some of the words follow them."""
+    database_engine().rebuild(
+        _lessons("both", "Mestopslag", "Mestopslag in een loods.", complete)
+        + _lessons("one", "Loods", "Een loods zonder meer.", 20)
+    )
+    response = _response("mestopslag loods")
+    assert response.total == expected_total and not response.partial
+    ids = [hit.object_id for hit in response.hits]
+    assert all(i.startswith("both") for i in ids[:complete]) and len(ids) == min(10, expected_total)
+
+
+def test_a_query_with_every_word_in_enough_documents_asks_the_database_once():
+    database_engine().rebuild(
+        _lessons("both", "Mestopslag", "Mestopslag in een loods.", ENOUGH_COMPLETE)
+        + _lessons("one", "Loods", "Een loods zonder meer.", 20)
+    )
+    engine = database_engine()
+    scope = AccessScope(True, frozenset(LEVELS), frozenset(), frozenset(), timezone.localdate())
+    request = SearchRequest(query=engine.with_compounds(parse_query("mestopslag loods", synonyms={})), scope=scope)
+    calls = []
+    original = engine._found
+
+    def counting(request, *, minimum, where):
+        calls.append(minimum)
+        return original(request, minimum=minimum, where=where)
+
+    engine._found = counting
+    try:
+        engine._result(request)
+    finally:
+        del engine._found
+    assert calls == [2]
+
+
+def test_a_question_whose_page_has_one_of_its_words_still_finds_it():
+    """Fewer than a page with every word: every document with one of them is a match, also when a page's
+    worth has two of the three (the page a question means may share just one word with it)."""
+    database_engine().rebuild(
+        _lessons("two", "Mestopslag", "Mestopslag in een loods.", ENOUGH_COMPLETE)
+        + _lessons("one", "Dijk", "Een dijk zonder meer.", 3)
+    )
+    response = _response("mestopslag loods dijk")
+    assert response.total == ENOUGH_COMPLETE + 3 and response.partial
