@@ -62,11 +62,25 @@ class HomePage(Page):
         page = found.get(wanted)
         if page is None or not page.live:
             raise Http404
-        page = page.specific
+        page = _specific_with_its_related_rows(page)
         parent_page = self if len(path_components) == 1 else found.get(parent_wanted)
         if parent_page is not None:  # always found; None would be taken as "no parent" by treebeard
             page._cached_parent_obj = parent_page
         return RouteResult(page)
+
+
+def _specific_with_its_related_rows(page: Page) -> Page:
+    """Wagtail's `page.specific` (the same query, the same attributes copied over), joined with the rows a page
+    type names in `serve_select_related`: its template shows them on every view (a meeting's chair and
+    secretary), which otherwise costs a query each."""
+    model = page.specific_class
+    related = getattr(model, "serve_select_related", ())
+    if model is None or isinstance(page, model) or not related:
+        return page.specific
+    specific = model._default_manager.select_related(*related).get(id=page.id)
+    for name, value in page.__dict__.items():
+        specific.__dict__.setdefault(name, value)  # as Page.get_specific: only what is not set yet
+    return specific
 
 
 class StatementPage(Page):

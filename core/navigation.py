@@ -3,10 +3,11 @@
 The menu shows an item only when the predicate allows it, so nobody sees a door they cannot open.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 from core.permissions import user_can_edit_cms_content, user_can_open_cms
@@ -22,7 +23,16 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return self.url_name if self.url_name.startswith("/") else reverse(self.url_name)
+        if self.url_name.startswith("/"):
+            return self.url_name
+        return _reversed(self.url_name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=128)
+def _reversed(url_name: str, script_prefix: str, urlconf) -> str:
+    """The menu is on every page and its URLs never change while the process runs (for one script prefix
+    and URLconf): reversing them on every view cost about a millisecond."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 _registry: dict[str, NavItem] = {}

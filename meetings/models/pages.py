@@ -162,6 +162,8 @@ class MeetingPage(Page):
     parent_page_types = ["meetings.DistrictPlatformPage"]
     subpage_types: list[str] = []
     template = "meetings/meeting_page.html"
+    # Shown on every view of the page: read with the page itself when it is served (core.models.HomePage.route).
+    serve_select_related = ("chair", "secretary")
 
     class Meta:
         verbose_name = _("platformbijeenkomst")

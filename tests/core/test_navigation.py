@@ -79,3 +79,26 @@ def test_menu_per_role(client, reference_data, make_user, login_with_mfa, role):
         r'<a href="(/[^"]*)"', html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
     ):
         assert client.get(href).status_code == 200, href
+
+
+def test_the_menu_reverses_its_urls_once_and_marks_the_current_page(client, reference_data, make_user, monkeypatch):
+    """The menu is on every page: its URLs are reversed once per process (issue #22), not on every view, and
+    the page the reader is on is still marked."""
+    from core import navigation
+
+    navigation._reversed.cache_clear()
+    calls = []
+    real_reverse = navigation.reverse
+    monkeypatch.setattr(
+        navigation, "reverse", lambda *args, **kwargs: calls.append(args) or real_reverse(*args, **kwargs)
+    )
+    client.force_login(make_user(Role.PARTNER))
+
+    client.get("/")
+    first = len(calls)
+    html = client.get("/actiepunten/").text
+
+    assert first > 0 and len(calls) == first
+    nav = html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/actiepunten/" aria-current="page">Actiepunten</a>' in nav
+    assert nav.count("aria-current") == 1
