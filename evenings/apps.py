@@ -15,5 +15,16 @@ class EveningsConfig(AppConfig):
         from .permissions import user_can_organise
         from .start_page import register_start_sections
 
+        # One door with one name for everyone: organisers land on their screens, everyone else (residents
+        # without an account too) on the public list of upcoming evenings.
         register(NavItem("evenings", _("Informatieavonden"), "evenings:organise_list", user_can_organise, order=410))
+        register(
+            NavItem(
+                "evenings_public",
+                _("Informatieavonden"),
+                "evenings:public_list",
+                lambda user: not user_can_organise(user),
+                order=410,
+            )
+        )
         register_start_sections()

@@ -1,6 +1,7 @@
 """Reads of module 2: the public list, the organisers' lists, the speakers one may choose from the CRM, and
 module 2's figures for monitoring. Counts are annotations, so a list is a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from .models import Evening, Speaker
 from .permissions import evenings_organised_by, public_evenings
 
 POLICE_TYPE = "politie"
+ATTENDANCE_LOOKBACK = datetime.timedelta(days=365)
 
 
 def with_counts(evenings: QuerySet) -> QuerySet:
@@ -64,6 +66,24 @@ def attendance_to_enter(user) -> QuerySet:
         .select_related("municipality")
         .order_by("-date", "pk")
     )
+
+
+def start_page_evenings(user) -> tuple[list[Evening], list[Evening]]:
+    """(to prepare, attendance to enter) for the start page, in one query: upcoming evenings, and those of the
+    past year whose attendance is still empty."""
+    today = timezone.localdate()
+    rows = list(
+        with_counts(
+            evenings_organised_by(user).filter(
+                Q(date__gte=today) | Q(date__lt=today, date__gte=today - ATTENDANCE_LOOKBACK, attendance__isnull=True)
+            )
+        )
+        .select_related("municipality")
+        .order_by("date", "starts_at", "pk")
+    )
+    upcoming = [e for e in rows if e.date >= today]
+    to_enter = sorted((e for e in rows if e.date < today), key=lambda e: (e.date, e.pk), reverse=True)
+    return upcoming, to_enter
 
 
 def organised_evening(user, pk: int) -> Evening | None:

@@ -18,9 +18,16 @@ def _title(evening) -> str:
     return _("%(municipality)s: %(title)s") % {"municipality": evening.municipality.name, "title": evening.title}
 
 
+def _evenings(request):
+    """Both lists come from one query, kept on the request for the second list."""
+    if not hasattr(request, "_start_page_evenings"):
+        request._start_page_evenings = selectors.start_page_evenings(request.user)
+    return request._start_page_evenings
+
+
 def upcoming_items(request) -> list[StartItem]:
     items = []
-    for evening in selectors.organised_upcoming(request.user)[:PREPARE_LIMIT]:
+    for evening in _evenings(request)[0][:PREPARE_LIMIT]:
         day = formats.date_format(evening.date, "j F Y")
         if not evening.published:
             detail, urgent = _("%(day)s · nog niet gepubliceerd") % {"day": day}, True
@@ -44,7 +51,7 @@ def attendance_items(request) -> list[StartItem]:
             url=reverse("evenings:attendance", args=[evening.pk]),
             detail=_("%(day)s · opkomst nog invullen") % {"day": formats.date_format(evening.date, "j F Y")},
         )
-        for evening in selectors.attendance_to_enter(request.user)[:PREPARE_LIMIT]
+        for evening in _evenings(request)[1][:PREPARE_LIMIT]
     ]
 
 
