@@ -86,7 +86,7 @@ class ContactSpeakerForm(forms.Form):
 
     def __init__(self, *args, labels: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].choices = [("", "---------"), *labels.items()]
+        self.fields["contact"].choices = [("", _("Kies een contactpersoon")), *labels.items()]
 
 
 class GuestSpeakerForm(forms.Form):
