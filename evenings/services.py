@@ -198,7 +198,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
     due = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(evening__date=tomorrow, evening__published=True, reminded_at__isnull=True)
         .exclude(email="")
         .select_related("evening", "evening__municipality")
@@ -240,7 +240,9 @@ def purge_candidates(*, today: datetime.date | None = None):
 def registrations_purge(*, today: datetime.date | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete the registrations of past evenings; each evening keeps how many registrations and people there
     were. Returns the evenings and registrations concerned (nothing changes with dry_run)."""
-    evenings = list(purge_candidates(today=today).select_for_update())
+    # Locked by id: PostgreSQL refuses FOR UPDATE together with the candidates' DISTINCT.
+    ids = list(purge_candidates(today=today).values_list("pk", flat=True))
+    evenings = list(Evening.objects.filter(pk__in=ids).select_for_update().order_by("pk"))
     result = {"evenings": len(evenings), "registrations": 0}
     for evening in evenings:
         totals = evening.registrations.aggregate(n=Sum("people"))

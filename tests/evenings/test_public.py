@@ -123,3 +123,35 @@ def test_no_email_is_kept_when_no_reminder_can_be_sent():
     assert registration.email == ""
     early = timezone.make_aware(datetime.datetime.combine(e.date - datetime.timedelta(days=1), datetime.time(8, 0)))
     assert services.registration_create(evening=e, people=2, email="vroeg@example.nl", now=early).email
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_residents_at_once_for_the_last_places_give_one_registration():
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    e = evening(capacity=6)
+    services.registration_create(evening=e, people=3)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register():
+        try:
+            barrier.wait()
+            services.registration_create(evening=e, people=3)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes.count("ok") == 1, outcomes
+    assert "Deze avond is vol. Aanmelden kan niet meer." in outcomes
+    assert sum(Registration.objects.values_list("people", flat=True)) == 6
