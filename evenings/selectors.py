@@ -33,7 +33,6 @@ def public_upcoming() -> QuerySet:
     return (
         with_counts(public_evenings().filter(date__gte=today))
         .select_related("municipality")
-        .prefetch_related("speakers__contact")
         .order_by("date", "starts_at", "pk")
     )
 

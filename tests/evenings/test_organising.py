@@ -195,6 +195,7 @@ def test_a_lesson_learned_from_an_evening(client, people):
     sign_in(client, people["aov"])
     response = client.post(f"/informatieavonden/organiseren/{e.pk}/les/")
     assert response.status_code == 302 and response["Location"].startswith("/bijdragen/")
+    assert client.get(response["Location"]).status_code == 200  # the author completes it in the usual form
     page = LessonPage.objects.get()
     assert not page.live and page.owner == people["aov"]
     assert "Lessen uit de informatieavond in Haarlem" in page.title
