@@ -221,3 +221,15 @@ def test_no_screen_shows_a_residents_email(client, people):
         "/",
     ]:
         assert "geheim@example.nl" not in client.get(url).content.decode(), url
+
+
+def test_the_worker_jobs_run_the_services(people):
+    """The periodic jobs the worker runs (tasks.py) send the reminder and delete past registrations."""
+    from evenings.tasks import purge_evening_registrations, send_evening_reminders
+
+    Registration.objects.create(evening=evening(days=1), people=1, email="morgen@example.nl")
+    Registration.objects.create(evening=evening(days=-1), people=2)
+    send_evening_reminders.call_local()
+    purge_evening_registrations.call_local()
+    assert [m.to for m in mail.outbox] == [["morgen@example.nl"]]
+    assert Registration.objects.count() == 1 and Registration.objects.get().email == ""
