@@ -31,6 +31,18 @@ def home_sections(request) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class StartAction:
+    """A button on a start-page line that does something right there: a small POST form (with CSRF, no
+    JavaScript) to the owning app's own endpoint, which checks its own permissions. The start page adds a `next`
+    field with its own address, so the endpoint can bring the reader back with its confirmation message."""
+
+    label: str | Promise  # the visible text; the item's title is added for screen readers
+    url: str  # where the form posts
+    fields: tuple[tuple[str, str], ...] = ()  # hidden fields (name, value)
+    style: str = "primary"  # "primary", "secondary" or "danger": the portal's button classes
+
+
+@dataclass(frozen=True)
 class StartItem:
     """One line of a start-page list: always a link to something the reader may open."""
 
@@ -38,6 +50,7 @@ class StartItem:
     url: str
     detail: str = ""  # a status or a date, plain text
     urgent: bool = False  # overdue, returned: shown with a marker and a word, never by colour alone
+    actions: tuple[StartAction, ...] = ()  # buttons to act on the item without leaving the start page
 
 
 @dataclass(frozen=True)

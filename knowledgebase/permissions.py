@@ -1,6 +1,6 @@
 """Who sees and writes what in the knowledge base and the integrale acties register (design section 3)."""
 
-from django.db.models import CharField
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from wagtail.models import WorkflowState, get_default_page_content_type
 
@@ -59,9 +59,13 @@ def user_can_contribute(user) -> bool:
 
 
 def contributions_of(user):
+    """The author's own pages. Once published they follow the page's audience like every reader's: a page the
+    secretariat later restricted to districts the author is not in leaves their list (its link would be a 404
+    and its current title is no longer theirs to read)."""
     if not user_can_contribute(user):
         return KnowledgePage.objects.none()
-    return KnowledgePage.objects.filter(owner=user)
+    own = KnowledgePage.objects.filter(owner=user)
+    return own.filter(Q(live=False) | Q(pk__in=knowledge_pages_visible_to(user).filter(owner=user).values("pk")))
 
 
 def user_can_edit_contribution(user, page) -> bool:

@@ -1,15 +1,17 @@
 """Reads for the knowledge base. Every page list starts from `knowledge_pages_visible_to`; the query
 count of each screen is fixed, whatever the amount of content."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState, WorkflowState, get_default_page_content_type
 
 from core import page_cache
+from core.listing import facet_group
 from notifications.selectors import followed_scopes
 from stakeholders.models import District, Module, Municipality, PartnerType, Theme
 from stakeholders.permissions import contacts_visible_to, organisations_visible_to
@@ -118,9 +120,36 @@ def index_context(*, index_page, request) -> dict:
     return {
         "filter_form": form,
         "filters": filters,
+        "facet_groups": index_facets(user=request.user, filters=filters, parent=index_page, query=request.GET),
         "pages": listing,
         "can_contribute": user_can_contribute(request.user),
     }
+
+
+def index_facets(*, user, filters: KnowledgeFilters, parent, query) -> list:
+    """Themes and modules with the number of pages the reader may see under the other filters chosen: links
+    that choose one (the form's "thema" and "module"). Counted over knowledge_pages_visible_to, so a number
+    never includes a page the reader may not open."""
+    groups = []
+    for name, field, key, label, title in (
+        ("thema", "theme", "themes__code", "themes__name", _("Thema")),
+        ("module", "module", "modules__number", "modules__name", _("Module")),
+    ):
+        others = knowledge_pages_filtered(user=user, filters=replace(filters, **{field: ""}), parent=parent)
+        rows = (
+            KnowledgePage.objects.filter(pk__in=others.values("pk"))
+            .exclude(**{key: None})
+            .values(key, label)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by(key)
+        )
+        values = [
+            (row[key], f"{row[key]}. {row[label]}" if field == "module" else row[label], row["n"]) for row in rows
+        ]
+        if field == "theme":
+            values.sort(key=lambda v: (-v[2], v[1]))
+        groups.append(facet_group(query, name=name, title=title, values=values))
+    return groups
 
 
 def _shared_count(through_model, field: str, ids: list[int]):
@@ -318,6 +347,35 @@ def joint_actions_filtered(*, user, filters: JointActionFilters):
     if filters.year:
         actions = actions.filter(date__year=filters.year)
     return actions.with_related()
+
+
+def joint_action_facets(*, user, filters: JointActionFilters, query) -> list:
+    """District and year with the number of integrale acties the reader may see under the other filters:
+    links that choose one (the form's "district" and "jaar")."""
+    by_district = (
+        joint_actions_filtered(user=user, filters=replace(filters, district=""))
+        .order_by()
+        .values("district__code", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("district__name")
+    )
+    by_year = (
+        joint_actions_filtered(user=user, filters=replace(filters, year=None))
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [
+        facet_group(
+            query,
+            name="district",
+            title=_("District"),
+            values=[(r["district__code"], r["district__name"], r["n"]) for r in by_district],
+        ),
+        facet_group(query, name="jaar", title=_("Jaar"), values=[(r["year"], r["year"], r["n"]) for r in by_year]),
+    ]
 
 
 def with_visible_organisations(actions, *, user) -> list[JointAction]:

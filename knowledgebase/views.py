@@ -51,6 +51,7 @@ def joint_action_list(request):
             "actions": actions,
             "action_rows": selectors.with_visible_organisations(actions.object_list, user=request.user),
             "totals": selectors.joint_action_totals(user=request.user, filters=filters),
+            "facet_groups": selectors.joint_action_facets(user=request.user, filters=filters, query=request.GET),
             "can_record": user_can_record_joint_actions(request.user),
         },
     )

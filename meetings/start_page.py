@@ -7,10 +7,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.home import StartItem, StartSection, register_start_section
+from core.home import StartAction, StartItem, StartSection, register_start_section
 from core.roles import Role
 
 from . import selectors
+from .models import Invitation
 from .permissions import user_can_manage_meetings
 
 
@@ -26,14 +27,46 @@ def _is_member(user) -> bool:
     return user.is_authenticated and user.has_role(Role.PARTNER, Role.AOV)
 
 
+def _answer_actions(meeting) -> tuple[StartAction, ...]:
+    """Coming or not, answered on the start page itself (the same endpoint and checks as the meeting page);
+    sending a deputy needs a name, so that stays on the meeting page behind the item's link."""
+    url = reverse("meetings:invitation_answer", args=[meeting.pk])
+    return (
+        StartAction(label=_("Ja, ik kom"), url=url, fields=(("response", Invitation.Response.ATTENDING),)),
+        StartAction(
+            label=_("Nee, ik kom niet"),
+            url=url,
+            fields=(("response", Invitation.Response.DECLINED),),
+            style="secondary",
+        ),
+    )
+
+
 def invitation_items(request) -> list[StartItem]:
+    """Open invitations with their answer buttons. The meetings app takes an answer until the meeting starts
+    (services.agenda.invitation_answer), also after the "aanmelden vóór" date: such an invitation says in words
+    that the date has passed and can still be answered."""
+    today = timezone.localdate()
     items = []
     for invitation in selectors.open_invitations(user=request.user):
         meeting = invitation.meeting
         detail = _when(meeting.starts_at)
-        if meeting.response_deadline:
+        late = meeting.response_deadline is not None and meeting.response_deadline < today
+        if late:
+            detail += " · " + _("Reactietermijn verlopen op %(day)s; u kunt nog antwoorden tot het overleg begint") % {
+                "day": _day(meeting.response_deadline)
+            }
+        elif meeting.response_deadline:
             detail += " · " + _("graag antwoord vóór %(day)s") % {"day": _day(meeting.response_deadline)}
-        items.append(StartItem(title=meeting.title, url=f"{meeting.get_url(request)}#aanmelden", detail=detail))
+        items.append(
+            StartItem(
+                title=meeting.title,
+                url=f"{meeting.get_url(request)}#aanmelden",
+                detail=detail,
+                urgent=late,
+                actions=_answer_actions(meeting),
+            )
+        )
     return items
 
 

@@ -2,12 +2,15 @@
 
 import math
 
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.listing import ActiveFilter, facet_group, query_url
 
 from .analysis import MAX_QUERY_CHARS
 from .contract import DOC_TYPE_LABELS, FACETS
@@ -58,25 +61,27 @@ def search_page(request):
         context.update(
             response=response,
             pages=pages,
-            previous_url=_url(params, page=page - 1) if page > 1 else None,
-            next_url=_url(params, page=page + 1) if page < pages else None,
+            # The portal's one pagination (core's `pagination` tag) reads a Django page: a range stands in for
+            # the hits, at most MAX_PAGE pages of them.
+            paged=Paginator(range(min(response.total, pages * PAGE_SIZE)), PAGE_SIZE).get_page(page),
             facet_groups=[
-                {
-                    "name": facet,
-                    "title": FACET_TITLES[facet],
-                    "selected": search.filters.get(facet),
-                    "clear_url": _url(params, **{facet: ""}),
-                    "values": [
-                        {
-                            "value": value,
-                            "url": _url(params, **{facet: value.key}),
-                            "selected": search.filters.get(facet) == value.key,
-                        }
-                        for value in response.facets.get(facet, [])[:12]
-                    ],
-                }
+                facet_group(
+                    request.GET,
+                    name=facet,
+                    title=FACET_TITLES[facet],
+                    values=[(v.key, v.label, v.count) for v in response.facets.get(facet, [])[:12]],
+                    reset=("page",),
+                )
                 for facet in FACETS
-                if response.facets.get(facet) or search.filters.get(facet)
+            ],
+            active_filters=[
+                ActiveFilter(
+                    str(FACET_TITLES[facet]),
+                    next((v.label for v in response.facets.get(facet, []) if v.key == key), key),
+                    query_url(request.GET, {facet: []}, reset=("page",)),
+                )
+                for facet in FACETS
+                if (key := search.filters.get(facet))
             ],
             sort_urls={"relevance": _url(params, sort=""), "date": _url(params, sort="date")},
             # "Bedoelde u": the corrected words with the filters and sort chosen, from the first page.

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.listing import facet_group
+
 from . import selectors, services
 from .forms import DirectoryFilterForm, OrganisationProfileForm, OwnContactForm
 from .permissions import user_can_edit_organisation, user_can_see_internal_notes, user_can_use_directory
@@ -42,7 +44,16 @@ def directory(request):
         "contacts": Paginator(selectors.directory_contacts(user=user, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("pagina")
         ),
-        "type_counts": selectors.directory_type_counts(user=user, filters=filters),
+        # The numbers per partner type are links that choose that type and keep the other filters.
+        "type_facets": facet_group(
+            request.GET,
+            name="type",
+            title=form.fields["type"].label,
+            values=[
+                (t["code"], t["name"], t["count"]) for t in selectors.directory_type_counts(user=user, filters=filters)
+            ],
+            reset=("pagina", "org_pagina"),
+        ),
     }
     template = "stakeholders/_directory_results.html" if request.GET.get("fragment") else "stakeholders/directory.html"
     return render(request, template, context)

@@ -1,5 +1,6 @@
 """Demo surveys: closed campaigns with answers in three municipalities (200 per campaign per scale step, so
-2,000 at BENCH_SCALE=10) and one open campaign whose first codes are printed, so the questionnaire can be tried.
+2,000 at BENCH_SCALE=10), one open campaign whose first codes are printed, so the questionnaire can be tried, and
+a business-park survey in preparation.
 All fictitious; idempotent."""
 
 import datetime
@@ -15,10 +16,11 @@ from . import codes
 from .models import Campaign, InvitationCode, OpenAnswer, Question, Response
 from .questions import STANDARD_QUESTIONS
 from .selectors import tally
-from .services import DEFAULT_LETTER, campaign_figures, standard_questions_add
+from .services import campaign_figures, default_letter, standard_questions_add
 
 CLOSED = ["GM0432", "GM0420", "GM0396"]  # Opmeer, Medemblik, Heemskerk
 OPEN = "GM1911"  # Hollands Kroon
+BUSINESS_PARK = "GM0479"  # Zaanstad: a draft of the business-park survey
 REMARKS = [
     "Meer controle op lege schuren, graag.",
     "Ik wist niet dat je anoniem kon melden.",
@@ -27,14 +29,16 @@ REMARKS = [
 ]
 
 
-def _campaign(municipality, *, opens_on, closes_on, status, addresses):
+def _campaign(municipality, *, opens_on, closes_on, status, addresses, area=Campaign.Area.RURAL):
+    where = "bedrijventerreinen" if area == Campaign.Area.BUSINESS_PARK else "buitengebied"
     campaign = Campaign.objects.create(
         municipality=municipality,
-        title=f"Enquête veiligheid buitengebied {municipality.name}",
+        area=area,
+        title=f"Enquête veiligheid {where} {municipality.name}",
         opens_on=opens_on,
         closes_on=closes_on,
         mayor_name="burgemeester (demo)",
-        letter_text=DEFAULT_LETTER,
+        letter_text=default_letter(area),
         status=status,
         addresses_count=addresses,
     )
@@ -102,8 +106,16 @@ def survey_demo_load(*, scale: int = 1, seed: int = 2021) -> tuple[dict[str, int
         status=Campaign.Status.OPEN,
         addresses=25,
     )
+    _campaign(
+        Municipality.objects.get(cbs_code=BUSINESS_PARK),
+        opens_on=today + datetime.timedelta(days=14),
+        closes_on=today + datetime.timedelta(days=56),
+        status=Campaign.Status.DRAFT,
+        addresses=0,
+        area=Campaign.Area.BUSINESS_PARK,
+    )
     demo_codes = [codes.new_code() for _ in range(25)]
     InvitationCode.objects.bulk_create(
         InvitationCode(campaign=campaign, code_hash=codes.code_hash(c)) for c in demo_codes
     )
-    return {"enquêtes": len(CLOSED) + 1, "antwoorden": responses}, demo_codes[:3]
+    return {"enquêtes": len(CLOSED) + 2, "antwoorden": responses}, demo_codes[:3]

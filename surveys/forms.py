@@ -12,8 +12,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["municipality", "title", "opens_on", "closes_on", "mayor_name", "letter_text"]
-        widgets = {"opens_on": DATE, "closes_on": DATE, "letter_text": forms.Textarea(attrs={"rows": 10})}
+        fields = ["municipality", "area", "title", "opens_on", "closes_on", "mayor_name", "letter_text"]
+        widgets = {
+            "area": forms.RadioSelect,
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "letter_text": forms.Textarea(attrs={"rows": 10}),
+        }
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,8 +26,18 @@ class CampaignForm(forms.ModelForm):
         if self.instance._state.adding:
             self.fields["municipality"].queryset = municipalities
             self.fields["municipality"].empty_label = _("Kies een gemeente")
+            self.fields["area"].required = False  # the rural area unless chosen otherwise (the radio starts there)
+            self.fields["letter_text"].help_text = _(
+                "De brief van de burgemeester; de code, het webadres en de QR-code komen er vanzelf onder. Laat u "
+                "deze voorbeeldbrief staan bij een bedrijventerrein, dan krijgt de enquête de voorbeeldbrief voor "
+                "bedrijven."
+            )
         else:
             del self.fields["municipality"]  # a campaign stays with its municipality
+            del self.fields["area"]  # and with its kind: the standard questions were made for it
+
+    def clean_area(self):
+        return self.cleaned_data.get("area") or Campaign.Area.RURAL
 
     def _post_clean(self):
         """The service validates and saves (dates, state); the model's own checks would only repeat them."""

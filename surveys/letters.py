@@ -54,11 +54,7 @@ def letters_pdf(*, campaign, addresses: list[dict], codes: list[str]) -> bytes:
         pdf.set_font(FONT, "", 10.5)
         pdf.set_text_color(*INK)
         pdf.set_y(40)
-        for line in (
-            address.get("naam") or _("De bewoners van"),
-            address["adres"],
-            f"{address['postcode']}  {address['plaats']}",
-        ):
+        for line in (*_addressee(campaign, address), address["adres"], f"{address['postcode']}  {address['plaats']}"):
             pdf.cell(0, 5.2, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_y(80)
         pdf.set_text_color(*MUTED)
@@ -79,6 +75,17 @@ def letters_pdf(*, campaign, addresses: list[dict], codes: list[str]) -> bytes:
         pdf.cell(0, 5.2, pdf_text(_("burgemeester van %(name)s") % {"name": campaign.municipality.name}))
         _code_box(pdf, code, campaign)
     return pdf.render()
+
+
+def _addressee(campaign, address: dict) -> list[str]:
+    """A rural letter goes to the residents; a business-park letter to the business, for the attention of a
+    named person when the file gives one."""
+    company, name = address.get("bedrijf", ""), address.get("naam", "")
+    if not campaign.is_business_park:
+        return [name or company or _("De bewoners van")]
+    if company:
+        return [company, _("t.a.v. %(name)s") % {"name": name}] if name else [company]
+    return [name or _("De eigenaar of gebruiker van")]
 
 
 def _code_box(pdf, code: str, campaign) -> None:

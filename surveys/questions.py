@@ -1,5 +1,8 @@
-"""The programme's standard question set (module 1, "Bewustwording buitengebied"). Every campaign starts with
-a copy of these; a municipality may add its own. The codes of the first three feed the module 1 figures."""
+"""The programme's standard question sets. Module 1 ("Bewustwording buitengebied") asks the rural area; the
+adapted set asks the owners, landlords and tenants of business premises on a business park (for municipalities
+without rural area). Every campaign starts with a copy of its set; a municipality may add its own questions.
+Both sets share the codes of the figures (respondent type, knows the signals, willing to report), so one
+results page and one report serve both, while the campaigns themselves are never compared across sets."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -135,12 +138,84 @@ STANDARD_QUESTIONS = [
     },
 ]
 
+
+def _with(code: str, **changes) -> dict:
+    """A rural question adapted for business premises (same code, so results are read the same way)."""
+    return {**next(q for q in STANDARD_QUESTIONS if q["code"] == code), **changes}
+
+
+BUSINESS_PARK_QUESTIONS = [
+    {
+        "code": RESPONDENT_TYPE,
+        "kind": "single",
+        "required": True,
+        "nl": "Wat past het best bij u?",
+        "en": "What describes you best?",
+        "choices": [
+            {
+                "value": "pandeigenaar",
+                "nl": "Ik ben eigenaar van het bedrijfspand en gebruik het zelf",
+                "en": "I own the business premises and use them myself",
+            },
+            {
+                "value": "verhuurder",
+                "nl": "Ik verhuur een of meer bedrijfspanden op het bedrijventerrein",
+                "en": "I let one or more business premises on the business park",
+            },
+            {
+                "value": "huurder",
+                "nl": "Mijn bedrijf huurt een pand op het bedrijventerrein",
+                "en": "My business rents premises on the business park",
+            },
+        ],
+    },
+    _with(KNOWS_SIGNALS),
+    _with(
+        "signalen",
+        choices=[
+            *next(q for q in STANDARD_QUESTIONS if q["code"] == "signalen")["choices"],
+            {
+                "value": "huurders",
+                "nl": "Steeds wisselende huurders of een bedrijf zonder zichtbare activiteit",
+                "en": "Tenants who keep changing or a business with no visible activity",
+            },
+            {
+                "value": "contant",
+                "nl": "Huur die contant of ver boven de markt wordt betaald",
+                "en": "Rent paid in cash or far above the market rate",
+            },
+        ],
+    ),
+    _with(WILLING_TO_REPORT),
+    _with("meldkanaal"),
+    _with(
+        "benaderd",
+        nl="Bent u ooit benaderd om een bedrijfspand te huren, verhuren of kopen op een manier die u niet vertrouwde?",
+        en="Were you ever approached to rent, let or buy business premises in a way you did not trust?",
+    ),
+    _with("vertrouwen_politie"),
+    _with("vertrouwen_gemeente"),
+    _with(
+        "opmerking",
+        nl="Wilt u nog iets kwijt over veiligheid op het bedrijventerrein?",
+        en="Anything else you would like to say about safety on the business park?",
+    ),
+]
+
+
+def standard_questions(area: str) -> list[dict]:
+    """The set a new campaign of this area starts with."""
+    return BUSINESS_PARK_QUESTIONS if area == "bedrijventerrein" else STANDARD_QUESTIONS
+
+
 # Short names of the respondent types for column headings and the report (the answers themselves are sentences).
 RESPONDENT_TYPE_LABELS = {
     "bewoner": _("Bewoners"),
     "ondernemer": _("Ondernemers"),
     "eigenaar": _("Eigenaren van een bedrijfspand"),
     "huurder": _("Huurders van een bedrijfspand"),
+    "pandeigenaar": _("Eigenaren-gebruikers van een bedrijfspand"),
+    "verhuurder": _("Verhuurders van bedrijfspanden"),
 }
 
 

@@ -77,7 +77,10 @@ def compact_report_pdf(campaign: Campaign, *, quotable_only: bool = True) -> byt
     municipality = campaign.municipality
     pdf = SurveyPDF(district=_("Gemeente %(name)s") % {"name": municipality.name}, title=campaign.title)
     pdf.alias_nb_pages()
-    pdf.title_block(campaign.title, _("Bewonersenquête buitengebied"))
+    pdf.title_block(
+        campaign.title,
+        _("Enquête bedrijventerrein") if campaign.is_business_park else _("Bewonersenquête buitengebied"),
+    )
     pdf.facts(
         [
             (_("Gemeente"), municipality.name),
@@ -221,17 +224,8 @@ def press_release_draft(campaign: Campaign) -> str:
     name = campaign.municipality.name
     n = results.responses
     one = n == 1  # two messages rather than ngettext: the catalogues are merged from plain entries
-    response = (
-        _(
-            "%(n)s bewoner of ondernemer uit het buitengebied van %(name)s vulde de vragenlijst van de gemeente in "
-            "(%(rate)s van de %(mailed)s aangeschreven adressen)."
-        )
-        if one
-        else _(
-            "%(n)s bewoners en ondernemers uit het buitengebied van %(name)s vulden de vragenlijst van de gemeente "
-            "in (%(rate)s van de %(mailed)s aangeschreven adressen)."
-        )
-    ) % {
+    texts = _area_texts(campaign)
+    response = (texts["response_one"] if one else texts["response_many"]) % {
         "n": formats.number_format(n, force_grouping=True),
         "name": name,
         "rate": _pct(results.response_rate),
@@ -242,7 +236,7 @@ def press_release_draft(campaign: Campaign) -> str:
         lines += [_("[Let op: de enquête is nog niet gesloten; de cijfers kunnen nog veranderen.]"), ""]
     if n < MIN_RESPONSES:
         lines += [
-            _("Enquête buitengebied %(name)s: te weinig reacties voor conclusies") % {"name": name},
+            texts["too_few"] % {"name": name},
             "",
             response,
             _(
@@ -252,7 +246,7 @@ def press_release_draft(campaign: Campaign) -> str:
             % {"minimum": MIN_RESPONSES},
         ]
     else:
-        lines += _findings(results, figures, name, response)
+        lines += _findings(results, figures, name, response, texts)
     lines += [
         "",
         _("[Citaat burgemeester %(mayor)s – in te vullen door de gemeente]") % {"mayor": campaign.mayor_name},
@@ -272,20 +266,67 @@ def press_release_draft(campaign: Campaign) -> str:
     return "\n".join(lines)
 
 
-def _findings(results: CampaignResults, figures: dict, name: str, response: str) -> list[str]:
+def _area_texts(campaign: Campaign) -> dict:
+    """The sentences that name who answered: residents of the rural area, or businesses on a business park."""
+    if campaign.is_business_park:
+        return {
+            "response_one": _(
+                "%(n)s bedrijf op de bedrijventerreinen van %(name)s vulde de vragenlijst van de gemeente in "
+                "(%(rate)s van de %(mailed)s aangeschreven adressen)."
+            ),
+            "response_many": _(
+                "%(n)s bedrijven op de bedrijventerreinen van %(name)s vulden de vragenlijst van de gemeente in "
+                "(%(rate)s van de %(mailed)s aangeschreven adressen)."
+            ),
+            "too_few": _("Enquête bedrijventerreinen %(name)s: te weinig reacties voor conclusies"),
+            "headline": _(
+                "%(willing)s van de ondernemers op bedrijventerreinen in %(name)s zou drugscriminaliteit melden"
+            ),
+            "willing": _(
+                "%(willing)s van de ondernemers, pandeigenaren en verhuurders op de bedrijventerreinen van %(name)s "
+                "zou een vermoeden van drugscriminaliteit melden."
+            ),
+            Direction.HIGHER: _(
+                "Ondernemers op bedrijventerreinen in %(name)s vaker bereid drugscriminaliteit te melden dan elders"
+            ),
+            Direction.SAME: _(
+                "Ondernemers op bedrijventerreinen in %(name)s even vaak bereid drugscriminaliteit te melden als elders"
+            ),
+            Direction.LOWER: _(
+                "Minder ondernemers op bedrijventerreinen in %(name)s bereid drugscriminaliteit te melden dan elders"
+            ),
+        }
+    return {
+        "response_one": _(
+            "%(n)s bewoner of ondernemer uit het buitengebied van %(name)s vulde de vragenlijst van de gemeente in "
+            "(%(rate)s van de %(mailed)s aangeschreven adressen)."
+        ),
+        "response_many": _(
+            "%(n)s bewoners en ondernemers uit het buitengebied van %(name)s vulden de vragenlijst van de gemeente "
+            "in (%(rate)s van de %(mailed)s aangeschreven adressen)."
+        ),
+        "too_few": _("Enquête buitengebied %(name)s: te weinig reacties voor conclusies"),
+        "headline": _("%(willing)s van de bewoners buitengebied %(name)s zou drugscriminaliteit melden"),
+        "willing": _(
+            "%(willing)s van de bewoners en ondernemers in het buitengebied van %(name)s zou een vermoeden van "
+            "drugscriminaliteit melden."
+        ),
+        Direction.HIGHER: _("Bewoners buitengebied %(name)s vaker bereid drugscriminaliteit te melden dan elders"),
+        Direction.SAME: _("Bewoners buitengebied %(name)s even vaak bereid drugscriminaliteit te melden als elders"),
+        Direction.LOWER: _("Minder bewoners buitengebied %(name)s bereid drugscriminaliteit te melden dan elders"),
+    }
+
+
+def _findings(results: CampaignResults, figures: dict, name: str, response: str, texts: dict) -> list[str]:
     willing = figures["willing_to_report_pct"]
     average = _willing_average(results)
     facts = {"name": name, "willing": _pct(willing), "knows": _pct(figures["knows_signals_pct"])}
     knows = _("%(knows)s weet aan welke signalen je drugsproductie in een pand herkent.") % facts
     if average is None:
         return [
-            _("%(willing)s van de bewoners buitengebied %(name)s zou drugscriminaliteit melden") % facts,
+            texts["headline"] % facts,
             "",
-            _(
-                "%(willing)s van de bewoners en ondernemers in het buitengebied van %(name)s zou een vermoeden "
-                "van drugscriminaliteit melden."
-            )
-            % facts,
+            texts["willing"] % facts,
             response,
             knows,
             _("Met andere gemeenten is nog niet te vergelijken: te weinig gemeenten hielden de enquête."),
@@ -296,11 +337,7 @@ def _findings(results: CampaignResults, figures: dict, name: str, response: str)
         "points": _points(willing - average),
     }
     way = direction(willing, average)
-    headline = {
-        Direction.HIGHER: _("Bewoners buitengebied %(name)s vaker bereid drugscriminaliteit te melden dan elders"),
-        Direction.SAME: _("Bewoners buitengebied %(name)s even vaak bereid drugscriminaliteit te melden als elders"),
-        Direction.LOWER: _("Minder bewoners buitengebied %(name)s bereid drugscriminaliteit te melden dan elders"),
-    }[way]
+    headline = texts[way]
     comparison = {
         Direction.HIGHER: _(
             "Dat is %(points)s procentpunt meer dan gemiddeld in %(others)s andere gemeenten die de enquête "
@@ -318,11 +355,7 @@ def _findings(results: CampaignResults, figures: dict, name: str, response: str)
     lines = [
         headline % facts,
         "",
-        _(
-            "%(willing)s van de bewoners en ondernemers in het buitengebied van %(name)s zou een vermoeden van "
-            "drugscriminaliteit melden."
-        )
-        % facts,
+        texts["willing"] % facts,
         comparison % facts,
         response,
         knows,

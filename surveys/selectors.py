@@ -153,7 +153,7 @@ def status_change(campaign: Campaign, action: str) -> StatusChange:
         responses=campaign.responses.count(),
         figures_year=min(campaign.closes_on, today).year,
         replaces=replaced_hand_figures(campaign.municipality, min(campaign.closes_on, today).year)
-        if action == "sluiten"
+        if action == "sluiten" and not campaign.is_business_park
         else None,
     )
 
@@ -164,10 +164,10 @@ def replaced_hand_figures(municipality, year: int):
 
 
 def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:
-    """Mean over the other municipalities, each with its latest closed campaign that had enough responses (a
-    municipality counts once, however often it held the survey)."""
+    """Mean over the other municipalities, each with its latest closed campaign of the same area (rural or
+    business park) that had enough responses (a municipality counts once, however often it held the survey)."""
     others = (
-        Campaign.objects.filter(status=Campaign.Status.CLOSED)
+        Campaign.objects.filter(status=Campaign.Status.CLOSED, area=campaign.area)  # never across areas
         .exclude(municipality=campaign.municipality)
         .order_by("municipality_id", "-closes_on")
         .values_list("municipality_id", "tallies")

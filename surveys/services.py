@@ -24,7 +24,7 @@ from . import codes
 from .letters import letters_pdf
 from .models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Question, Response
 from .permissions import user_can_manage_campaign, user_can_manage_municipality, user_can_read_open_answers
-from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, STANDARD_QUESTIONS, WILLING_TO_REPORT, YES
+from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, WILLING_TO_REPORT, YES, standard_questions
 from .selectors import campaign_tally, letters_downloaded_since_made, replaced_hand_figures, tally
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,25 @@ DEFAULT_LETTER = (
     "Wilt u daarom de korte vragenlijst invullen? Uw antwoorden zijn anoniem: niemand kan zien wat u heeft "
     "ingevuld. Met de uitkomsten kunnen we u en uw buren beter helpen."
 )
+DEFAULT_LETTER_BUSINESS_PARK = (
+    "Geachte ondernemer, pandeigenaar of verhuurder,\n\n"
+    "Op bedrijventerreinen zoeken criminelen bedrijfspanden voor hennepkwekerijen, drugslabs en opslag. Vaak "
+    "huren zij een pand onder een dekmantel en betalen zij contant of ruim boven de markt. Samen met de politie "
+    "en onze partners willen we dat voorkomen. Daarvoor willen we graag weten wat u ziet, wat u weet en wat u "
+    "nodig heeft.\n\n"
+    "Wilt u daarom namens uw bedrijf de korte vragenlijst invullen? Uw antwoorden zijn anoniem: niemand kan zien "
+    "wat u heeft ingevuld. Met de uitkomsten kunnen we ondernemers op het bedrijventerrein beter helpen."
+)
+
+
+def default_letter(area: str) -> str:
+    return DEFAULT_LETTER_BUSINESS_PARK if area == Campaign.Area.BUSINESS_PARK else DEFAULT_LETTER
+
+
+def _letter_for(area: str, letter_text: str) -> str:
+    """The form starts with the rural letter; left unchanged for a business park, it becomes that area's letter."""
+    typed = (letter_text or "").replace("\r\n", "\n").strip()
+    return default_letter(area) if typed in ("", DEFAULT_LETTER) else letter_text
 
 
 def _log(campaign, action, actor=None, detail: str = "") -> None:
@@ -63,17 +82,20 @@ def campaign_validate(*, opens_on, closes_on, existing: Campaign | None = None) 
 
 @transaction.atomic
 def campaign_create(*, user, municipality, title: str, opens_on, closes_on, mayor_name: str,
-                    letter_text: str = "") -> Campaign:  # fmt: skip
+                    letter_text: str = "", area: str = Campaign.Area.RURAL) -> Campaign:  # fmt: skip
     if not user_can_manage_municipality(user, municipality):
         raise PermissionDenied
     campaign_validate(opens_on=opens_on, closes_on=closes_on)
+    if area not in Campaign.Area.values:
+        raise ValidationError({"area": _("Kies buitengebied of bedrijventerrein.")})
     campaign = Campaign.objects.create(
         municipality=municipality,
+        area=area,
         title=title,
         opens_on=opens_on,
         closes_on=closes_on,
         mayor_name=mayor_name,
-        letter_text=letter_text or DEFAULT_LETTER,
+        letter_text=_letter_for(area, letter_text),
         created_by=user,
     )
     standard_questions_add(campaign)
@@ -82,7 +104,7 @@ def campaign_create(*, user, municipality, title: str, opens_on, closes_on, mayo
 
 
 def standard_questions_add(campaign: Campaign) -> None:
-    """Every campaign starts with a copy of the programme's standard questions (comparable across municipalities)."""
+    """Every campaign starts with a copy of its area's standard questions (comparable across municipalities)."""
     Question.objects.bulk_create(
         Question(
             campaign=campaign,
@@ -95,7 +117,7 @@ def standard_questions_add(campaign: Campaign) -> None:
             required=q["required"],
             standard=True,
         )
-        for index, q in enumerate(STANDARD_QUESTIONS)
+        for index, q in enumerate(standard_questions(campaign.area))
     )
 
 
@@ -170,6 +192,7 @@ def question_delete(*, user, question: Question) -> None:
 # --- Letters -------------------------------------------------------------------------------------------------
 
 ADDRESS_COLUMNS = {
+    "bedrijf": ("bedrijf", "bedrijfsnaam", "onderneming", "handelsnaam", "firma"),
     "naam": ("naam", "t.a.v.", "tav", "aan"),
     "straat": ("straat", "straatnaam"),
     "huisnummer": ("huisnummer", "nummer", "nr"),
@@ -228,7 +251,13 @@ def read_addresses(*, name: str, raw: bytes) -> list[dict]:
             continue
         seen.add(key)
         addresses.append(
-            {"naam": row.get("naam", ""), "adres": street, "postcode": normalised, "plaats": row["plaats"]}
+            {
+                "bedrijf": row.get("bedrijf", ""),
+                "naam": row.get("naam", ""),
+                "adres": street,
+                "postcode": normalised,
+                "plaats": row["plaats"],
+            }
         )
     if errors:
         more = [_("En nog %(n)s rijen met fouten.") % {"n": len(errors) - 50}] if len(errors) > 50 else []
@@ -291,10 +320,15 @@ def campaign_open(*, user=None, campaign: Campaign) -> Campaign:
         raise ValidationError(_("Maak eerst de brieven: zonder codes kan niemand de vragenlijst invullen."))
     if campaign.opens_on > timezone.localdate():
         raise ValidationError(_("Deze enquête opent pas op %(date)s.") % {"date": day(campaign.opens_on)})
-    campaign.status = Campaign.Status.OPEN
-    campaign.save(update_fields=["status"])
+    campaign.status, campaign.opened_at = Campaign.Status.OPEN, timezone.now()
+    campaign.save(update_fields=["status", "opened_at"])
     _delete_letters(campaign, user)
-    _log(campaign, CampaignLogEntry.Action.OPENED, user)
+    late = (
+        _("later geopend dan gepland; gepland vanaf %(date)s") % {"date": day(campaign.opens_on)}
+        if campaign.opened_late
+        else ""
+    )
+    _log(campaign, CampaignLogEntry.Action.OPENED, user, late)
     return campaign
 
 
@@ -329,6 +363,10 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     campaign.tallies = tally(campaign.responses.values_list("answers", flat=True).iterator(chunk_size=2000))
     campaign.save(update_fields=["status", "closed_at", "tallies"])
     InvitationCode.objects.filter(campaign=campaign).update(draft="")
+    if campaign.is_business_park:
+        # Kept apart from module 1 (the rural area): its results are its own page and report.
+        _log(campaign, CampaignLogEntry.Action.CLOSED, user, _early_close_text(campaign))
+        return campaign
     figures = campaign_figures(campaign)
     year = min(campaign.closes_on, timezone.localdate()).year
     # Figures typed in by hand for that year (a survey held outside the portal) are replaced, as the confirmation
@@ -339,14 +377,18 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
         year=year,
         defaults={**figures, "source": SurveyResult.Source.PORTAL, "updated_by": user},
     )
-    # closed_at is the real end; closes_on stays the planned one, and the log says both.
-    early = (
-        _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)} if campaign.closed_early else ""
-    )
+    early = _early_close_text(campaign)
     if replaced is not None:
         early = "; ".join(filter(None, [early, hand_figures_text(replaced)]))
     _log(campaign, CampaignLogEntry.Action.CLOSED, user, early)
     return campaign
+
+
+def _early_close_text(campaign: Campaign) -> str:
+    """closed_at is the real end; closes_on stays the planned one, and the log says both."""
+    if not campaign.closed_early:
+        return ""
+    return _("eerder gesloten; gepland t/m %(date)s") % {"date": day(campaign.closes_on)}
 
 
 def hand_figures_text(result: SurveyResult) -> str:

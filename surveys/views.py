@@ -377,7 +377,8 @@ def answer(request):
         else:
             request.session.pop(SESSION_CODE, None)
             request.session.cycle_key()
-            return redirect("questionnaire:thanks")
+            thanks_url = reverse("questionnaire:thanks")
+            return redirect(f"{thanks_url}?soort={campaign.area}" if campaign.is_business_park else thanks_url)
     return render(
         request,
         "surveys/answer.html",
@@ -396,4 +397,5 @@ def _selected(value) -> list[str]:
 
 
 def thanks(request):
-    return render(request, "surveys/thanks.html")
+    # Only the closing sentence depends on it: a business-park respondent is not thanked for the rural area.
+    return render(request, "surveys/thanks.html", {"business_park": request.GET.get("soort") == "bedrijventerrein"})

@@ -30,6 +30,15 @@ class TrainingsConfig(AppConfig):
         )
         register_event(
             Event(
+                "trainings.registered_by_colleague",
+                _("Een collega heeft u aangemeld voor een training"),
+                "general",
+                REGISTRANT_ROLES,
+                default=Delivery.IMMEDIATE,
+            )
+        )
+        register_event(
+            Event(
                 "trainings.reminder",
                 _("Herinnering aan een training"),
                 "general",

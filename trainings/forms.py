@@ -70,6 +70,24 @@ class RegistrationForm(forms.Form):
             self.initial.setdefault("organisation", organisations.first().pk)
 
 
+class ColleagueRegistrationForm(forms.Form):
+    colleague = forms.ModelChoiceField(
+        label=_("Welke collega meldt u aan?"),
+        queryset=None,
+        empty_label=_("Kies een collega"),
+        help_text=_("Collega's die nu bij uw gemeente werken en een account in het portaal hebben."),
+        error_messages={
+            "required": _("Kies de collega die u wilt aanmelden."),
+            "invalid_choice": _("Kies een collega die nu bij uw gemeente werkt."),
+        },
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = colleagues
+        self.fields["colleague"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
 class EnrolmentForm(forms.ModelForm):
     class Meta:
         model = ELearningEnrolment

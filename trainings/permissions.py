@@ -1,12 +1,15 @@
 """Who sees and does what in module 3 (design section 3, "training sessions and e-learning enrolments").
 
-Every logged-in role reads the sessions; Partners and AOVs register themselves; the secretariat manages
-sessions, waiting lists and attendance and is the only one to see who registered. E-learning enrolments hold
-names and e-mail addresses: the municipality's own AOV and the secretariat see and keep them, nobody else."""
+Every logged-in role reads the sessions; Partners and AOVs register themselves, and an AOV also registers staff
+of their own municipality who have a portal account; the secretariat manages sessions, waiting lists and
+attendance and is the only one to see every registration (an AOV sees the ones they made for colleagues).
+E-learning enrolments hold names and e-mail addresses: the municipality's own AOV and the secretariat see and
+keep them, nobody else."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
-from core.roles import Role
+from core.roles import GROUP_NAMES, Role
 from stakeholders.models import Affiliation, Organisation
 from stakeholders.permissions import aov_municipality_ids_for
 
@@ -51,19 +54,66 @@ def registration_organisations_for(user) -> QuerySet:
     return Organisation.objects.filter(pk__in=working, is_active=True).order_by("name")
 
 
+def municipal_organisations_for(user) -> QuerySet:
+    """The active organisations of the AOV's own municipality (the gemeente itself): its staff are who an AOV may
+    register besides themselves."""
+    if not user_can_register(user) or not user.has_role(Role.AOV):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(municipality_id__in=aov_municipality_ids_for(user), is_active=True)
+
+
+def colleagues_registrable_by(user) -> QuerySet:
+    """Design section 3, "register self and own municipality's staff": active accounts with a registrant role
+    that work now at the AOV's municipality. Staff without an account are registered by the secretariat."""
+    organisations = municipal_organisations_for(user)
+    working = Affiliation.objects.current().filter(organisation__in=organisations).values("contact_id")
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            contact_id__in=working,
+            groups__name__in=[GROUP_NAMES[role] for role in REGISTRANT_ROLES],
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def registration_organisations_of_colleague(user, colleague) -> QuerySet:
+    """The municipal organisations a colleague is registered on behalf of: theirs, within the AOV's municipality."""
+    if colleague.contact_id is None:
+        return Organisation.objects.none()
+    working = Affiliation.objects.current().filter(contact_id=colleague.contact_id).values("organisation_id")
+    return municipal_organisations_for(user).filter(pk__in=working).order_by("name")
+
+
+def _made_for_colleagues(user) -> Q:
+    """Registrations this AOV made for staff of the municipality they still work for (leaving ends the view)."""
+    return Q(registered_by_id=user.pk, organisation__municipality_id__in=aov_municipality_ids_for(user))
+
+
 def registrations_visible_to(user) -> QuerySet:
-    """The secretariat sees everyone's; anyone else only their own."""
+    """The secretariat sees everyone's; anyone else their own, and an AOV those they made for colleagues."""
     if not user.is_authenticated:
         return Registration.objects.none()
     if _is_secretariat(user):
         return Registration.objects.all()
+    if user.has_role(Role.AOV):
+        return Registration.objects.filter(Q(user_id=user.pk) | _made_for_colleagues(user))
     return Registration.objects.filter(user_id=user.pk)
 
 
 def user_can_cancel_registration(user, registration) -> bool:
     if _is_secretariat(user):
         return True
-    return user.is_authenticated and registration.user_id == user.pk and user_can_register(user)
+    if not user_can_register(user):
+        return False
+    if registration.user_id == user.pk:
+        return True
+    return (
+        registration.registered_by_id == user.pk and registrations_visible_to(user).filter(pk=registration.pk).exists()
+    )
 
 
 # --- E-learning -------------------------------------------------------------------------------------------------

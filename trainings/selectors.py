@@ -77,6 +77,18 @@ def own_registrations(user) -> QuerySet:
     )
 
 
+def registrations_made_for_colleagues(user, session) -> QuerySet:
+    """What an AOV registered for colleagues on this session (not cancelled), to see and to cancel."""
+    return (
+        registrations_visible_to(user)
+        .filter(session=session, registered_by_id=user.pk)
+        .exclude(user_id=user.pk)
+        .exclude(status=Status.CANCELLED)
+        .select_related("user", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
 def participants(user, session) -> QuerySet:
     """Everyone registered (places, waiting list, cancellations) for the secretariat; the view checks the role."""
     return (

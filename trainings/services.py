@@ -18,7 +18,9 @@ from stakeholders.models import Municipality
 from .models import ELearningEnrolment, Registration, TrainingSession
 from .models.elearning import MAX_PER_MUNICIPALITY
 from .permissions import (
+    colleagues_registrable_by,
     registration_organisations_for,
+    registration_organisations_of_colleague,
     user_can_cancel_registration,
     user_can_enrol_for,
     user_can_manage_sessions,
@@ -88,17 +90,37 @@ def _locked(session: TrainingSession) -> TrainingSession:
 
 
 @transaction.atomic
-def registration_create(*, user, session: TrainingSession, organisation) -> Registration:
-    """A place when there is one, else the waiting list; refused past the organisation's cap."""
+def registration_create(*, user, session: TrainingSession, organisation, participant=None) -> Registration:
+    """A place when there is one, else the waiting list; refused past the organisation's cap. `participant` is a
+    colleague an AOV registers (design section 3); they are told in the portal and by mail."""
     if not user_can_register(user):
         raise PermissionDenied
-    if not registration_organisations_for(user).filter(pk=organisation.pk).exists():
+    participant = participant or user
+    for_colleague = participant.pk != user.pk
+    if for_colleague:
+        if not colleagues_registrable_by(user).filter(pk=participant.pk).exists():
+            raise ValidationError(
+                _(
+                    "U kunt alleen collega's aanmelden die nu bij uw gemeente werken en een account in het portaal "
+                    "hebben."
+                )
+            )
+        allowed = registration_organisations_of_colleague(user, participant)
+    else:
+        allowed = registration_organisations_for(user)
+    if not allowed.filter(pk=organisation.pk).exists():
+        if for_colleague:
+            raise ValidationError(_("Deze collega werkt nu niet bij die organisatie van uw gemeente."))
         raise ValidationError(_("U kunt zich alleen aanmelden namens een organisatie waar u nu werkt."))
     session = _locked(session)
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Deze sessie is al begonnen of geweest; aanmelden kan niet meer."))
     active = session.registrations.exclude(status=Status.CANCELLED)
-    if active.filter(user=user).exists():
+    if active.filter(user=participant).exists():
+        if for_colleague:
+            raise ValidationError(
+                _("%(name)s is al aangemeld voor deze sessie.") % {"name": participant.get_full_name() or participant}
+            )
         raise ValidationError(_("U bent al aangemeld voor deze sessie."))
     same_organisation = active.filter(organisation=organisation).count()
     if same_organisation >= session.max_per_organisation:
@@ -114,7 +136,28 @@ def registration_create(*, user, session: TrainingSession, organisation) -> Regi
         )
     confirmed = active.filter(status=Status.CONFIRMED).count()
     status = Status.CONFIRMED if confirmed < session.capacity else Status.WAITING
-    return Registration.objects.create(session=session, user=user, organisation=organisation, status=status)
+    registration = Registration.objects.create(
+        session=session,
+        user=participant,
+        organisation=organisation,
+        status=status,
+        registered_by=user if for_colleague else None,
+    )
+    if for_colleague:
+        notify(
+            recipients=[participant],
+            kind="trainings.registered_by_colleague",
+            subject=session,
+            title=_("%(name)s heeft u aangemeld voor %(title)s op %(when)s")
+            % {"name": user.get_full_name() or user, "title": session.title, "when": _when(session)},
+            body=(
+                _("U hebt een plaats. Kunt u niet, meld u dan af op de pagina van de sessie.")
+                if status == Status.CONFIRMED
+                else _("De sessie is vol: u staat op de wachtlijst en krijgt bericht zodra er een plaats vrijkomt.")
+            ),
+            url=reverse("trainings:session", args=[session.pk]),
+        )
+    return registration
 
 
 def _move_up(session: TrainingSession) -> list[Registration]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessie/<int:pk>/", views.session_detail, name="session"),
     path("sessie/<int:pk>/wijzigen/", views.session_edit, name="session_edit"),
     path("sessie/<int:pk>/aanmelden/", views.register, name="register"),
+    path("sessie/<int:pk>/collega-aanmelden/", views.register_colleague, name="register_colleague"),
     path("sessie/<int:pk>/presentie/", views.attendance, name="attendance"),
     path("sessie/<int:pk>/deelnemers.csv", views.participants_csv, name="participants_csv"),
     path("aanmelding/<int:pk>/afmelden/", views.registration_cancel, name="registration_cancel"),

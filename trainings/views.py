@@ -16,12 +16,14 @@ from core.exports import neutralise_formula
 from stakeholders.models import Municipality
 
 from . import selectors, services
-from .forms import CompletionForm, EnrolmentForm, RegistrationForm, SessionForm
+from .forms import ColleagueRegistrationForm, CompletionForm, EnrolmentForm, RegistrationForm, SessionForm
 from .models import Registration
 from .models.elearning import MAX_PER_MUNICIPALITY
 from .permissions import (
+    colleagues_registrable_by,
     enrolments_visible_to,
     registration_organisations_for,
+    registration_organisations_of_colleague,
     registrations_visible_to,
     user_can_cancel_registration,
     user_can_enrol_for,
@@ -78,6 +80,8 @@ def session_detail(request, pk: int):
         "position": selectors.waiting_position(own) if own and own.status == Registration.Status.WAITING else None,
         "can_manage": manage,
         "can_register": user_can_register(request.user),
+        "can_register_colleagues": colleagues_registrable_by(request.user).exists(),
+        "made_for_colleagues": selectors.registrations_made_for_colleagues(request.user, session),
         "places_left": max(0, session.capacity - session.confirmed_count),
         "upcoming": session.starts_at > timezone.now(),
     }
@@ -152,6 +156,54 @@ def register(request, pk: int):
             "places_left": max(0, session.capacity - session.confirmed_count),
         },
         status=status,
+    )
+
+
+@login_required
+def register_colleague(request, pk: int):
+    """An AOV registers a colleague of their municipality (design section 3); the colleague is told."""
+    _require(user_can_view_sessions(request.user))
+    session = _session(request, pk)
+    colleagues = colleagues_registrable_by(request.user)
+    _require(user_can_register(request.user) and colleagues.exists())
+    form = ColleagueRegistrationForm(request.POST or None, colleagues=colleagues)
+    problems = []
+    upcoming = session.starts_at > timezone.now()
+    if not upcoming:
+        problems.append(_("Deze sessie is al begonnen of geweest; aanmelden kan niet meer."))
+    elif request.method == "POST" and form.is_valid():
+        colleague = form.cleaned_data["colleague"]
+        try:
+            registration = services.registration_create(
+                user=request.user,
+                session=session,
+                organisation=registration_organisations_of_colleague(request.user, colleague).first(),
+                participant=colleague,
+            )
+        except ValidationError as error:
+            problems.extend(_messages_of(error))
+        else:
+            name = colleague.get_full_name() or colleague.email
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(request, _("%(name)s is aangemeld en krijgt daarvan bericht.") % {"name": name})
+            else:
+                messages.warning(
+                    request,
+                    _("De sessie is vol. %(name)s staat op de wachtlijst (plaats %(n)s) en krijgt daarvan bericht.")
+                    % {"name": name, "n": selectors.waiting_position(registration)},
+                )
+            return redirect("trainings:session", pk=session.pk)
+    return render(
+        request,
+        "trainings/register_colleague.html",
+        {
+            "session": session,
+            "form": form,
+            "problems": problems,
+            "upcoming": upcoming,
+            "places_left": max(0, session.capacity - session.confirmed_count),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from stakeholders.permissions import contacts_visible_to
@@ -100,7 +101,7 @@ def invitation_answer(request, meeting_id: int):
     if not form.is_valid():
         return _invitation_refused(request, meeting, _("Kies of u komt, niet komt of een vervanger stuurt."))
     try:
-        services.invitation_answer(
+        invitation = services.invitation_answer(
             user=request.user,
             meeting=meeting,
             response=form.cleaned_data["response"],
@@ -108,8 +109,24 @@ def invitation_answer(request, meeting_id: int):
         )
     except ValidationError as error:
         return _invitation_refused(request, meeting, error.messages[0])
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # Answered on the start page: back there, with a message that says which meeting and what was chosen.
+        messages.success(request, _ANSWERED[invitation.response] % {"meeting": meeting.title})
+        return redirect(back)
     messages.success(request, _("Dank u, uw antwoord is opgeslagen."))
     return redirect(meeting.url + "#aanmelden")
+
+
+_ANSWERED = {
+    Invitation.Response.ATTENDING: gettext_lazy("Dank u, uw antwoord is opgeslagen: u komt naar %(meeting)s."),
+    Invitation.Response.DECLINED: gettext_lazy("Dank u, uw antwoord is opgeslagen: u komt niet naar %(meeting)s."),
+    Invitation.Response.DEPUTY: gettext_lazy(
+        "Dank u, uw antwoord is opgeslagen: u stuurt een vervanger naar %(meeting)s."
+    ),
+}
 
 
 def _invitation_refused(request, meeting, error: str):

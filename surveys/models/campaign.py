@@ -20,12 +20,30 @@ class Campaign(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "gesloten", _("Gesloten")
 
+    class Area(models.TextChoices):
+        """Module 1 asks the rural area; a municipality without one but with business parks asks the owners,
+        landlords and tenants of business premises there. The two are never compared or counted together."""
+
+        RURAL = "buitengebied", _("Buitengebied: bewoners en ondernemers")
+        BUSINESS_PARK = "bedrijventerrein", _("Bedrijventerrein: eigenaren, verhuurders en huurders van bedrijfspanden")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         "stakeholders.Municipality",
         on_delete=models.PROTECT,
         related_name="survey_campaigns",
         verbose_name=_("gemeente"),
+    )
+    area = models.CharField(
+        _("soort enquête"),
+        max_length=20,
+        choices=Area.choices,
+        default=Area.RURAL,
+        help_text=_(
+            "Kies bedrijventerrein voor een gemeente zonder buitengebied maar met bedrijventerreinen: dan krijgt de "
+            "enquête eigen standaardvragen, gaan de brieven naar de bedrijven en telt de uitkomst niet mee in de "
+            "cijfers van module 1 (buitengebied). Na het aanmaken ligt de soort vast."
+        ),
     )
     title = models.CharField(_("titel"), max_length=200)
     opens_on = models.DateField(_("opent op"))
@@ -45,6 +63,7 @@ class Campaign(models.Model):
     tallies = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)  # the real opening; opens_on stays the planned one
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -59,6 +78,25 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_business_park(self) -> bool:
+        return self.area == self.Area.BUSINESS_PARK
+
+    @property
+    def opened_on(self) -> datetime.date | None:
+        """The day it was actually opened (by hand, by the hourly job or by the first code), in Amsterdam."""
+        return timezone.localdate(self.opened_at) if self.opened_at else None
+
+    @property
+    def opened_late(self) -> bool:
+        """Opened after its planned first day, e.g. because the letters waited to be downloaded."""
+        return self.opened_on is not None and self.opened_on > self.opens_on
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The first day answers were (or will be) accepted; `opens_on` stays the planned one."""
+        return self.opened_on if self.opened_late else self.opens_on
 
     @property
     def closed_on(self) -> datetime.date | None:
@@ -82,14 +120,20 @@ class Campaign(models.Model):
 
     @property
     def period_display(self) -> str:
-        """The real period, for every place that shows it (campaign pages, results, the report): after an early
-        close the real last day, with the planned one beside it, e.g. "1 maart t/m 10 maart 2026 (eerder
-        gesloten; gepland t/m 31 maart 2026)"."""
-        start = formats.date_format(self.opens_on, "j F" if self.opens_on.year == self.last_day.year else "j F Y")
+        """The real period, for every place that shows it (campaign pages, results, the report): after a late
+        opening the real first day and after an early close the real last day, each with the planned one beside
+        it, e.g. "1 maart t/m 10 maart 2026 (eerder gesloten; gepland t/m 31 maart 2026)"."""
+        first = self.first_day
+        start = formats.date_format(first, "j F" if first.year == self.last_day.year else "j F Y")
         period = gettext("%(start)s t/m %(end)s") % {
             "start": start,
             "end": formats.date_format(self.last_day, "j F Y"),
         }
+        if self.opened_late:
+            period = gettext("%(period)s (later geopend; gepland vanaf %(planned)s)") % {
+                "period": period,
+                "planned": formats.date_format(self.opens_on, "j F Y"),
+            }
         if not self.closed_early:
             return period
         return gettext("%(period)s (eerder gesloten; gepland t/m %(planned)s)") % {

@@ -46,8 +46,10 @@ def test_partner_searches_with_suggestions_synonyms_and_facets(live, page, synon
     facets = page.get_by_role("complementary")
     facets.get_by_role("link", name="Best practice").click()
     expect(page).to_have_url(re.compile("type=best_practice"))
-    expect(facets.get_by_role("link", name="Alles tonen")).to_be_visible()
-    facets.get_by_role("link", name="Alles tonen").click()
+    # The filter in use is listed above the results, with a link that removes it.
+    remove = page.get_by_role("group", name="Actieve filters").get_by_role("link", name="Filter verwijderen: Soort")
+    expect(remove).to_be_visible()
+    remove.click()
     expect(page).not_to_have_url(re.compile("type="))
 
     # A wider search, narrowed by theme and then by district: only what belongs to Kennemerland stays.

@@ -13,6 +13,7 @@ from core.roles import Role
 from knowledgebase import services
 from knowledgebase.models import BestPracticePage, KnowledgePage
 from notifications.models import Notification
+from stakeholders.models import District
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,23 @@ def test_a_stored_page_with_line_breaks_opens_after_the_migration(client, partne
     for stored in (page, page.get_latest_revision_as_object()):
         source = stored.body[0].value.source
         assert source == "<p>Eerste regel<br/>tweede regel</p><ul><li>los punt</li></ul>"
+
+
+def test_a_published_contribution_restricted_later_leaves_the_authors_lists(client, partner, secretary):
+    """The secretariat published it, then made it NHN-only; the author works in KEN. Their list and start page
+    no longer show it (the link would be a 404), while their other contributions stay."""
+    page = _submit(client, partner)
+    task_state = _task_state(page)
+    task_state.task.specific.on_action(task_state, secretary, "approve")
+    other = _submit(client, partner, title="Schuurcontrole met de brandweer")
+    assert "Buurtapp in de polder" in client.get("/bijdragen/").content.decode()
+    restricted = BestPracticePage.objects.get(pk=page.pk)
+    restricted.visibility = "districts"
+    restricted.visible_districts.set([District.objects.get(code="NHN")])
+    restricted.save_revision().publish()
+    assert client.get(restricted.url).status_code == 404
+    mine = client.get("/bijdragen/").content.decode()
+    home = client.get("/").content.decode()
+    for text in (mine, home):
+        assert "Buurtapp in de polder" not in text
+        assert other.title in text

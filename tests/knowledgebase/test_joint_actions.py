@@ -470,3 +470,29 @@ def test_the_joint_action_chooser_searches_by_area_municipality_and_year(client,
     assert found("velsen") == ["01-05-2025 Velsen, Velsen-Noord"]
     assert found("2025") == ["01-06-2025 Alkmaar, Koedijk", "01-05-2025 Velsen, Velsen-Noord"]
     assert found("2025 kennemerland") == ["01-05-2025 Velsen, Velsen-Noord"]
+
+
+def test_district_and_year_counts_are_filter_links_that_keep_the_other_filters(aov_client):
+    """Issue #20: the facets of the list count the actions under the other filters and choose one value."""
+    _action(HAARLEM, date=datetime.date(2024, 3, 1))
+    _action(VELSEN, date=datetime.date(2025, 3, 1))
+    _action(ALKMAAR, date=datetime.date(2025, 4, 1))
+
+    soup = BeautifulSoup(aov_client.get("/integrale-acties/", {"jaar": "2025"}).content, "html.parser")
+
+    groups = {
+        section.h3.get_text(strip=True): {
+            link.get_text(" ", strip=True): link["href"] for link in section.select("a.facet")
+        }
+        for section in soup.select("aside.facets section")
+    }
+    districts, years = groups["District"], groups["Jaar"]
+    # Within 2025: one action in Kennemerland, one in Noord-Holland Noord; the years count every year.
+    assert districts == {
+        "Kennemerland 1 resultaat": "?jaar=2025&district=KEN",
+        "Noord-Holland Noord 1 resultaat": "?jaar=2025&district=NHN",
+    }
+    assert years["2024 1 resultaat"] == "?jaar=2024"
+    assert years["✓ 2025 2 (gekozen; klik om dit filter te verwijderen)"] == "?"
+    chips = [a.get_text(" ", strip=True) for a in soup.select(".active-filters a.filter-chip")]
+    assert chips == ["Filter verwijderen: Jaar: 2025 ✕"]

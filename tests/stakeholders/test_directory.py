@@ -68,9 +68,24 @@ def test_search_as_you_type_finds_a_colleague_by_part_of_the_name(client, world)
 def test_filter_counts_only_count_visible_organisations(client, world):
     client.force_login(world["partner"])
     response = client.get("/wie-is-wie/")
-    counted = {row["name"]: row["count"] for row in response.context["type_counts"]}
+    counted = {value.label: value.count for value in response.context["type_facets"].values}
     assert sum(counted.values()) == response.context["organisations"].paginator.count
     assert "Boerderij Noordkop Beheer" not in response.text
+
+
+def test_the_counts_per_type_are_links_that_filter_and_show_the_filter_in_use(client, world):
+    from bs4 import BeautifulSoup
+
+    client.force_login(world["partner"])
+    soup = BeautifulSoup(client.get("/wie-is-wie/", {"q": "li", "org_pagina": "1"}).content, "html.parser")
+    links = soup.select(".facet-inline a.facet")
+    assert links and all(a.select_one(".facet-count") for a in links)
+    chosen = links[0]["href"]
+    assert "q=li" in chosen and "type=" in chosen and "org_pagina" not in chosen
+    filtered = BeautifulSoup(client.get("/wie-is-wie/" + chosen).content, "html.parser")
+    assert filtered.select_one(".facet-inline a.facet-selected")["aria-current"] == "true"
+    chips = [a.get_text(" ", strip=True) for a in filtered.select(".active-filters a.filter-chip")]
+    assert any(chip.startswith("Filter verwijderen: Soort organisatie:") for chip in chips)
 
 
 def test_filtering_on_another_district_shows_nothing_of_it(client, world):

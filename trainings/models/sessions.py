@@ -55,6 +55,14 @@ class Registration(models.Model):
         "stakeholders.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("namens organisatie")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    registered_by = models.ForeignKey(  # an AOV registering a colleague; None or the person themselves otherwise
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("aangemeld door"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # the waiting list's order
     moved_up_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
