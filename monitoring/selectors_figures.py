@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from evenings.selectors import first_record_year as evening_first_record_year
+from evenings.selectors import module2_counts
 from meetings.models import Attendance, DistrictPlatformPage, MeetingPage
 from referrals.figures import LOCATION_STATE_CHOICES, protected_figures
 from stakeholders.models import Municipality
@@ -193,8 +195,12 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
         if row is not None:
             figures[row].police = figures[row].police or Police()
             figures[row].police.add(police)
+    # Module 2: from the first year the portal holds information evenings, the figures come from them; the
+    # figures entered by hand count for the years before.
+    first_evening_year = evening_first_record_year()
     evenings = (
         InformationEvening.objects.filter(held_on__year=year)
+        .filter(held_on__year__lt=first_evening_year or year + 1)
         .values("municipality_id")
         .annotate(n=Count("pk"), people=Sum("attendance"), materials=Sum("materials_handed_out"))
         .order_by()
@@ -205,6 +211,13 @@ def figure_tables(*, year: int, district_code: str | None = None, locations_for=
             figures[row].evenings += entry["n"]
             figures[row].evening_attendance += entry["people"] or 0
             figures[row].materials_handed_out += entry["materials"] or 0
+    if first_evening_year is not None and year >= first_evening_year:
+        for municipality_id, recorded in module2_counts(year=year).items():
+            row = row_for.get(municipality_id)
+            if row is not None:
+                figures[row].evenings += recorded.evenings
+                figures[row].evening_attendance += recorded.attendance
+                figures[row].materials_handed_out += recorded.materials_handed_out
     # Module 3: from the first year the portal holds training records, the figures come from them; the figures
     # entered by hand count for the years before (their certificates still count towards the total to date).
     first_recorded = first_record_year()

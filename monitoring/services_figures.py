@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from evenings.selectors import first_record_year as evening_first_record_year
 from stakeholders.imports import MAX_IMPORT_BYTES, ImportFileError, load_table_file
 from stakeholders.models import Municipality
 from trainings.selectors import first_record_year
@@ -266,6 +267,13 @@ def police_figures_import(*, user, name: str, raw: bytes) -> PoliceImportResult:
 
 def information_evening_validate(*, held_on, attendance, materials_handed_out, municipality=None) -> None:
     errors = {"held_on": date_errors(held_on, municipality) if held_on else _("Vul de datum in.")}
+    first_recorded = evening_first_record_year()
+    if held_on and not errors["held_on"] and first_recorded is not None and held_on.year >= first_recorded:
+        # From then on the portal's own evenings (evenings app) give the figures: typed ones would be ignored.
+        errors["held_on"] = _(
+            "Vanaf %(year)s komen de cijfers van module 2 uit de informatieavonden in het portaal "
+            "(menu Informatieavonden). Hier vult u alleen eerdere jaren in."
+        ) % {"year": first_recorded}
     for field, value in (("attendance", attendance), ("materials_handed_out", materials_handed_out)):
         if value is None or value < 0:
             errors[field] = _("Vul een aantal van 0 of meer in.")

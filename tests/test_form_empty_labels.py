@@ -5,6 +5,7 @@ import pytest
 
 from accounts.forms import InviteForm
 from core.roles import Role
+from evenings.forms import ContactSpeakerForm, EveningForm
 from knowledgebase.forms import JointActionForm
 from meetings.forms import ActionAddForm
 from monitoring.forms import ParticipationForm, TrainingForm
@@ -28,10 +29,13 @@ def test_no_form_offers_dashes_and_each_empty_choice_is_dutch(make_user):
             CampaignForm(municipalities=Municipality.objects.filter(pk=haarlem.pk)),
         ],
         "Nog geen AOV gekozen": [ParticipationForm(municipality=haarlem)],
-        "Kies een contactpersoon": [InviteForm()],
+        "Kies een contactpersoon": [InviteForm(), ContactSpeakerForm(labels={1: "Anna de Vries, burgemeester"})],
         "Kies een organisatie": [ActionAddForm(meeting=meeting("KEN"))],
         "Kies een coach": [AssignForm()],
-        None: [TrainingForm(municipality=haarlem)],
+        None: [
+            TrainingForm(municipality=haarlem),
+            EveningForm(municipalities=Municipality.objects.filter(pk=haarlem.pk)),
+        ],
     }
     for label, rendered in forms.items():
         for form in rendered:

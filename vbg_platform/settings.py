@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notifications",
     "referrals",
     "trainings",
+    "evenings",
     "monitoring",
     "surveys",
     "accounts.apps.WagtailUsersConfig",

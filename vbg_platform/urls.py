@@ -26,6 +26,7 @@ urlpatterns = [
     path("doorverwijzingen/", include("referrals.urls")),
     path("zoeken/", include("search.urls")),
     path("trainingen/", include("trainings.urls")),
+    path("informatieavonden/", include("evenings.urls")),
     path("voortgang/", include("monitoring.urls")),
     path("enquetes/", include("surveys.urls")),
     path("vragenlijst/", include((surveys_public_urls, "questionnaire"))),

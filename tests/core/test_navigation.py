@@ -7,7 +7,7 @@ from core.roles import Role
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    None: {"Start", "Kennisbank", "Materialen"},
+    None: {"Start", "Kennisbank", "Materialen", "Informatieavonden"},
     Role.PARTNER: {
         "Start",
         "Kennisbank",
@@ -18,6 +18,7 @@ EXPECTED = {
         "Integrale acties",
         "Voortgang",
         "Trainingen",
+        "Informatieavonden",
     },
     Role.AOV: {
         "Start",
@@ -30,6 +31,7 @@ EXPECTED = {
         "Voortgang",
         "Doorverwijzingen",
         "Trainingen",
+        "Informatieavonden",
     },
     Role.SECRETARIAT: {
         "Start",
@@ -45,10 +47,19 @@ EXPECTED = {
         "Doorverwijzingen in cijfers",
         "Enquêtes",
         "Trainingen",
+        "Informatieavonden",
     },
-    # Every role reads the training sessions (design section 3); only Partners and AOVs register.
-    Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen", "Trainingen"},
-    Role.COACH_COORDINATOR: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen", "Trainingen"},
+    # Every role reads the training sessions (design section 3); only Partners and AOVs register. Everyone
+    # finds the information evenings: organisers their screens, the others the public list.
+    Role.COACH: {"Start", "Kennisbank", "Materialen", "Doorverwijzingen", "Trainingen", "Informatieavonden"},
+    Role.COACH_COORDINATOR: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Doorverwijzingen",
+        "Trainingen",
+        "Informatieavonden",
+    },
     Role.PRIVACY_OFFICER: {
         "Start",
         "Kennisbank",
@@ -57,8 +68,17 @@ EXPECTED = {
         "Toegangslog",
         "Verzoek betrokkene",
         "Trainingen",
+        "Informatieavonden",
     },  # fmt: skip
-    Role.ADMIN: {"Start", "Kennisbank", "Materialen", "Beheeromgeving", "Gebruikers en rollen", "Trainingen"},
+    Role.ADMIN: {
+        "Start",
+        "Kennisbank",
+        "Materialen",
+        "Beheeromgeving",
+        "Gebruikers en rollen",
+        "Trainingen",
+        "Informatieavonden",
+    },
 }
 
 

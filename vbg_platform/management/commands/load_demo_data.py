@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from evenings.demo import evenings_demo_load
 from knowledgebase.demo import knowledge_demo_load
 from meetings.demo import meetings_demo_load
 from monitoring.demo import figures_demo_load, progress_demo_load
@@ -56,6 +57,11 @@ class Command(BaseCommand):
         if trainings:
             counts = ", ".join(f"{name}: {count}" for name, count in trainings.items())
             self.stdout.write(self.style.SUCCESS(f"Training and e-learning demo loaded ({counts})."))
+        # After the figures too: from the first year with evenings, module 2's figures come from them.
+        evenings = evenings_demo_load(seed=seed)
+        if evenings:
+            counts = ", ".join(f"{name}: {count}" for name, count in evenings.items())
+            self.stdout.write(self.style.SUCCESS(f"Information evenings demo loaded ({counts})."))
         surveys, demo_codes = survey_demo_load(scale=scale, seed=seed)
         if surveys:
             counts = ", ".join(f"{name}: {count}" for name, count in surveys.items())
