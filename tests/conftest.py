@@ -117,6 +117,18 @@ def _clear_cache(request):
     _clear_caches(with_database=bool(uses_db))
 
 
+@pytest.fixture(autouse=True)
+def _dutch_first():
+    """Each test starts in the portal's own language. A request in English (LocaleMiddleware) leaves English
+    active in the thread afterwards, so a later test on the same worker rendered a form in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference_data(db):
     from vbg_platform.seed import platform_seed
