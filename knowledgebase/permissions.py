@@ -60,12 +60,13 @@ def user_can_contribute(user) -> bool:
 
 def contributions_of(user):
     """The author's own pages. Once published they follow the page's audience like every reader's: a page the
-    secretariat later restricted to districts the author is not in leaves their list (its link would be a 404
-    and its current title is no longer theirs to read)."""
+    secretariat later restricted to districts the author is not in, or unpublished, leaves their list (its link
+    would be a 404 and its current title is no longer theirs to read)."""
     if not user_can_contribute(user):
         return KnowledgePage.objects.none()
     own = KnowledgePage.objects.filter(owner=user)
-    return own.filter(Q(live=False) | Q(pk__in=knowledge_pages_visible_to(user).filter(owner=user).values("pk")))
+    never_published = Q(live=False, first_published_at__isnull=True)  # drafts and pages in review: still theirs
+    return own.filter(never_published | Q(pk__in=knowledge_pages_visible_to(user).filter(owner=user).values("pk")))
 
 
 def user_can_edit_contribution(user, page) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from core.roles import GROUP_NAMES, Role
 from stakeholders.models import Affiliation, Organisation
-from stakeholders.permissions import aov_municipality_ids_for
+from stakeholders.permissions import aov_municipality_ids_for, contacts_visible_to
 
 from .models import ELearningEnrolment, Registration, TrainingSession
 
@@ -64,7 +64,9 @@ def municipal_organisations_for(user) -> QuerySet:
 
 def colleagues_registrable_by(user) -> QuerySet:
     """Design section 3, "register self and own municipality's staff": active accounts with a registrant role
-    that work now at the AOV's municipality. Staff without an account are registered by the secretariat."""
+    that work now at the AOV's municipality and that the AOV may see in the directory (consenting, not
+    anonymised: the picker shows their names). Anyone else is registered by the secretariat or registers
+    themselves."""
     organisations = municipal_organisations_for(user)
     working = Affiliation.objects.current().filter(organisation__in=organisations).values("contact_id")
     return (
@@ -72,6 +74,7 @@ def colleagues_registrable_by(user) -> QuerySet:
         .objects.filter(
             is_active=True,
             contact_id__in=working,
+            contact__in=contacts_visible_to(user),
             groups__name__in=[GROUP_NAMES[role] for role in REGISTRANT_ROLES],
         )
         .exclude(pk=user.pk)
@@ -89,8 +92,17 @@ def registration_organisations_of_colleague(user, colleague) -> QuerySet:
 
 
 def _made_for_colleagues(user) -> Q:
-    """Registrations this AOV made for staff of the municipality they still work for (leaving ends the view)."""
-    return Q(registered_by_id=user.pk, organisation__municipality_id__in=aov_municipality_ids_for(user))
+    """Registrations this AOV made for staff of the municipality while both still work there: the AOV leaving,
+    or the colleague leaving, ends the view."""
+    municipalities = aov_municipality_ids_for(user)
+    still_working = Affiliation.objects.current().filter(
+        organisation__municipality_id__in=municipalities, organisation__is_active=True
+    )
+    return Q(
+        registered_by_id=user.pk,
+        organisation__municipality_id__in=municipalities,
+        user__contact_id__in=still_working.values("contact_id"),
+    )
 
 
 def registrations_visible_to(user) -> QuerySet:

@@ -209,3 +209,7 @@ def test_a_published_contribution_restricted_later_leaves_the_authors_lists(clie
     for text in (mine, home):
         assert "Buurtapp in de polder" not in text
         assert other.title in text
+    # Unpublished as well (Wagtail keeps first_published_at): it does not come back as a draft.
+    restricted.unpublish()
+    assert "Buurtapp in de polder" not in client.get("/bijdragen/").content.decode()
+    assert "Buurtapp in de polder" not in client.get("/").content.decode()

@@ -11,9 +11,18 @@ from stakeholders.models import Affiliation
 from trainings import services
 from trainings.models import Registration
 
-from .conftest import colleague_of, organisation_of, sign_in, training_session
+from .conftest import colleague_of as any_colleague_of
+from .conftest import organisation_of, sign_in, training_session
 
 pytestmark = pytest.mark.django_db
+
+
+def colleague_of(make_user, user):
+    """A colleague who is in the directory ("Wie is wie"): the picker shows names, so only those."""
+    colleague = any_colleague_of(make_user, user)
+    colleague.contact.directory_consent = True
+    colleague.contact.save(update_fields=["directory_consent"])
+    return colleague
 
 
 def _register_colleague(client, aov, session, colleague):
@@ -69,6 +78,35 @@ def test_only_staff_of_the_own_municipality_and_never_twice(client, people, make
     assert again.status_code == 400
     assert "is al aangemeld voor deze sessie" in again.content.decode()
     assert Registration.objects.filter(user=colleague).count() == 1
+
+
+def test_a_colleague_outside_the_directory_is_not_offered(client, people, make_user):
+    """Their name may not be shown to the AOV; the secretariat registers them, or they register themselves."""
+    aov = people["aov"]
+    listed = colleague_of(make_user, aov)
+    unlisted = any_colleague_of(make_user, aov)
+    session = training_session()
+    form = sign_in(client, aov).get(f"/trainingen/sessie/{session.pk}/collega-aanmelden/").content.decode()
+    assert listed.get_full_name() in form
+    assert unlisted.get_full_name() not in form and unlisted.email not in form
+    assert _register_colleague(client, aov, session, unlisted).status_code == 400
+    with pytest.raises(ValidationError, match="alleen collega's aanmelden"):
+        services.registration_create(user=aov, session=session, organisation=organisation_of(aov), participant=unlisted)
+    assert not Registration.objects.filter(user=unlisted).exists()
+
+
+def test_the_view_ends_when_the_colleague_leaves_the_municipality(client, people, make_user):
+    aov = people["aov"]
+    colleague = colleague_of(make_user, aov)
+    session = training_session()
+    _register_colleague(client, aov, session, colleague)
+    registration = Registration.objects.get(user=colleague)
+    assert colleague.get_full_name() in client.get(f"/trainingen/sessie/{session.pk}/").content.decode()
+    Affiliation.objects.filter(contact=colleague.contact).update(end_date="2020-01-01")
+    assert colleague.get_full_name() not in client.get(f"/trainingen/sessie/{session.pk}/").content.decode()
+    assert client.post(f"/trainingen/aanmelding/{registration.pk}/afmelden/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
 
 
 def test_the_cap_per_organisation_and_the_waiting_list_hold_for_colleagues(client, people, make_user):
