@@ -329,7 +329,9 @@ def _findings(results: CampaignResults, figures: dict, name: str, response: str,
             texts["willing"] % facts,
             response,
             knows,
-            _("Met andere gemeenten is nog niet te vergelijken: te weinig gemeenten hielden de enquête."),
+            _("Met andere gemeenten wordt vergeleken zodra de enquête gesloten is.")
+            if results.campaign.status != Campaign.Status.CLOSED
+            else _("Met andere gemeenten is nog niet te vergelijken: te weinig gemeenten hielden de enquête."),
         ]
     facts |= {
         "average": _pct(average),

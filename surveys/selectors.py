@@ -190,12 +190,33 @@ def _others_average(campaign: Campaign, questions: list[Question]) -> tuple[dict
     return averages, len(usable)
 
 
+def comparison_snapshot(campaign: Campaign, questions: list[Question] | None = None) -> dict:
+    """The other municipalities' average as it stands now, in a form that keeps in JSON (made at closing)."""
+    averages, count = _others_average(campaign, questions if questions is not None else list(campaign.questions.all()))
+    return {"count": count, "averages": {f"{code}|{value}": str(share) for (code, value), share in averages.items()}}
+
+
+def _comparison(campaign: Campaign, questions: list[Question]) -> tuple[dict[tuple[str, str], Decimal], int]:
+    """The comparison as it stood when the campaign closed, and none while it is open. A live average would give
+    one municipality away: whoever watches it change as another municipality closes its survey works out that
+    municipality's numbers (new average x (n+1) - old average x n)."""
+    if campaign.status != Campaign.Status.CLOSED:
+        return {}, 0
+    stored = (campaign.tallies or {}).get("others")
+    if stored is None:  # closed before comparisons were kept: kept now, at its first reading
+        stored = comparison_snapshot(campaign, questions)
+        campaign.tallies = {**campaign_tally(campaign), "others": stored}
+        Campaign.objects.filter(pk=campaign.pk).update(tallies=campaign.tallies)
+    averages = {tuple(key.split("|", 1)): Decimal(share) for key, share in stored["averages"].items()}
+    return averages, stored["count"]
+
+
 def campaign_results(campaign: Campaign) -> CampaignResults:
     questions = list(campaign.questions.all())
     counted = campaign_tally(campaign)
     total = counted["responses"]
     everyone = counted["all"]
-    averages, others_count = _others_average(campaign, questions)
+    averages, others_count = _comparison(campaign, questions)
     type_question = next((q for q in questions if q.code == RESPONDENT_TYPE), None)
     type_counts = everyone.get(RESPONDENT_TYPE, {})
     type_choices = [

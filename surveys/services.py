@@ -25,7 +25,13 @@ from .letters import letters_pdf
 from .models import Campaign, CampaignLogEntry, InvitationCode, OpenAnswer, Question, Response
 from .permissions import user_can_manage_campaign, user_can_manage_municipality, user_can_read_open_answers
 from .questions import KNOWS_SIGNALS, RESPONDENT_TYPE, WILLING_TO_REPORT, YES, standard_questions
-from .selectors import campaign_tally, letters_downloaded_since_made, replaced_hand_figures, tally
+from .selectors import (
+    campaign_tally,
+    comparison_snapshot,
+    letters_downloaded_since_made,
+    replaced_hand_figures,
+    tally,
+)
 
 logger = logging.getLogger(__name__)
 DAY_FORMAT = "j F Y"  # the portal's date format (templates use |date:"j F Y")
@@ -361,6 +367,7 @@ def campaign_close(*, user=None, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.tallies = tally(campaign.responses.values_list("answers", flat=True).iterator(chunk_size=2000))
+    campaign.tallies["others"] = comparison_snapshot(campaign)  # kept as it is today (selectors._comparison)
     campaign.save(update_fields=["status", "closed_at", "tallies"])
     InvitationCode.objects.filter(campaign=campaign).update(draft="")
     if campaign.is_business_park:

@@ -150,16 +150,15 @@ def test_closing_keeps_business_park_results_out_of_module_1(client, secretariat
 
 
 def test_comparisons_stay_within_the_same_kind_of_survey(secretariat):
-    own = _create(secretariat)
-    Campaign.objects.filter(pk=own.pk).update(status="open", addresses_count=50)
     for code in ("GM0392", "GM0361"):  # Haarlem and Alkmaar: rural campaigns do not count for a business park
         _closed_with(secretariat, code, FULL, 10, area=Campaign.Area.RURAL)
-    assert campaign_results(own).others_count == 0
-    for code in ("GM0453", "GM0396"):  # Velsen and Heemstede held the business-park survey
-        _closed_with(secretariat, code, BUSINESS_FULL, 10)
-    assert campaign_results(own).others_count == 2
-    rural = _create(secretariat, OPMEER, area=Campaign.Area.RURAL)
-    assert campaign_results(rural).others_count == 2  # the two rural ones, not the business parks
+    alone = _closed_with(secretariat, "GM0453", BUSINESS_FULL, 10)  # Velsen, the first business park
+    assert campaign_results(alone).others_count == 0
+    _closed_with(secretariat, "GM0396", BUSINESS_FULL, 10)  # Heemstede, the second
+    own = _closed_with(secretariat, ZAANSTAD, BUSINESS_FULL, 10)
+    assert campaign_results(own).others_count == 2  # Velsen and Heemstede, not the rural ones
+    rural = _closed_with(secretariat, OPMEER, FULL, 10, area=Campaign.Area.RURAL)
+    assert campaign_results(rural).others_count == 2  # Haarlem and Alkmaar, not the business parks
 
 
 def test_the_press_release_speaks_of_businesses_not_the_rural_area(secretariat):

@@ -323,12 +323,59 @@ def test_the_comparison_needs_two_other_municipalities_with_ten_responses(secret
 
     closed("GM0392", 10)
     closed("GM0361", 9)
-    assert campaign_results(open_campaign).others_count == 0  # one usable municipality: no "average"
+    assert campaign_results(open_campaign).others_count == 0
     closed("GM0361", 10)
+    assert campaign_results(open_campaign).others_count == 0  # while open: no comparison at all
+    services.campaign_close(campaign=open_campaign)
+    open_campaign.refresh_from_db()
     results = campaign_results(open_campaign)
     assert results.others_count == 2
     willing = next(r for r in results.questions if r.question.code == "meldingsbereid")
     assert willing.choices[0].others_share == 100
+
+
+def test_the_comparison_is_kept_as_it_was_when_the_campaign_closed(secretariat, open_campaign):
+    """Watching a live average change as one more municipality closes would give that municipality's numbers
+    away (new average x (n+1) - old average x n): a closed campaign keeps the comparison of its closing day."""
+    from surveys.selectors import campaign_results
+
+    def closed(cbs_code, willing):
+        other = services.campaign_create(
+            user=secretariat,
+            municipality=Municipality.objects.get(cbs_code=cbs_code),
+            title=f"Elders {cbs_code}",
+            opens_on=today(),
+            closes_on=today() + datetime.timedelta(days=10),
+            mayor_name="X",
+        )
+        for i in range(10):
+            answers = {**FULL, "meldingsbereid": "ja" if i < willing else "nee"}
+            Response.objects.create(campaign=other, submitted_on=today(), respondent_type="bewoner", answers=answers)
+        Campaign.objects.filter(pk=other.pk).update(status="open", addresses_count=50)
+        services.campaign_close(campaign=Campaign.objects.get(pk=other.pk))
+
+    closed("GM0392", 10)
+    closed("GM0361", 6)
+    services.campaign_close(campaign=open_campaign)
+    open_campaign.refresh_from_db()
+    before = campaign_results(open_campaign)
+    closed("GM0453", 0)  # a third municipality closes later, with nobody willing
+    after = campaign_results(Campaign.objects.get(pk=open_campaign.pk))
+    assert (before.others_count, after.others_count) == (2, 2)
+    willing = [next(r for r in res.questions if r.question.code == "meldingsbereid") for res in (before, after)]
+    assert willing[0].choices[0].others_share == willing[1].choices[0].others_share == 80
+
+
+def test_a_campaign_closed_before_comparisons_were_kept_keeps_its_first_reading(secretariat, open_campaign):
+    from surveys.selectors import campaign_results
+
+    services.campaign_close(campaign=open_campaign)
+    campaign = Campaign.objects.get(pk=open_campaign.pk)
+    del campaign.tallies["others"]
+    Campaign.objects.filter(pk=campaign.pk).update(tallies=campaign.tallies)
+    campaign_results(Campaign.objects.get(pk=campaign.pk))
+    kept = Campaign.objects.get(pk=campaign.pk).tallies
+    assert kept["others"] == {"count": 0, "averages": {}} and "all" in kept
 
 
 def test_only_the_secretariat_reads_every_open_answer(
