@@ -75,7 +75,10 @@ class ColleagueRegistrationForm(forms.Form):
         label=_("Welke collega meldt u aan?"),
         queryset=None,
         empty_label=_("Kies een collega"),
-        help_text=_("Collega's die nu bij uw gemeente werken en een account in het portaal hebben."),
+        help_text=_(
+            "Collega's die nu bij uw gemeente werken, een account in het portaal hebben, in Wie is wie staan en nog "
+            "niet zijn aangemeld. Staat uw collega er niet bij, dan kan hij of zij zich zelf aanmelden."
+        ),
         error_messages={
             "required": _("Kies de collega die u wilt aanmelden."),
             "invalid_choice": _("Kies een collega die nu bij uw gemeente werkt."),

@@ -14,6 +14,7 @@ from stakeholders.models import Municipality
 from .models import ELearningEnrolment, Registration, TrainingSession
 from .models.elearning import MAX_PER_MUNICIPALITY
 from .permissions import (
+    colleagues_registrable_by,
     elearning_municipality_ids_for,
     enrolments_visible_to,
     registrations_visible_to,
@@ -75,6 +76,13 @@ def own_registrations(user) -> QuerySet:
         .select_related("session", "organisation")
         .order_by("session__starts_at")
     )
+
+
+def colleagues_to_offer(user, session) -> QuerySet:
+    """The colleagues an AOV may register who are not on this session's list yet (a choice that can only fail
+    is not offered)."""
+    registered = session.registrations.exclude(status=Status.CANCELLED).values("user_id")
+    return colleagues_registrable_by(user).exclude(pk__in=registered)
 
 
 def registrations_made_for_colleagues(user, session) -> QuerySet:

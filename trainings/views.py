@@ -164,9 +164,10 @@ def register_colleague(request, pk: int):
     """An AOV registers a colleague of their municipality (design section 3); the colleague is told."""
     _require(user_can_view_sessions(request.user))
     session = _session(request, pk)
-    colleagues = colleagues_registrable_by(request.user)
-    _require(user_can_register(request.user) and colleagues.exists())
-    form = ColleagueRegistrationForm(request.POST or None, colleagues=colleagues)
+    _require(user_can_register(request.user) and colleagues_registrable_by(request.user).exists())
+    form = ColleagueRegistrationForm(
+        request.POST or None, colleagues=selectors.colleagues_to_offer(request.user, session)
+    )
     problems = []
     upcoming = session.starts_at > timezone.now()
     if not upcoming:

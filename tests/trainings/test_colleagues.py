@@ -73,11 +73,18 @@ def test_only_staff_of_the_own_municipality_and_never_twice(client, people, make
         services.registration_create(
             user=aov, session=session, organisation=organisation_of(stranger), participant=stranger
         )
-    assert _register_colleague(client, aov, session, colleague).status_code == 302
+    done = _register_colleague(client, aov, session, colleague)
+    assert done.status_code == 302
+    client.get(done["Location"])  # shows (and uses up) the confirmation
+    form = client.get(f"/trainingen/sessie/{session.pk}/collega-aanmelden/").content.decode()
+    assert colleague.get_full_name() not in form  # on the list already: not offered again
     again = _register_colleague(client, aov, session, colleague)
     assert again.status_code == 400
-    assert "is al aangemeld voor deze sessie" in again.content.decode()
     assert Registration.objects.filter(user=colleague).count() == 1
+    with pytest.raises(ValidationError, match="is al aangemeld voor deze sessie"):
+        services.registration_create(
+            user=aov, session=session, organisation=organisation_of(aov), participant=colleague
+        )
 
 
 def test_a_colleague_outside_the_directory_is_not_offered(client, people, make_user):
