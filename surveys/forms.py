@@ -61,7 +61,7 @@ class AddressFileForm(forms.Form):
         label=_("Adressenbestand"),
         help_text=_(
             "Een .csv- of .xlsx-bestand van hoogstens 2 MB met de kolommen straat, huisnummer, postcode en plaats "
-            "(naam mag erbij). Het bestand wordt niet bewaard: alleen het aantal adressen blijft over."
+            "(naam en bedrijf mogen erbij). Het bestand wordt niet bewaard: alleen het aantal adressen blijft over."
         ),
     )
 

@@ -225,7 +225,7 @@ def read_addresses(*, name: str, raw: bytes) -> list[dict]:
         raise ImportFileError(
             _(
                 "Verwacht de kolommen straat, huisnummer, postcode en plaats (of adres, postcode en plaats); "
-                "naam mag erbij."
+                "naam en bedrijf mogen erbij."
             )
         )
     addresses, errors, seen = [], [], set()
