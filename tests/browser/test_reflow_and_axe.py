@@ -21,9 +21,11 @@ from referrals.services import coach_assign, location_create, referral_create
 from stakeholders.models import Affiliation, District, Municipality
 from surveys.models import Campaign
 from tests.browser.test_role_journeys import _sign_in
+from tests.evenings.conftest import evening
 from tests.knowledgebase.factories import article
 from tests.meetings.factories import meeting
 from tests.referrals.conftest import HAARLEM, aov_of
+from tests.trainings.conftest import training_session
 
 WIDTHS = {320: 640, 1280: 800}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -89,6 +91,17 @@ def _world(make_user):
         owner_name="Piet Polder",
         owner_contact="06-12345678",
     )
+    coming_evening = evening(title=f"Informatieavond {LONG_AREA}", place=LONG_AREA)
+    session = training_session(title="Voorlichting professionals, Amsterdam (drugsopstelling en VR-experience)")
+    business_park = Campaign.objects.create(
+        municipality=Municipality.objects.get(cbs_code=HAARLEM),
+        area=Campaign.Area.BUSINESS_PARK,
+        title=f"Enquête bedrijventerrein {LONG_AREA}",
+        opens_on=timezone.localdate() + datetime.timedelta(days=7),
+        closes_on=timezone.localdate() + datetime.timedelta(days=40),
+        mayor_name="Jos Wienen",
+        letter_text="Geachte ondernemer,",
+    )
     year = timezone.localdate().year
     pages = [
         "/",
@@ -126,6 +139,18 @@ def _world(make_user):
         "/doorverwijzingen/verzoek-betrokkene/",
         "/enquetes/",
         *[f"/enquetes/{pk}/" for pk in Campaign.objects.values_list("pk", flat=True)[:1]],
+        f"/enquetes/{business_park.pk}/",
+        "/enquetes/nieuw/",
+        "/informatieavonden/",
+        f"/informatieavonden/{coming_evening.slug}/",
+        "/informatieavonden/organiseren/",
+        f"/informatieavonden/organiseren/{coming_evening.pk}/",
+        "/informatieavonden/organiseren/nieuw/",
+        "/trainingen/",
+        f"/trainingen/sessie/{session.pk}/",
+        f"/trainingen/sessie/{session.pk}/aanmelden/",
+        f"/trainingen/sessie/{session.pk}/collega-aanmelden/",
+        "/trainingen/e-learning/",
         "/account/gebruikers/",
         f"/account/gebruikers/{secretary.pk}/",
         "/account/roltoekenningen/",
@@ -192,5 +217,6 @@ def test_every_page_of_the_role_reflows_and_passes_axe(live, page, make_user, ro
             if serious:
                 failures.append(f"{path} at {width}px: axe {', '.join(serious)}")
             measured.append(path)
+    print(f"\nreflow+axe {role}: {len(set(measured))} page types at 320 and 1280 px, {len(failures)} problems")
     assert len(set(measured)) >= 8, f"too few pages reached for {role}: {sorted(set(measured))}"
     assert failures == [], "\n".join(failures)
