@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stakeholders.models import Affiliation, Contact, Membership
-from stakeholders.permissions import contacts_visible_to
+from stakeholders.permissions import contacts_visible_to, organisations_visible_to
 
 from .models import Evening, Speaker
 from .permissions import evenings_organised_by, public_evenings
@@ -114,13 +114,19 @@ def speaker_candidates(user, municipality) -> QuerySet:
     )
 
 
-def contact_labels(contacts) -> dict[int, str]:
-    """'Name, function (organisation)' per contact, for the speaker choice (one query for the organisations)."""
+def contact_labels(user, contacts) -> dict[int, str]:
+    """'Name, function (organisation)' per contact, for the speaker choice (one query for the organisations). Only
+    an organisation the organiser may see in the directory names a contact: another workplace of the same
+    person is not theirs to learn."""
     contacts = list(contacts)
     organisations: dict[int, str] = {}
     for contact_id, name in (
         Affiliation.objects.current()
-        .filter(contact_id__in=[c.pk for c in contacts], organisation__is_active=True)
+        .filter(
+            contact_id__in=[c.pk for c in contacts],
+            organisation__is_active=True,
+            organisation__in=organisations_visible_to(user),
+        )
         .order_by("organisation__name")
         .values_list("contact_id", "organisation__name")
     ):
@@ -156,9 +162,15 @@ class Module2:
 
 
 def first_record_year() -> int | None:
-    """The first year the portal holds an evening: from then on module 2's figures come from the records, before
-    it from the figures entered by hand."""
-    first = Evening.objects.order_by("date").values_list("date", flat=True).first()
+    """The first year the portal holds an evening that counts (published, or held with attendance entered, as in
+    module2_counts): from then on module 2's figures come from the records, before it from the figures entered
+    by hand. A draft never held moves nothing."""
+    first = (
+        Evening.objects.filter(Q(published=True) | Q(attendance__isnull=False))
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
     return first.year if first else None
 
 

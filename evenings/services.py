@@ -24,6 +24,7 @@ from stakeholders.models import Module, Theme
 
 from .models import MAX_PEOPLE_PER_REGISTRATION, Evening, Registration, Speaker
 from .permissions import user_can_manage_evening, user_can_organise_for
+from .selectors import speaker_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +63,24 @@ def _when(evening: Evening) -> str:
 # --- Evenings ---------------------------------------------------------------------------------------------------
 
 
+MAX_CAPACITY = 5000  # a village hall, not a stadium; also keeps the number inside the column
+MAX_COUNT = 100_000
+
+
 def evening_validate(*, date, starts_at, capacity, evening: Evening | None = None, **_fields) -> None:
     errors = {}
-    if date and evening is None and date < timezone.localdate():
+    today = timezone.localdate()
+    if date and evening is None and date < today:
         errors["date"] = _("Kies een datum vandaag of later voor een nieuwe avond.")
+    elif date and evening is not None and date < today and date != evening.date and evening.date >= today:
+        # Moving a coming evening into the past would rewrite module 2's figures of a year gone by.
+        errors["date"] = _("Een avond die nog komt, kunt u niet naar een datum in het verleden verplaatsen.")
     if capacity is not None and capacity < 1:
         errors["capacity"] = _("Vul 1 of meer plaatsen in, of laat het veld leeg als er geen maximum is.")
+    elif capacity is not None and capacity > MAX_CAPACITY:
+        errors["capacity"] = _("Vul hoogstens %(max)s plaatsen in, of laat het veld leeg als er geen maximum is.") % {
+            "max": MAX_CAPACITY
+        }
     if evening is not None and capacity:
         taken = evening.registrations.aggregate(n=Sum("people"))["n"] or 0
         if capacity < taken:
@@ -118,6 +131,9 @@ def speaker_add(*, user, evening: Evening, kind: str, contact=None, name: str = 
         raise ValidationError({"kind": _("Kies een rol uit de lijst.")})
     if contact is None and not name.strip():
         raise ValidationError({"name": _("Vul de naam van de gastspreker in.")})
+    if contact is not None and not speaker_candidates(user, evening.municipality).filter(pk=contact.pk).exists():
+        # The form offers only these; any other caller is held to the same rule (the name goes on a public page).
+        raise ValidationError({"contact": _("Kies een contactpersoon uit de lijst.")})
     position = (evening.speakers.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     return Speaker.objects.create(
         evening=evening, kind=kind, contact=contact, name="" if contact else name.strip(),
@@ -177,10 +193,12 @@ def attendance_save(*, user, evening: Evening, attendance: int, materials_handed
     errors = {}
     if evening_start(evening) > timezone.now():
         raise ValidationError(_("De opkomst kunt u invullen zodra de avond begonnen is."))
-    if attendance is None or attendance < 0:
-        errors["attendance"] = _("Vul een aantal van 0 of meer in.")
-    if materials_handed_out is not None and materials_handed_out < 0:
-        errors["materials_handed_out"] = _("Vul een aantal van 0 of meer in, of laat het veld leeg.")
+    if attendance is None or not 0 <= attendance <= MAX_COUNT:
+        errors["attendance"] = _("Vul een aantal van 0 tot en met %(max)s in.") % {"max": MAX_COUNT}
+    if materials_handed_out is not None and not 0 <= materials_handed_out <= MAX_COUNT:
+        errors["materials_handed_out"] = _("Vul een aantal van 0 tot en met %(max)s in, of laat het veld leeg.") % {
+            "max": MAX_COUNT
+        }
     if errors:
         raise ValidationError(errors)
     evening.attendance, evening.materials_handed_out = attendance, materials_handed_out

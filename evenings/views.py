@@ -188,7 +188,7 @@ def evening_edit(request, pk: int | None = None):
 
 def _speaker_forms(request, evening, *, contact_form=None, guest_form=None):
     candidates = selectors.speaker_candidates(request.user, evening.municipality)
-    labels = selectors.contact_labels(candidates)
+    labels = selectors.contact_labels(request.user, candidates)
     return (
         contact_form or ContactSpeakerForm(labels=labels, prefix="crm"),
         guest_form or GuestSpeakerForm(prefix="gast"),
@@ -231,7 +231,7 @@ def organise_detail(request, pk: int):
 def speaker_add_contact(request, pk: int):
     _require(user_can_organise(request.user))
     evening = _organised(request, pk)
-    labels = selectors.contact_labels(selectors.speaker_candidates(request.user, evening.municipality))
+    labels = selectors.contact_labels(request.user, selectors.speaker_candidates(request.user, evening.municipality))
     form = ContactSpeakerForm(request.POST, labels=labels, prefix="crm")
     if form.is_valid():
         contact = selectors.contact_by_id(form.cleaned_data["contact"])

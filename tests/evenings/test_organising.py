@@ -124,7 +124,8 @@ def test_attendance_after_the_evening(client, people):
     url = f"/informatieavonden/organiseren/{e.pk}/opkomst/"
     for data, message in [
         ({"attendance": ""}, "Vul het aantal aanwezigen in."),
-        ({"attendance": "-3"}, "Vul een aantal van 0 of meer in."),
+        ({"attendance": "-3"}, "Vul een aantal van 0 tot en met 100000 in."),
+        ({"attendance": "3000000000"}, "Vul een aantal van 0 tot en met 100000 in."),
         ({"attendance": "veertig"}, "Vul een geheel getal in."),
     ]:
         response = client.post(url, data)
