@@ -3,6 +3,7 @@ secretariat and the municipality's AOV. Thin: permissions decide (out of scope i
 selectors read. No screen shows a resident's e-mail address."""
 
 import hashlib
+import ipaddress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +33,8 @@ from .permissions import (
 SESSION_DONE = "evening_registered"
 ATTEMPTS = 10  # registrations (and refused tries) per client address per quarter of an hour
 WINDOW = 15 * 60
+PEOPLE_PER_CLIENT = 20  # places one client address takes on one evening in a day: nobody books an evening out
+PEOPLE_WINDOW = 24 * 60 * 60
 
 
 def _require(allowed: bool) -> None:
@@ -50,8 +53,37 @@ def public_list(request):
     )
 
 
+def _client(request) -> str:
+    """The client address, an IPv6 address by its /64 (one household or line has the whole block)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
+
+
 def _attempts_key(request) -> str:
-    return "evening-registration-attempts:" + hashlib.sha256(client_ip(request).encode()).hexdigest()
+    return "evening-registration-attempts:" + hashlib.sha256(_client(request).encode()).hexdigest()
+
+
+def _people_key(request, evening) -> str:
+    return f"evening-registration-people:{evening.pk}:" + hashlib.sha256(_client(request).encode()).hexdigest()
+
+
+def _people_left(request, evening) -> int:
+    return PEOPLE_PER_CLIENT - cache.get(_people_key(request, evening), 0)
+
+
+def _count_people(request, evening, people: int) -> None:
+    key = _people_key(request, evening)
+    cache.add(key, 0, PEOPLE_WINDOW)
+    try:
+        cache.incr(key, people)
+    except ValueError:
+        cache.set(key, people, PEOPLE_WINDOW)
 
 
 def _too_many(request) -> bool:
@@ -93,6 +125,14 @@ def public_detail(request, slug: str):
             _count_attempt(request)
             if form.is_valid() and form.cleaned_data["website"]:
                 problems.append(_("Uw aanmelding kon niet worden verwerkt. Laat het laatste veld leeg."))
+            elif form.is_valid() and form.cleaned_data["people"] > _people_left(request, evening):
+                problems.append(
+                    _(
+                        "Vanaf dit adres zijn vandaag al %(n)s plaatsen voor deze avond aangemeld. Komt u met meer "
+                        "mensen, neem dan contact op met de gemeente."
+                    )
+                    % {"n": PEOPLE_PER_CLIENT - max(0, _people_left(request, evening))}
+                )
             elif form.is_valid():
                 try:
                     registration = services.registration_create(
@@ -101,6 +141,7 @@ def public_detail(request, slug: str):
                 except ValidationError as error:
                     errors_from(form, error)
                 else:
+                    _count_people(request, evening, registration.people)
                     request.session[SESSION_DONE] = {
                         "slug": evening.slug,
                         "people": registration.people,

@@ -75,8 +75,9 @@ def test_a_full_evening_says_so_and_stores_nothing(client):
 
 def test_no_maximum_takes_everyone(client):
     e = evening(capacity=None)
-    for _ in range(3):
-        assert _post(client, e, people="10").status_code == 302
+    for number in range(3):
+        resident = client.__class__(REMOTE_ADDR=f"10.0.0.{number + 1}")
+        assert _post(resident, e, people="10").status_code == 302
     assert Registration.objects.count() == 3
 
 
@@ -155,3 +156,20 @@ def test_two_residents_at_once_for_the_last_places_give_one_registration():
     assert outcomes.count("ok") == 1, outcomes
     assert "Deze avond is vol. Aanmelden kan niet meer." in outcomes
     assert sum(Registration.objects.values_list("people", flat=True)) == 6
+
+
+def test_one_address_cannot_book_an_evening_out(client):
+    """At most 20 places per client address per evening in a day; an IPv6 address counts by its /64."""
+    e = evening(capacity=80)
+    home = client.__class__(REMOTE_ADDR="2001:db8:1:2::10")
+    assert _post(home, e, people="10").status_code == 302
+    same_line = client.__class__(REMOTE_ADDR="2001:db8:1:2::99")
+    assert _post(same_line, e, people="10").status_code == 302
+    response = _post(same_line, e, people="1")
+    assert response.status_code == 400
+    assert "Vanaf dit adres zijn vandaag al 20 plaatsen voor deze avond aangemeld" in response.content.decode()
+    assert sum(Registration.objects.values_list("people", flat=True)) == 20
+    elsewhere = client.__class__(REMOTE_ADDR="2001:db8:9:9::1")
+    assert _post(elsewhere, e, people="3").status_code == 302
+    other_evening = evening(capacity=80)
+    assert _post(same_line, other_evening, people="5").status_code == 302
