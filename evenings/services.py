@@ -110,12 +110,17 @@ def evening_save(*, user, evening: Evening | None = None, municipality, title: s
         if not user_can_manage_evening(user, evening):
             raise PermissionDenied
     evening_validate(date=date, starts_at=starts_at, capacity=capacity, evening=evening)
+    was_published = evening is not None and evening.published
     if evening is None:
         evening = Evening(created_by=user, slug=_unique_slug(municipality, date))
     evening.municipality, evening.title, evening.date, evening.starts_at = municipality, title, date, starts_at
     evening.place, evening.address, evening.capacity = place, address, capacity
     evening.programme, evening.published = programme, published
     evening.save()
+    if was_published and not published:
+        # No reminder goes out for an evening taken off the public page, so its addresses have no purpose left:
+        # they go now, not the night after its date.
+        evening.addresses_cleared = evening.registrations.exclude(email="").update(email="")
     return evening
 
 

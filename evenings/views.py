@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -218,6 +219,19 @@ def evening_edit(request, pk: int | None = None):
             errors_from(form, error)
         else:
             messages.success(request, _("De informatieavond is opgeslagen."))
+            cleared = getattr(saved, "addresses_cleared", 0)
+            if cleared:
+                messages.info(
+                    request,
+                    ngettext(
+                        "De avond staat niet meer op de openbare pagina. Het e-mailadres voor de herinnering van "
+                        "%(n)s aanmelding is gewist.",
+                        "De avond staat niet meer op de openbare pagina. De e-mailadressen voor de herinnering van "
+                        "%(n)s aanmeldingen zijn gewist.",
+                        cleared,
+                    )
+                    % {"n": cleared},
+                )
             return redirect("evenings:organise_detail", pk=saved.pk)
     return render(
         request,

@@ -65,3 +65,21 @@ def test_numbers_too_large_get_a_dutch_message(client, people):
     assert response.status_code == 400
     assert "Vul hoogstens 5000 plaatsen in" in response.content.decode()
     assert not Evening.objects.exists()
+
+
+def test_unpublishing_an_evening_forgets_the_reminder_addresses_at_once(client, people):
+    e = evening(days=30)
+    services.registration_create(evening=e, people=2, email="bewoner@example.nl")
+    services.registration_create(evening=e, people=1, email="")
+    sign_in(client, people["aov"])
+    data = _form(date=e.date.isoformat())
+    del data["published"]  # the box unticked: off the public page
+    response = client.post(f"/informatieavonden/organiseren/{e.pk}/wijzigen/", data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Het e-mailadres voor de herinnering van 1 aanmelding is gewist" in page
+    assert list(e.registrations.values_list("email", flat=True)) == ["", ""]
+    assert sum(e.registrations.values_list("people", flat=True)) == 3  # the registrations themselves stay
+    # Saving it again, unpublished, says nothing more.
+    again = client.post(f"/informatieavonden/organiseren/{e.pk}/wijzigen/", data)
+    assert "voor de herinnering van" not in client.get(again["Location"]).content.decode()
