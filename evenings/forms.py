@@ -2,22 +2,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import errors_from
+
 from . import services
 from .models import MAX_PEOPLE_PER_REGISTRATION, Evening, Speaker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def errors_from(form, error: ValidationError) -> None:
-    """The service's Dutch messages on the fields they are about."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class EveningForm(forms.ModelForm):

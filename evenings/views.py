@@ -17,12 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.forms import errors_from
 from core.net import client_ip
 from knowledgebase.permissions import knowledge_pages_visible_to, user_can_edit_contribution
 from stakeholders.models import Municipality
 
 from . import selectors, services
-from .forms import AttendanceForm, ContactSpeakerForm, EveningForm, GuestSpeakerForm, RegistrationForm, errors_from
+from .forms import AttendanceForm, ContactSpeakerForm, EveningForm, GuestSpeakerForm, RegistrationForm
 from .models import Speaker
 from .permissions import (
     evenings_organised_by,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import errors_from
 from core.net import client_ip
 
 from . import letters, report, selectors, services
@@ -58,23 +59,13 @@ def campaign_create(request):
         try:
             campaign = services.campaign_create(user=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_from(form, error)
         else:
             messages.success(request, _("De enquête is aangemaakt met de standaardvragen."))
             return redirect("surveys:campaign", pk=campaign.pk)
     elif request.method == "GET":
         form.initial.setdefault("letter_text", services.DEFAULT_LETTER)
     return render(request, "surveys/campaign_form.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -85,7 +76,7 @@ def campaign_edit(request, pk):
         try:
             services.campaign_update(user=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_from(form, error)
         else:
             messages.success(request, _("De enquête is bijgewerkt."))
             return redirect("surveys:campaign", pk=campaign.pk)
@@ -105,7 +96,7 @@ def question_add(request, pk):
         try:
             services.question_add(user=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_from(form, error)
         else:
             messages.success(request, _("De vraag is toegevoegd."))
             return redirect("surveys:campaign", pk=campaign.pk)

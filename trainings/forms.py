@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import errors_from
 from core.storage import check_room_for, stage_upload
 from core.uploads import validate_document
 
@@ -11,17 +12,6 @@ from .models import ELearningEnrolment, TrainingSession
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _errors_from(form, error: ValidationError) -> None:
-    """The service's Dutch messages on the fields they are about, all at once."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class SessionForm(forms.ModelForm):
@@ -50,7 +40,7 @@ class SessionForm(forms.ModelForm):
             try:
                 services.session_validate(**cleaned, session=self.instance if self.instance.pk else None)
             except ValidationError as error:
-                _errors_from(self, error)
+                errors_from(self, error)
         return cleaned
 
 
@@ -131,5 +121,5 @@ class CompletionForm(forms.ModelForm):
                     certificate_on=cleaned.get("certificate_on"),
                 )
             except ValidationError as error:
-                _errors_from(self, error)
+                errors_from(self, error)
         return cleaned
